@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reev.Cluster.Runtime.Diagnostics;
+
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Silo {SiloId} started on provider {Provider} with {PartitionCount} partitions")]
+    public static partial void SiloStarted(ILogger logger, string siloId, string provider, int partitionCount);
+
+    [LoggerMessage(2, LogLevel.Information, "Silo {SiloId} stopped gracefully, {Released} partitions handed over")]
+    public static partial void SiloStopped(ILogger logger, string siloId, int released);
+
+    [LoggerMessage(3, LogLevel.Information, "Silo {SiloId} acquired {Count} partitions (now owns {Owned})")]
+    public static partial void PartitionsAcquired(ILogger logger, string siloId, int count, int owned);
+
+    [LoggerMessage(4, LogLevel.Information, "Silo {SiloId} released {Count} partitions (now owns {Owned})")]
+    public static partial void PartitionsReleased(ILogger logger, string siloId, int count, int owned);
+
+    [LoggerMessage(5, LogLevel.Warning, "Silo {SiloId} lost {Count} partitions to another silo (fenced)")]
+    public static partial void PartitionsLost(ILogger logger, string siloId, int count);
+
+    [LoggerMessage(6, LogLevel.Warning, "Turn of {Grain}.{Method} failed (attempt {Attempt} of {MaxAttempts})")]
+    public static partial void TurnFailed(ILogger logger, Exception exception, string grain, string method, int attempt, int maxAttempts);
+
+    [LoggerMessage(7, LogLevel.Error, "Message {MessageId} to {Grain}.{Method} dead-lettered after {Attempts} attempts: {Error}")]
+    public static partial void DeadLettered(ILogger logger, long messageId, string grain, string method, int attempts, string error);
+
+    [LoggerMessage(8, LogLevel.Warning, "Commit of {Count} turns failed; their activations will reload")]
+    public static partial void CommitFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "Silo {SiloId} background loop {Loop} failed; retrying")]
+    public static partial void LoopFailed(ILogger logger, Exception exception, string siloId, string loop);
+
+    [LoggerMessage(10, LogLevel.Debug, "Turn {Grain}.{Method} message {MessageId} committed")]
+    public static partial void TurnCommitted(ILogger logger, string grain, string method, long messageId);
+
+    [LoggerMessage(11, LogLevel.Warning, "Silo {SiloId} was killed abruptly (test)")]
+    public static partial void SiloKilled(ILogger logger, string siloId);
+
+    [LoggerMessage(12, LogLevel.Warning, "Turn of {Grain} skipped: its message {MessageId} was already consumed (duplicate delivery)")]
+    public static partial void DuplicateTurn(ILogger logger, string grain, long messageId);
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Reev.Cluster.Runtime.Diagnostics;
+
+/// <summary>The runtime's ActivitySource and instruments (Meter "Reev.Cluster").</summary>
+internal static class RuntimeTelemetry
+{
+    public const string SourceName = "Reev.Cluster.Runtime";
+    public const string MeterName = "Reev.Cluster";
+
+    public static readonly ActivitySource Source = new(SourceName);
+    public static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> MessagesProcessed =
+        Meter.CreateCounter<long>("reev.cluster.runtime.messages.processed", "{message}", "Turns committed.");
+
+    public static readonly Counter<long> MessagesFailed =
+        Meter.CreateCounter<long>("reev.cluster.runtime.messages.failed", "{attempt}", "Failed turn attempts.");
+
+    public static readonly Counter<long> DeadLetters =
+        Meter.CreateCounter<long>("reev.cluster.runtime.dead_letters", "{message}", "Messages moved to the dead-letter table.");
+
+    public static readonly Counter<long> Commits =
+        Meter.CreateCounter<long>("reev.cluster.runtime.commits", "{transaction}", "Commit transactions.");
+
+    public static readonly Histogram<int> CommitBatchSize =
+        Meter.CreateHistogram<int>("reev.cluster.runtime.commit.batch_size", "{turn}", "Turns per commit transaction.");
+
+    public static readonly Histogram<double> CommitDuration =
+        Meter.CreateHistogram<double>("reev.cluster.runtime.commit.duration", "ms", "Commit transaction duration.");
+
+    public static readonly Counter<long> FencedCommits =
+        Meter.CreateCounter<long>("reev.cluster.runtime.commits.fenced", "{transaction}", "Commits rejected because a lease was lost.");
+
+    public static readonly Counter<long> PartitionChanges =
+        Meter.CreateCounter<long>("reev.cluster.runtime.partitions.changes", "{partition}", "Partitions acquired (direction=acquired) or given up (direction=released|lost).");
+
+    public static readonly Counter<long> LeaseRenewals =
+        Meter.CreateCounter<long>("reev.cluster.runtime.lease.renewals", "{heartbeat}", "Membership lease renewals.");
+
+    public static readonly Counter<long> RemindersFired =
+        Meter.CreateCounter<long>("reev.cluster.runtime.reminders.fired", "{reminder}", "Reminders turned into messages.");
+}

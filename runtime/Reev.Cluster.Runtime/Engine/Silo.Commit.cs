@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Reev.Cluster.Runtime.Diagnostics;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime;
+
+public sealed partial class Silo
+{
+    private readonly Channel<PendingCommit> _commitQueue;
+    private int _notifyPending;
+
+    private Task<CommitStatus> CommitAsync(TurnCommit turn)
+    {
+        var pending = new PendingCommit(turn);
+        if (!Alive || !_commitQueue.Writer.TryWrite(pending))
+        {
+            return Task.FromResult(CommitStatus.Fenced);
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// One commit lane: takes whatever turns are waiting (up to the batch size) and commits them in
+    /// one fenced transaction. Waiting turns accumulate while a commit runs, so batches grow with load
+    /// without a timer (group commit).
+    /// </summary>
+    private async Task CommitLaneAsync(CancellationToken cancellationToken)
+    {
+        var reader = _commitQueue.Reader;
+        var batch = new List<PendingCommit>(Options.CommitBatchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < Options.CommitBatchSize && reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                if (batch.Count > 0)
+                {
+                    await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping or killed: nothing further commits.
+        }
+        finally
+        {
+            while (reader.TryRead(out var left))
+            {
+                left.Completion.TrySetResult(CommitStatus.Fenced);
+            }
+
+            foreach (var item in batch)
+            {
+                item.Completion.TrySetResult(CommitStatus.Fenced);
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingCommit> batch, CancellationToken cancellationToken)
+    {
+        var remaining = batch.Where(p => !p.Completion.Task.IsCompleted).ToList();
+        while (remaining.Count > 0)
+        {
+            if (!Alive)
+            {
+                Complete(remaining, CommitStatus.Fenced);
+                return;
+            }
+
+            if (TestHooks.BeforeCommitAsync is { } hook)
+            {
+                await hook(cancellationToken).ConfigureAwait(false);
+            }
+
+            var fence = remaining.Select(p => new PartitionLease(p.Turn.Partition, p.Turn.Epoch)).Distinct().ToList();
+            var turns = remaining.Select(p => p.Turn).ToList();
+            var started = Stopwatch.GetTimestamp();
+            CommitResult result;
+            try
+            {
+                result = await _store.CommitAsync(SiloId, fence, turns, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Outcome unknown (the connection may have died at COMMIT): every turn reloads; a turn that
+                // did commit finds its message consumed when it runs again, so nothing applies twice.
+                RuntimeLog.CommitFailed(_logger, ex, remaining.Count);
+                Complete(remaining, CommitStatus.Duplicate);
+                return;
+            }
+
+            RuntimeTelemetry.Commits.Add(1);
+            RuntimeTelemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            switch (result.Status)
+            {
+                case CommitStatus.Committed:
+                    RuntimeTelemetry.CommitBatchSize.Record(remaining.Count);
+                    AfterCommit(remaining);
+                    return;
+                case CommitStatus.Fenced:
+                    RuntimeTelemetry.FencedCommits.Add(1);
+                    OnPartitionsLost(result.LostPartitions);
+                    var lost = result.LostPartitions.ToHashSet();
+                    Complete(remaining.Where(p => lost.Contains(p.Turn.Partition)), CommitStatus.Fenced);
+                    remaining = remaining.Where(p => !lost.Contains(p.Turn.Partition)).ToList();
+                    break;
+                case CommitStatus.Duplicate:
+                    var missing = result.MissingMessages.ToHashSet();
+                    foreach (var p in remaining.Where(p => missing.Contains(p.Turn.MessageId)))
+                    {
+                        RuntimeLog.DuplicateTurn(_logger, p.Turn.Grain.ToString(), p.Turn.MessageId);
+                    }
+
+                    Complete(remaining.Where(p => missing.Contains(p.Turn.MessageId)), CommitStatus.Duplicate);
+                    remaining = remaining.Where(p => !missing.Contains(p.Turn.MessageId)).ToList();
+                    break;
+                default:
+                    throw new UnreachableException();
+            }
+        }
+    }
+
+    private void AfterCommit(List<PendingCommit> committed)
+    {
+        var foreign = false;
+        var reminders = false;
+        foreach (var pending in committed)
+        {
+            var turn = pending.Turn;
+            for (var i = 0; i < turn.Sends.Count; i++)
+            {
+                if (!Dispatch(turn.Sends[i].ToStored(turn.SentIds[i])))
+                {
+                    foreign |= !_partitions.IsOwned(turn.Sends[i].Partition);
+                }
+            }
+
+            reminders |= turn.Reminders.Count > 0;
+            foreign |= turn.Reply is not null;
+        }
+
+        Complete(committed, CommitStatus.Committed);
+        if (foreign)
+        {
+            RequestNotify(WakeSignal.Messages);
+        }
+
+        if (reminders)
+        {
+            _reminderSignal.Release();
+        }
+    }
+
+    private static void Complete(IEnumerable<PendingCommit> items, CommitStatus status)
+    {
+        foreach (var item in items)
+        {
+            item.Completion.TrySetResult(status);
+        }
+    }
+
+    /// <summary>Debounced NOTIFY: at most one per few milliseconds, outside the turn transactions (DESIGN R6).</summary>
+    private void RequestNotify(WakeSignal signal)
+    {
+        if (Interlocked.Exchange(ref _notifyPending, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2), TimeProvider, _stopping.Token).ConfigureAwait(false);
+                Volatile.Write(ref _notifyPending, 0);
+                await _store.NotifyAsync(signal, _stopping.Token).ConfigureAwait(false);
+                if (signal == WakeSignal.Messages)
+                {
+                    await _store.NotifyAsync(WakeSignal.Replies, _stopping.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Volatile.Write(ref _notifyPending, 0);
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "notify");
+            }
+            catch (OperationCanceledException)
+            {
+                Volatile.Write(ref _notifyPending, 0);
+            }
+        });
+    }
+
+    private sealed class PendingCommit(TurnCommit turn)
+    {
+        public TurnCommit Turn { get; } = turn;
+
+        public TaskCompletionSource<CommitStatus> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

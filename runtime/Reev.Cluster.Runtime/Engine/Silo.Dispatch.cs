@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using Reev.Cluster.Runtime.Engine;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime;
+
+public sealed partial class Silo
+{
+    private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
+    private readonly object _knownLock = new();
+    private readonly HashSet<long> _known = [];
+    private readonly Dictionary<long, long> _recentlyConsumed = [];
+    private readonly HashSet<GrainId> _resync = [];
+    private long _recentSweepTicks;
+    private int _queued;
+
+    /// <summary>
+    /// Hands a committed message to its activation if this silo owns its partition. Each message id
+    /// is dispatched once while it is in flight; messages of a grain being resynchronised wait for the
+    /// next sweep so that they keep their order.
+    /// </summary>
+    internal bool Dispatch(StoredMessage message, bool fromSweep = false)
+    {
+        if (!Alive || !_partitions.TryGetEpoch(message.Partition, out var epoch))
+        {
+            return false;
+        }
+
+        lock (_knownLock)
+        {
+            if (_recentlyConsumed.ContainsKey(message.Id) || _known.Contains(message.Id))
+            {
+                return false;
+            }
+
+            if (!fromSweep && _resync.Contains(message.Grain))
+            {
+                return false;
+            }
+
+            _known.Add(message.Id);
+        }
+
+        Interlocked.Increment(ref _queued);
+        while (true)
+        {
+            var activation = _directory.GetOrAdd(message.Grain, id => NewActivation(id, message.Partition, epoch));
+            if (activation.Epoch != epoch)
+            {
+                _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+                continue;
+            }
+
+            bool start;
+            lock (activation.Lock)
+            {
+                if (activation.Retired)
+                {
+                    continue;
+                }
+
+                activation.Queue.Enqueue(message);
+                start = !activation.Running;
+                activation.Running = true;
+            }
+
+            if (start)
+            {
+                _ = Task.Run(() => RunActivationAsync(activation));
+            }
+
+            return true;
+        }
+    }
+
+    private void DispatchAfterEnqueue(IReadOnlyList<StoredMessage> messages)
+    {
+        var foreign = false;
+        foreach (var message in messages)
+        {
+            if (!Dispatch(message))
+            {
+                foreign = true;
+            }
+        }
+
+        if (foreign)
+        {
+            RequestNotify(WakeSignal.Messages);
+        }
+    }
+
+    private Activation NewActivation(GrainId id, int partition, long epoch)
+    {
+        _grains.ByType.TryGetValue(id.Type, out var info);
+        return new Activation(id, partition, epoch, info!);
+    }
+
+    private async Task RunActivationAsync(Activation activation)
+    {
+        while (true)
+        {
+            StoredMessage message;
+            lock (activation.Lock)
+            {
+                if (activation.Retired || activation.Queue.Count == 0 || !Alive)
+                {
+                    activation.Running = false;
+                    return;
+                }
+
+                message = activation.Queue.Peek();
+            }
+
+            var outcome = await ProcessMessageAsync(activation, message).ConfigureAwait(false);
+            lock (activation.Lock)
+            {
+                if (activation.Queue.Count > 0 && ReferenceEquals(activation.Queue.Peek(), message))
+                {
+                    activation.Queue.Dequeue();
+                }
+            }
+
+            Interlocked.Decrement(ref _queued);
+            if (outcome == CommitStatus.Committed)
+            {
+                Forget(message.Id, consumed: true);
+                activation.LastUsedTicks = TimeProvider.GetTimestamp();
+            }
+            else
+            {
+                Retire(activation, message);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops an activation whose turn could not commit: its in-memory state may be ahead of the
+    /// store. Its queued messages are forgotten and fetched again, in order, by the next sweep.
+    /// </summary>
+    private void Retire(Activation activation, StoredMessage failed)
+    {
+        List<StoredMessage> dropped;
+        lock (activation.Lock)
+        {
+            activation.Retired = true;
+            activation.Running = false;
+            dropped = [.. activation.Queue];
+            activation.Queue.Clear();
+        }
+
+        _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+        Interlocked.Add(ref _queued, -dropped.Count);
+        lock (_knownLock)
+        {
+            _known.Remove(failed.Id);
+            foreach (var m in dropped)
+            {
+                _known.Remove(m.Id);
+            }
+
+            _resync.Add(activation.Id);
+        }
+
+        _forceSweep = true;
+        _fetchSignal.Release();
+    }
+
+    private void Forget(long messageId, bool consumed)
+    {
+        lock (_knownLock)
+        {
+            _known.Remove(messageId);
+            if (consumed)
+            {
+                _recentlyConsumed[messageId] = TimeProvider.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>Forgets consumed ids once no fetch that began before their consumption can still return them.</summary>
+    private void TrimRecentlyConsumed(long sweepStartedTicks)
+    {
+        lock (_knownLock)
+        {
+            var old = _recentSweepTicks;
+            _recentSweepTicks = sweepStartedTicks;
+            if (old == 0)
+            {
+                return;
+            }
+
+            foreach (var id in _recentlyConsumed.Where(kv => kv.Value < old).Select(kv => kv.Key).ToList())
+            {
+                _recentlyConsumed.Remove(id);
+            }
+        }
+    }
+
+    private void ClearResync()
+    {
+        lock (_knownLock)
+        {
+            _resync.Clear();
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var deadline = TimeProvider.GetUtcNow() + Options.DrainTimeout;
+        while (_directory.Values.Any(a => a.Running) && TimeProvider.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops every activation of partitions this silo no longer owns.</summary>
+    private void RetirePartitions(IReadOnlyCollection<int> partitions)
+    {
+        var set = partitions.ToHashSet();
+        foreach (var activation in _directory.Values.Where(a => set.Contains(a.Partition)).ToList())
+        {
+            lock (activation.Lock)
+            {
+                activation.Retired = true;
+                Interlocked.Add(ref _queued, -activation.Queue.Count);
+                lock (_knownLock)
+                {
+                    foreach (var m in activation.Queue)
+                    {
+                        _known.Remove(m.Id);
+                    }
+                }
+
+                activation.Queue.Clear();
+            }
+
+            _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+        }
+    }
+}

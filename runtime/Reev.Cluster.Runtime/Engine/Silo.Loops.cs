@@ -1,0 +1,274 @@
+using Reev.Cluster.Runtime.Diagnostics;
+using Reev.Cluster.Runtime.Engine;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime;
+
+public sealed partial class Silo
+{
+    private readonly AsyncSignal _fetchSignal = new();
+    private readonly AsyncSignal _membershipSignal = new();
+    private readonly AsyncSignal _reminderSignal = new();
+    private volatile bool _forceSweep = true;
+    private long _maxSeenId;
+    private long _lastSweepTicks;
+
+    /// <summary>
+    /// Finds work committed by other silos and clients. New rows are read past a cursor; a periodic
+    /// sweep from the start of the inbox finds rows whose ids were assigned before the cursor but
+    /// committed after it, and messages of grains being resynchronised. NOTIFY only shortens the wait.
+    /// </summary>
+    private async Task FetchLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _fetchSignal.WaitAsync(Options.PollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                var partitions = _partitions.Partitions;
+                if (partitions.Count == 0 || Volatile.Read(ref _queued) >= Options.MaxQueuedMessages)
+                {
+                    continue;
+                }
+
+                var sweep = _forceSweep
+                    || TimeProvider.GetElapsedTime(Volatile.Read(ref _lastSweepTicks)) >= Options.SweepInterval;
+                if (sweep)
+                {
+                    await SweepAsync(partitions, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var rows = await _store.FetchAsync(partitions, Volatile.Read(ref _maxSeenId), Options.FetchBatchSize, cancellationToken).ConfigureAwait(false);
+                Deliver(rows, fromSweep: false);
+                if (rows.Count == Options.FetchBatchSize)
+                {
+                    _fetchSignal.Release();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "fetch");
+                await Task.Delay(Options.PollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SweepAsync(IReadOnlyCollection<int> partitions, CancellationToken cancellationToken)
+    {
+        _forceSweep = false;
+        var started = TimeProvider.GetTimestamp();
+        var cursor = 0L;
+        while (true)
+        {
+            var rows = await _store.FetchAsync(partitions, cursor, Options.FetchBatchSize, cancellationToken).ConfigureAwait(false);
+            Deliver(rows, fromSweep: true);
+            if (rows.Count < Options.FetchBatchSize || Volatile.Read(ref _queued) >= Options.MaxQueuedMessages)
+            {
+                break;
+            }
+
+            cursor = rows[^1].Id;
+        }
+
+        ClearResync();
+        TrimRecentlyConsumed(started);
+        Volatile.Write(ref _lastSweepTicks, started);
+    }
+
+    private void Deliver(IReadOnlyList<StoredMessage> rows, bool fromSweep)
+    {
+        foreach (var row in rows)
+        {
+            Dispatch(row, fromSweep);
+            if (row.Id > Volatile.Read(ref _maxSeenId))
+            {
+                Volatile.Write(ref _maxSeenId, row.Id);
+            }
+        }
+    }
+
+    /// <summary>Heartbeats and converges to this silo's fair share of partitions (DESIGN R2).</summary>
+    private async Task MembershipLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _membershipSignal.WaitAsync(Options.HeartbeatInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                if (TestHooks.SuspendHeartbeats)
+                {
+                    continue;
+                }
+
+                await BalanceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "membership");
+            }
+        }
+    }
+
+    private async Task BalanceAsync(CancellationToken cancellationToken)
+    {
+        var live = await _store.HeartbeatAsync(SiloId, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        RuntimeTelemetry.LeaseRenewals.Add(1);
+        var owned = await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false);
+        var ownedSet = owned.ToHashSet();
+        var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).Select(l => l.Partition).ToList();
+        if (lost.Count > 0)
+        {
+            OnPartitionsLost(lost);
+        }
+
+        var index = Math.Max(0, live.ToList().IndexOf(SiloId));
+        var count = Math.Max(1, live.Count);
+        var target = (_store.PartitionCount / count) + (index < _store.PartitionCount % count ? 1 : 0);
+        if (owned.Count > target)
+        {
+            var release = owned.OrderByDescending(l => l.Partition).Take(owned.Count - target).ToList();
+            await ReleaseAsync(release, cancellationToken).ConfigureAwait(false);
+            owned = owned.Except(release).ToList();
+        }
+
+        foreach (var lease in owned.Where(l => !_partitions.TryGetEpoch(l.Partition, out var e) || e != l.Epoch))
+        {
+            _partitions.Add(lease);
+        }
+
+        if (owned.Count < target)
+        {
+            var claimed = await _store.ClaimAsync(SiloId, target - owned.Count, cancellationToken).ConfigureAwait(false);
+            if (claimed.Count > 0)
+            {
+                foreach (var lease in claimed)
+                {
+                    _partitions.Add(lease);
+                }
+
+                RuntimeTelemetry.PartitionChanges.Add(claimed.Count, new KeyValuePair<string, object?>("direction", "acquired"));
+                RuntimeLog.PartitionsAcquired(_logger, SiloId, claimed.Count, _partitions.Count);
+                _forceSweep = true;
+                _fetchSignal.Release();
+                _reminderSignal.Release();
+            }
+        }
+    }
+
+    /// <summary>Hands partitions over at once: stop dispatching, let in-flight turns commit, release.</summary>
+    private async Task ReleaseAsync(List<PartitionLease> leases, CancellationToken cancellationToken)
+    {
+        foreach (var lease in leases)
+        {
+            _partitions.Remove(lease.Partition);
+        }
+
+        var set = leases.Select(l => l.Partition).ToHashSet();
+        var deadline = TimeProvider.GetUtcNow() + Options.DrainTimeout;
+        while (_directory.Values.Any(a => a.Running && set.Contains(a.Partition)) && TimeProvider.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        RetirePartitions(set);
+        await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
+        await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
+        RuntimeTelemetry.PartitionChanges.Add(leases.Count, new KeyValuePair<string, object?>("direction", "released"));
+        RuntimeLog.PartitionsReleased(_logger, SiloId, leases.Count, _partitions.Count);
+    }
+
+    private void OnPartitionsLost(IReadOnlyCollection<int> partitions)
+    {
+        var removed = partitions.Count(_partitions.Remove);
+        RetirePartitions(partitions);
+        if (removed > 0)
+        {
+            RuntimeTelemetry.PartitionChanges.Add(removed, new KeyValuePair<string, object?>("direction", "lost"));
+            RuntimeLog.PartitionsLost(_logger, SiloId, removed);
+        }
+    }
+
+    /// <summary>Fires due reminders of owned partitions as ordinary messages (DESIGN R7).</summary>
+    private async Task ReminderLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _reminderSignal.WaitAsync(Options.ReminderPollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                var owned = _partitions.Leases;
+                if (owned.Count == 0)
+                {
+                    continue;
+                }
+
+                var fired = await _store.FireDueRemindersAsync(SiloId, owned, TimeProvider.GetUtcNow(), 1000, cancellationToken).ConfigureAwait(false);
+                if (fired.Count > 0)
+                {
+                    RuntimeTelemetry.RemindersFired.Add(fired.Count);
+                    foreach (var message in fired)
+                    {
+                        Dispatch(message);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "reminders");
+            }
+        }
+    }
+
+    private async Task IdleCollectionLoopAsync(CancellationToken cancellationToken)
+    {
+        var period = Options.IdleTimeout / 4;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, TimeProvider, cancellationToken).ConfigureAwait(false);
+                foreach (var activation in _directory.Values.ToList())
+                {
+                    if (activation.Running || TimeProvider.GetElapsedTime(activation.LastUsedTicks) < Options.IdleTimeout)
+                    {
+                        continue;
+                    }
+
+                    lock (activation.Lock)
+                    {
+                        if (activation.Running || activation.Queue.Count > 0)
+                        {
+                            continue;
+                        }
+
+                        activation.Retired = true;
+                    }
+
+                    _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+                    await DeactivateAsync(activation).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "idle-collection");
+            }
+        }
+    }
+}

@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Reev.Cluster.Runtime.Diagnostics;
+using Reev.Cluster.Runtime.Engine;
+using Reev.Cluster.Runtime.Messaging;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime;
+
+public sealed partial class Silo
+{
+    /// <summary>Runs one message to a committed outcome: a turn, a failed attempt retried, or a dead letter.</summary>
+    private async Task<CommitStatus> ProcessMessageAsync(Activation activation, StoredMessage message)
+    {
+        var grainName = activation.Id.ToString();
+        using var span = RuntimeTelemetry.Source.StartActivity(
+            "grain turn", ActivityKind.Consumer, message.TraceParent ?? default(string));
+        span?.SetTag("reev.grain.type", message.GrainType);
+        span?.SetTag("reev.grain.method", message.Method);
+
+        if (activation.ClassInfo is null)
+        {
+            return await DeadLetterAsync(activation, message, message.Attempts,
+                $"Unknown grain type '{message.GrainType}': no grain class is registered for it on silo {SiloId}.").ConfigureAwait(false);
+        }
+
+        GrainMethod? method = null;
+        if (message.Kind == MessageKind.Call && !activation.ClassInfo.TryGetMethod(message.Method, out method))
+        {
+            return await DeadLetterAsync(activation, message, message.Attempts,
+                $"Grain type '{message.GrainType}' has no method '{message.Method}'.").ConfigureAwait(false);
+        }
+
+        var attempts = message.Attempts;
+        while (true)
+        {
+            if (attempts >= Options.MaxAttempts)
+            {
+                return await DeadLetterAsync(activation, message, attempts, "attempts exhausted").ConfigureAwait(false);
+            }
+
+            TurnContext? turn = null;
+            object? result = null;
+            Exception? failure = null;
+            try
+            {
+                await EnsureActivatedAsync(activation).ConfigureAwait(false);
+                turn = new TurnContext(activation, message);
+                TurnContext.Current = turn;
+                result = await InvokeAsync(activation, message, method).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                failure = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            }
+            finally
+            {
+                TurnContext.Current = null;
+            }
+
+            if (!Alive)
+            {
+                return CommitStatus.Fenced;
+            }
+
+            if (failure is not null)
+            {
+                attempts++;
+                RuntimeTelemetry.MessagesFailed.Add(1);
+                RuntimeLog.TurnFailed(_logger, failure, grainName, message.Method, attempts, Options.MaxAttempts);
+
+                // The grain instance may hold half-applied changes: rebuild it from the committed state.
+                activation.Instance = null;
+                var error = $"{failure.GetType().Name}: {failure.Message}";
+                if (attempts >= Options.MaxAttempts || failure is GrainCallException)
+                {
+                    return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
+                }
+
+                var recorded = await CommitAsync(new TurnCommit
+                {
+                    Grain = activation.Id,
+                    Partition = activation.Partition,
+                    Epoch = activation.Epoch,
+                    MessageId = message.Id,
+                    FailedAttemptError = error,
+                    Attempts = attempts,
+                }).ConfigureAwait(false);
+                if (recorded != CommitStatus.Committed)
+                {
+                    return recorded;
+                }
+
+                var backoff = Options.RetryBackoff * Math.Pow(2, Math.Min(attempts - 1, 10));
+                await Task.Delay(backoff, TimeProvider, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            return await CommitTurnAsync(activation, message, method, turn!, result).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CommitStatus> CommitTurnAsync(
+        Activation activation, StoredMessage message, GrainMethod? method, TurnContext turn, object? result)
+    {
+        string? stateJson = null;
+        if (turn.StateDirty && activation.ClassInfo.StateType is { } stateType)
+        {
+            stateJson = _serializer.Serialize(activation.ClassInfo.GetState!.Invoke(activation.Instance, null), stateType);
+        }
+
+        var commit = new TurnCommit
+        {
+            Grain = activation.Id,
+            Partition = activation.Partition,
+            Epoch = activation.Epoch,
+            MessageId = message.Id,
+            StateJson = stateJson,
+            StateVersion = activation.StateVersion + 1,
+        };
+        commit.Sends.AddRange(turn.Sends);
+        commit.Reminders.AddRange(turn.Reminders.Values);
+        commit.Projections.AddRange(turn.Projections);
+        string? localReply = null;
+        if (message.ReplyTo is { } replyTo && method is { IsAsk: true })
+        {
+            localReply = _serializer.Serialize(result, method.ResultType!);
+            commit.Reply = ReplyFor(replyTo, localReply, null);
+        }
+
+        var status = await CommitAsync(commit).ConfigureAwait(false);
+        if (status != CommitStatus.Committed)
+        {
+            activation.Instance = null;
+            return status;
+        }
+
+        if (stateJson is not null)
+        {
+            activation.CommittedStateJson = stateJson;
+            activation.StateVersion++;
+            activation.ClassInfo.SetState!.Invoke(activation.Instance, [activation.ClassInfo.GetState!.Invoke(activation.Instance, null), activation.StateVersion]);
+        }
+
+        if (message.ReplyTo is { } to && commit.Reply is null)
+        {
+            var (clientId, requestId) = ReplyHub.Parse(to);
+            ReplyHub.Deliver(clientId, requestId, localReply, null);
+        }
+
+        RuntimeTelemetry.MessagesProcessed.Add(1);
+        RuntimeLog.TurnCommitted(_logger, activation.Id.ToString(), message.Method, message.Id);
+        if (turn.DeactivateAfterTurn)
+        {
+            await DeactivateAsync(activation).ConfigureAwait(false);
+        }
+
+        return status;
+    }
+
+    /// <summary>A reply is stored only for clients outside this process; local ones get it directly.</summary>
+    private static ReplyRecord? ReplyFor(string replyTo, string? payload, string? error)
+    {
+        var (clientId, requestId) = ReplyHub.Parse(replyTo);
+        return ReplyHub.IsLocal(clientId) ? null : new ReplyRecord(clientId, requestId, payload, error);
+    }
+
+    private async Task<CommitStatus> DeadLetterAsync(Activation activation, StoredMessage message, int attempts, string error)
+    {
+        var commit = new TurnCommit
+        {
+            Grain = activation.Id,
+            Partition = activation.Partition,
+            Epoch = activation.Epoch,
+            MessageId = message.Id,
+            DeadLetterError = error,
+            Attempts = attempts,
+            Reply = message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, error) : null,
+        };
+        var status = await CommitAsync(commit).ConfigureAwait(false);
+        if (status == CommitStatus.Committed)
+        {
+            RuntimeTelemetry.DeadLetters.Add(1);
+            RuntimeLog.DeadLettered(_logger, message.Id, activation.Id.ToString(), message.Method, attempts, error);
+            if (message.ReplyTo is { } to && commit.Reply is null)
+            {
+                var (clientId, requestId) = ReplyHub.Parse(to);
+                ReplyHub.Deliver(clientId, requestId, null, error);
+            }
+        }
+
+        return status;
+    }
+
+    private async Task EnsureActivatedAsync(Activation activation)
+    {
+        if (!activation.Loaded)
+        {
+            if (activation.ClassInfo.StateType is not null)
+            {
+                var stored = await _store.ReadStateAsync(activation.Id, _stopping.Token).ConfigureAwait(false);
+                activation.CommittedStateJson = stored?.Json;
+                activation.StateVersion = stored?.Version ?? 0;
+            }
+
+            activation.Loaded = true;
+        }
+
+        if (activation.Instance is not null)
+        {
+            return;
+        }
+
+        var grain = (Grain)ActivatorUtilities.CreateInstance(_services, activation.ClassInfo.GrainClass);
+        grain.Attach(new GrainActivationContext(activation.Id, _client, TimeProvider));
+        if (activation.ClassInfo.StateType is { } stateType)
+        {
+            var state = activation.CommittedStateJson is { } json
+                ? _serializer.Deserialize(json, stateType)
+                : Activator.CreateInstance(stateType);
+            activation.ClassInfo.SetState!.Invoke(grain, [state, activation.StateVersion]);
+        }
+
+        activation.Instance = grain;
+        activation.LastUsedTicks = TimeProvider.GetTimestamp();
+        await grain.OnActivateAsync(_stopping.Token).ConfigureAwait(false);
+    }
+
+    private async Task<object?> InvokeAsync(Activation activation, StoredMessage message, GrainMethod? method)
+    {
+        var grain = activation.Instance!;
+        if (message.Kind == MessageKind.Reminder)
+        {
+            if (grain is not IRemindable remindable)
+            {
+                throw new GrainCallException($"{activation.Id} received reminder '{message.Method}' but does not implement IRemindable.");
+            }
+
+            var tick = (ReminderTick)_serializer.Deserialize(message.Payload, typeof(ReminderTick))!;
+            await remindable.ReceiveReminderAsync(message.Method, tick, _stopping.Token).ConfigureAwait(false);
+            return null;
+        }
+
+        var args = _serializer.DeserializeArguments(method!, message.Payload, _stopping.Token);
+        var task = (Task)method!.Method.Invoke(grain, args)!;
+        await task.ConfigureAwait(false);
+        return method.IsAsk ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
+    }
+
+    private async Task DeactivateAsync(Activation activation)
+    {
+        lock (activation.Lock)
+        {
+            if (activation.Queue.Count > 1)
+            {
+                return;
+            }
+        }
+
+        if (activation.Instance is { } grain)
+        {
+            try
+            {
+                await grain.OnDeactivateAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "deactivate");
+            }
+        }
+
+        activation.Instance = null;
+        activation.Loaded = false;
+    }
+
+    private async Task DeactivateAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var activation in _directory.Values.ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!activation.Running)
+            {
+                await DeactivateAsync(activation).ConfigureAwait(false);
+                _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reev.Cluster.Runtime.Diagnostics;
+using Reev.Cluster.Runtime.Messaging;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime;
+
+/// <summary>
+/// A silo: owns partitions through leases, activates grains of its partitions on demand and runs
+/// their turns, committing each turn's effects in fenced batches (DESIGN R1-R7).
+/// </summary>
+public sealed partial class Silo : IAsyncDisposable
+{
+    private readonly IRuntimeStore _store;
+    private readonly GrainRegistry _grains;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly MessageSerializer _serializer;
+    private readonly Engine.PartitionTable _partitions = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly GrainCallRouter _client;
+    private int _state; // 0 new, 1 started, 2 stopping, 3 stopped, 4 killed
+
+    private Silo(
+        SiloOptions options,
+        IRuntimeStore store,
+        GrainRegistry grains,
+        IServiceProvider services,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        JsonSerializerOptions serializerOptions)
+    {
+        Options = options;
+        SiloId = string.IsNullOrEmpty(options.SiloId) ? $"silo-{Guid.NewGuid():N}"[..17] : options.SiloId;
+        _store = store;
+        _grains = grains;
+        _services = services;
+        _logger = loggerFactory.CreateLogger("Reev.Cluster.Runtime.Silo");
+        TimeProvider = timeProvider;
+        _serializer = new MessageSerializer(serializerOptions);
+        _client = new GrainCallRouter($"{SiloId}-client", store, _serializer, options.AskTimeout, DispatchAfterEnqueue);
+        ReplyHub.Register(_client.ClientId, _client.Replies);
+        _commitQueue = System.Threading.Channels.Channel.CreateUnbounded<PendingCommit>();
+    }
+
+    /// <summary>This silo's identity in the membership table.</summary>
+    public string SiloId { get; }
+
+    public SiloOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>A grain factory for callers outside grains (a co-hosted client).</summary>
+    public IGrainFactory GrainFactory => _client;
+
+    /// <summary>Fault-injection points for failure tests.</summary>
+    public SiloTestHooks TestHooks { get; } = new();
+
+    /// <summary>The partitions this silo owns right now.</summary>
+    public IReadOnlyCollection<int> OwnedPartitions => _partitions.Partitions;
+
+    /// <summary>Activations currently in memory.</summary>
+    public int ActivationCount => _directory.Count;
+
+    public bool IsRunning => Volatile.Read(ref _state) == 1;
+
+    /// <summary>Creates a silo on a provider. Call <see cref="StartAsync"/> to join the cluster.</summary>
+    public static Silo Create(
+        SiloOptions options,
+        ClusterProvider provider,
+        GrainRegistry grains,
+        IServiceProvider? services = null,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        JsonSerializerOptions? serializerOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(grains);
+        options.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        timeProvider ??= TimeProvider.System;
+        var store = provider.CreateStore(options.PartitionCount, timeProvider, loggerFactory);
+        return new Silo(
+            options,
+            store,
+            grains,
+            services ?? EmptyServiceProvider.Instance,
+            loggerFactory,
+            timeProvider,
+            serializerOptions ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    }
+
+    /// <summary>Migrates the schema if needed, joins the cluster and starts processing.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException($"Silo {SiloId} was already started.");
+        }
+
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _store.SubscribeAsync(OnWake, cancellationToken).ConfigureAwait(false);
+        await BalanceAsync(cancellationToken).ConfigureAwait(false);
+        var token = _stopping.Token;
+        for (var i = 0; i < Options.CommitLanes; i++)
+        {
+            _loops.Add(Task.Run(() => CommitLaneAsync(token), CancellationToken.None));
+        }
+
+        _loops.Add(Task.Run(() => FetchLoopAsync(token), CancellationToken.None));
+        _loops.Add(Task.Run(() => MembershipLoopAsync(token), CancellationToken.None));
+        _loops.Add(Task.Run(() => ReminderLoopAsync(token), CancellationToken.None));
+        _loops.Add(Task.Run(() => IdleCollectionLoopAsync(token), CancellationToken.None));
+        RuntimeLog.SiloStarted(_logger, SiloId, _store.ProviderName, _store.PartitionCount);
+    }
+
+    /// <summary>
+    /// Graceful stop: stops taking work, drains in-flight turns, hands every partition over at once
+    /// (no lease expiry wait) and leaves the membership.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            return;
+        }
+
+        var leases = _partitions.Leases;
+        _partitions.Clear();
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        try
+        {
+            await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
+            await _store.LeaveAsync(SiloId, cancellationToken).ConfigureAwait(false);
+            await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _state, 3);
+            ReplyHub.Unregister(_client.ClientId);
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        RuntimeLog.SiloStopped(_logger, SiloId, leases.Count);
+    }
+
+    /// <summary>
+    /// Abrupt death, for failure tests: no drain, no hand-over, connections dropped, heartbeats stop.
+    /// Nothing in flight commits afterwards.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        var previous = Interlocked.Exchange(ref _state, 4);
+        if (previous is 3 or 4)
+        {
+            return;
+        }
+
+        RuntimeLog.SiloKilled(_logger, SiloId);
+        _partitions.Clear();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        ReplyHub.Unregister(_client.ClientId);
+        await _store.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // A killed silo does not wait for its loops; whatever they do can no longer commit.
+        }
+    }
+
+    /// <summary>Reads the dead-letter table.</summary>
+    public Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(int limit, CancellationToken cancellationToken) =>
+        _store.ReadDeadLettersAsync(limit, cancellationToken);
+
+    /// <summary>Counts messages waiting in the durable inbox of the whole cluster.</summary>
+    public Task<long> CountPendingMessagesAsync(CancellationToken cancellationToken) =>
+        _store.CountPendingAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _state) == 1)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        else if (Volatile.Read(ref _state) == 0)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private bool Alive => Volatile.Read(ref _state) is 1 or 2;
+
+    private void OnWake(WakeSignal signal)
+    {
+        switch (signal)
+        {
+            case WakeSignal.Messages:
+                _fetchSignal.Release();
+                break;
+            case WakeSignal.Membership:
+                _membershipSignal.Release();
+                break;
+            default:
+                break;
+        }
+    }
+
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public static readonly EmptyServiceProvider Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
+}

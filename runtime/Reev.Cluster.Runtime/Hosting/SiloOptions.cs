@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Reev.Cluster.Runtime;
+
+/// <summary>Settings of a silo (section <c>Reev:Silo</c>). Defaults are documented constants.</summary>
+public sealed class SiloOptions
+{
+    public const string SectionName = "Reev:Silo";
+    public const int DefaultPartitionCount = 256;
+    public const int DefaultMaxAttempts = 5;
+    public const int DefaultCommitBatchSize = 256;
+    public const int DefaultCommitLanes = 2;
+    public const int DefaultFetchBatchSize = 1000;
+
+    /// <summary>Unique silo identity; a fresh one per process when empty.</summary>
+    public string SiloId { get; set; } = string.Empty;
+
+    /// <summary>Partition count; fixed when the cluster's schema is created (DESIGN R2).</summary>
+    [Range(1, 65536)]
+    public int PartitionCount { get; set; } = DefaultPartitionCount;
+
+    /// <summary>How long a silo's membership lease lasts without a heartbeat (failover time).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Heartbeat and rebalancing period.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Polling fallback for messages from other silos and clients (NOTIFY is only a hint).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Period of the full inbox sweep that finds late commits and delayed retries.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Period at which due reminders are looked for.</summary>
+    public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Attempts before a failing message is dead-lettered (DESIGN R4).</summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+
+    /// <summary>Delay before the second attempt of a failing message; doubles per attempt.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Idle activations are collected after this long.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Maximum turns per commit transaction.</summary>
+    [Range(1, 10000)]
+    public int CommitBatchSize { get; set; } = DefaultCommitBatchSize;
+
+    /// <summary>Commit transactions in flight at once.</summary>
+    [Range(1, 64)]
+    public int CommitLanes { get; set; } = DefaultCommitLanes;
+
+    /// <summary>Rows per inbox fetch.</summary>
+    [Range(1, 100000)]
+    public int FetchBatchSize { get; set; } = DefaultFetchBatchSize;
+
+    /// <summary>Fetching pauses while this many messages wait in memory (back-pressure).</summary>
+    public int MaxQueuedMessages { get; set; } = 20000;
+
+    /// <summary>How long a client's ask waits for its reply.</summary>
+    public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a graceful stop waits for in-flight turns before handing partitions over.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal void Validate()
+    {
+        if (LeaseDuration <= HeartbeatInterval)
+        {
+            throw new ClusterConfigurationException(
+                $"{SectionName}:LeaseDuration ({LeaseDuration}) must be longer than {SectionName}:HeartbeatInterval ({HeartbeatInterval}).");
+        }
+
+        if (PartitionCount is < 1 or > 65536)
+        {
+            throw new ClusterConfigurationException($"{SectionName}:PartitionCount must be between 1 and 65536, not {PartitionCount}.");
+        }
+
+        if (MaxAttempts < 1)
+        {
+            throw new ClusterConfigurationException($"{SectionName}:MaxAttempts must be at least 1, not {MaxAttempts}.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.InMemory;
+
+/// <summary>The tables of the in-memory provider; every access holds <see cref="Lock"/>.</summary>
+internal sealed class InMemoryDatabase
+{
+    public object Lock { get; } = new();
+
+    public int PartitionCount { get; set; }
+
+    public (string? Owner, long Epoch)[] Partitions { get; set; } = [];
+
+    public Dictionary<string, (DateTimeOffset LeaseExpiresAt, bool Left)> Silos { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<long, StoredMessage> Messages { get; } = [];
+
+    public long NextMessageId { get; set; } = 1;
+
+    public Dictionary<GrainId, StoredState> States { get; } = [];
+
+    public Dictionary<(GrainId Grain, string Name), (int Partition, DateTimeOffset DueAt, TimeSpan? Period)> Reminders { get; } = [];
+
+    public Dictionary<string, List<(Guid RequestId, string? Payload, string? Error)>> Replies { get; } = new(StringComparer.Ordinal);
+
+    public List<DeadLetter> DeadLetters { get; } = [];
+
+    /// <summary>Read-model rows written by projections, by table name then key.</summary>
+    public Dictionary<string, Dictionary<string, object>> Tables { get; } = new(StringComparer.Ordinal);
+
+    public List<Action<WakeSignal>> Subscribers { get; } = [];
+}

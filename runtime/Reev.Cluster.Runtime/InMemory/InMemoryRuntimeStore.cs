@@ -1,0 +1,356 @@
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.InMemory;
+
+/// <summary>The in-memory provider: the same contract and semantics as PostgreSQL, under one lock.</summary>
+internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCount, TimeProvider timeProvider) : IRuntimeStore
+{
+    private Action<WakeSignal>? _subscription;
+    private volatile bool _disposed;
+
+    public string ProviderName => "in-memory";
+
+    public int PartitionCount => partitionCount;
+
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            if (db.PartitionCount == 0)
+            {
+                db.PartitionCount = partitionCount;
+                db.Partitions = new (string?, long)[partitionCount];
+            }
+            else if (db.PartitionCount != partitionCount)
+            {
+                throw new ClusterConfigurationException(
+                    $"The cluster was created with {db.PartitionCount} partitions; this silo is configured with {partitionCount} ({SiloOptions.SectionName}:PartitionCount).");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            var now = timeProvider.GetUtcNow();
+            db.Silos[siloId] = (now + lease, false);
+            IReadOnlyList<string> live = db.Silos.Where(s => !s.Value.Left && s.Value.LeaseExpiresAt > now)
+                .Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+            return Task.FromResult(live);
+        }
+    }
+
+    public Task<IReadOnlyList<PartitionLease>> ReadOwnedAsync(string siloId, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            IReadOnlyList<PartitionLease> owned = Enumerable.Range(0, db.PartitionCount)
+                .Where(p => db.Partitions[p].Owner == siloId)
+                .Select(p => new PartitionLease(p, db.Partitions[p].Epoch)).ToList();
+            return Task.FromResult(owned);
+        }
+    }
+
+    public Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            var now = timeProvider.GetUtcNow();
+            var claimed = new List<PartitionLease>();
+            for (var p = 0; p < db.PartitionCount && claimed.Count < count; p++)
+            {
+                var (owner, epoch) = db.Partitions[p];
+                var free = owner is null
+                    || !db.Silos.TryGetValue(owner, out var silo)
+                    || silo.Left
+                    || silo.LeaseExpiresAt < now;
+                if (free && owner != siloId)
+                {
+                    db.Partitions[p] = (siloId, epoch + 1);
+                    claimed.Add(new PartitionLease(p, epoch + 1));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<PartitionLease>>(claimed);
+        }
+    }
+
+    public Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            foreach (var lease in leases)
+            {
+                if (db.Partitions[lease.Partition] == (siloId, lease.Epoch))
+                {
+                    db.Partitions[lease.Partition] = (null, lease.Epoch);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task LeaveAsync(string siloId, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            if (db.Silos.TryGetValue(siloId, out var silo))
+            {
+                db.Silos[siloId] = (silo.LeaseExpiresAt, true);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            var ids = new long[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                ids[i] = db.NextMessageId++;
+                db.Messages[ids[i]] = messages[i].ToStored(ids[i]);
+            }
+
+            return Task.FromResult(ids);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredMessage>> FetchAsync(
+        IReadOnlyCollection<int> partitions, long afterId, int max, CancellationToken cancellationToken)
+    {
+        var set = partitions as ISet<int> ?? partitions.ToHashSet();
+        lock (db.Lock)
+        {
+            Check();
+            IReadOnlyList<StoredMessage> rows = db.Messages.Values
+                .Where(m => m.Id > afterId && set.Contains(m.Partition))
+                .Take(max).ToList();
+            return Task.FromResult(rows);
+        }
+    }
+
+    public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            return Task.FromResult(db.States.GetValueOrDefault(grain));
+        }
+    }
+
+    public Task<CommitResult> CommitAsync(
+        string siloId, IReadOnlyList<PartitionLease> fence, IReadOnlyList<TurnCommit> turns, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            var lost = fence.Where(l => db.Partitions[l.Partition] != (siloId, l.Epoch)).Select(l => l.Partition).ToList();
+            if (lost.Count > 0)
+            {
+                return Task.FromResult(CommitResult.Fenced(lost));
+            }
+
+            var missing = turns.Where(t => t.MessageId != 0 && !db.Messages.ContainsKey(t.MessageId)).Select(t => t.MessageId).ToList();
+            if (missing.Count > 0)
+            {
+                return Task.FromResult(CommitResult.Duplicate(missing));
+            }
+
+            foreach (var turn in turns.Where(t => t.StateJson is not null))
+            {
+                var current = db.States.GetValueOrDefault(turn.Grain)?.Version ?? 0;
+                if (current != turn.StateVersion - 1)
+                {
+                    throw new InvalidOperationException(
+                        $"State version conflict on {turn.Grain}: stored {current}, written {turn.StateVersion}.");
+                }
+            }
+
+            var now = timeProvider.GetUtcNow();
+            foreach (var turn in turns)
+            {
+                Apply(turn, now);
+            }
+
+            return Task.FromResult(CommitResult.Committed());
+        }
+    }
+
+    private void Apply(TurnCommit turn, DateTimeOffset now)
+    {
+        if (turn.FailedAttemptError is not null)
+        {
+            db.Messages[turn.MessageId] = db.Messages[turn.MessageId] with { Attempts = turn.Attempts };
+            return;
+        }
+
+        if (turn.MessageId != 0 && db.Messages.Remove(turn.MessageId, out var consumed) && turn.DeadLetterError is not null)
+        {
+            db.DeadLetters.Add(new DeadLetter(consumed.Id, consumed.GrainType, consumed.GrainKey, consumed.Method, turn.Attempts, turn.DeadLetterError, now));
+        }
+
+        if (turn.StateJson is not null)
+        {
+            db.States[turn.Grain] = new StoredState(turn.StateJson, turn.StateVersion);
+        }
+
+        turn.SentIds = new long[turn.Sends.Count];
+        for (var i = 0; i < turn.Sends.Count; i++)
+        {
+            var id = db.NextMessageId++;
+            turn.SentIds[i] = id;
+            db.Messages[id] = turn.Sends[i].ToStored(id);
+        }
+
+        foreach (var change in turn.Reminders)
+        {
+            if (change.DueAt is { } due)
+            {
+                db.Reminders[(turn.Grain, change.Name)] = (turn.Partition, due, change.Period);
+            }
+            else
+            {
+                db.Reminders.Remove((turn.Grain, change.Name));
+            }
+        }
+
+        if (turn.Reply is { } reply)
+        {
+            if (!db.Replies.TryGetValue(reply.ClientId, out var list))
+            {
+                db.Replies[reply.ClientId] = list = [];
+            }
+
+            list.Add((reply.RequestId, reply.Payload, reply.Error));
+        }
+
+        foreach (var projection in turn.Projections)
+        {
+            InMemoryProjections.Apply(db, projection);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredMessage>> FireDueRemindersAsync(
+        string siloId, IReadOnlyList<PartitionLease> owned, DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            var valid = owned.Where(l => db.Partitions[l.Partition] == (siloId, l.Epoch)).Select(l => l.Partition).ToHashSet();
+            var due = db.Reminders.Where(r => valid.Contains(r.Value.Partition) && r.Value.DueAt <= now)
+                .OrderBy(r => r.Value.DueAt).Take(max).ToList();
+            var fired = new List<StoredMessage>(due.Count);
+            foreach (var ((grain, name), (partition, dueAt, period)) in due)
+            {
+                var id = db.NextMessageId++;
+                var payload = System.Text.Json.JsonSerializer.Serialize(new ReminderTick(dueAt, period), ReminderTickJson.Options);
+                var message = new StoredMessage(id, partition, grain.Type, grain.Key, name, MessageKind.Reminder, payload, null, 0, null);
+                db.Messages[id] = message;
+                fired.Add(message);
+                if (period is { } p)
+                {
+                    var next = dueAt + p;
+                    db.Reminders[(grain, name)] = (partition, next > now ? next : now + p, period);
+                }
+                else
+                {
+                    db.Reminders.Remove((grain, name));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredMessage>>(fired);
+        }
+    }
+
+    public Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
+        string clientId, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            if (!db.Replies.Remove(clientId, out var list))
+            {
+                return Task.FromResult<IReadOnlyList<(Guid, string?, string?)>>([]);
+            }
+
+            return Task.FromResult<IReadOnlyList<(Guid, string?, string?)>>(list);
+        }
+    }
+
+    public Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            return Task.FromResult<IReadOnlyList<DeadLetter>>(db.DeadLetters.TakeLast(limit).Reverse().ToList());
+        }
+    }
+
+    public Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            return Task.FromResult((long)db.Messages.Count);
+        }
+    }
+
+    public Task NotifyAsync(WakeSignal signal, CancellationToken cancellationToken)
+    {
+        Action<WakeSignal>[] subscribers;
+        lock (db.Lock)
+        {
+            Check();
+            subscribers = [.. db.Subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber(signal);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(Action<WakeSignal> handler, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            _subscription = handler;
+            db.Subscribers.Add(handler);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (db.Lock)
+        {
+            _disposed = true;
+            if (_subscription is not null)
+            {
+                db.Subscribers.Remove(_subscription);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Check() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Reev.Cluster.Runtime.Engine;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.Messaging;
+
+/// <summary>
+/// The grain factory behind every reference. Inside a turn, sends join the turn's commit and asks
+/// are refused (DESIGN R5); outside, a send commits a row before its task completes and an ask
+/// waits for its reply under a timeout.
+/// </summary>
+internal sealed class GrainCallRouter : IGrainFactory
+{
+    private readonly IRuntimeStore _store;
+    private readonly MessageSerializer _serializer;
+    private readonly TimeSpan _askTimeout;
+    private readonly Action<IReadOnlyList<StoredMessage>> _afterEnqueue;
+
+    public GrainCallRouter(
+        string clientId,
+        IRuntimeStore store,
+        MessageSerializer serializer,
+        TimeSpan askTimeout,
+        Action<IReadOnlyList<StoredMessage>> afterEnqueue)
+    {
+        ClientId = clientId;
+        _store = store;
+        _serializer = serializer;
+        _askTimeout = askTimeout;
+        _afterEnqueue = afterEnqueue;
+    }
+
+    public string ClientId { get; }
+
+    public PendingReplies Replies { get; } = new();
+
+    public TGrainInterface GetGrain<TGrainInterface>(string key)
+        where TGrainInterface : IGrain
+    {
+        GrainId.ValidateKey(key);
+        var metadata = GrainInterfaceMetadata.For(typeof(TGrainInterface));
+        return GrainProxy.Create<TGrainInterface>(new GrainId(metadata.GrainType, key), metadata, this);
+    }
+
+    public Task SendAsync(GrainId grain, GrainMethod method, object?[]? args, CancellationToken cancellationToken)
+    {
+        var message = Build(grain, method, args, replyTo: null);
+        if (TurnContext.Current is { } turn)
+        {
+            turn.Sends.Add(message);
+            return Task.CompletedTask;
+        }
+
+        return EnqueueAsync(message, cancellationToken);
+    }
+
+    public async Task<T> AskAsync<T>(GrainId grain, GrainMethod method, object?[]? args, CancellationToken cancellationToken)
+    {
+        if (TurnContext.Current is { } turn)
+        {
+            throw new GrainCallException(
+                $"{turn.Activation.Id} asked {grain}.{method.WireName}: grains may not await other grains (asks are for external clients). " +
+                "Send a one-way message and receive the result as a message instead.");
+        }
+
+        var requestId = Guid.NewGuid();
+        var message = Build(grain, method, args, $"{ClientId}:{requestId:N}");
+        var reply = Replies.RegisterAsync(requestId);
+        try
+        {
+            await EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+            var (payload, error) = await reply.WaitAsync(_askTimeout, cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                throw new GrainInvocationException(grain.ToString(), method.WireName, error);
+            }
+
+            return (T)_serializer.Deserialize(payload ?? "null", typeof(T))!;
+        }
+        catch (TimeoutException)
+        {
+            throw new ClusterTimeoutException(
+                $"No reply from {grain}.{method.WireName} within {_askTimeout.TotalSeconds:0.#} s; the message is durable and may still run.");
+        }
+        finally
+        {
+            Replies.Forget(requestId);
+        }
+    }
+
+    private OutboundMessage Build(GrainId grain, GrainMethod method, object?[]? args, string? replyTo)
+    {
+        var payload = _serializer.SerializeArguments(method, args, grain.Type);
+        return new OutboundMessage(
+            PartitionHash.Compute(grain, _store.PartitionCount),
+            grain.Type,
+            grain.Key,
+            method.WireName,
+            MessageKind.Call,
+            payload,
+            replyTo,
+            Activity.Current?.Id);
+    }
+
+    private async Task EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        long[] ids;
+        try
+        {
+            ids = await _store.EnqueueAsync([message], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or ReevClusterException))
+        {
+            throw new ClusterUnavailableException($"Could not enqueue {message.GrainType}/{message.GrainKey}.{message.Method}: {ex.Message}", ex);
+        }
+
+        _afterEnqueue([message.ToStored(ids[0])]);
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.Postgres;
+
+/// <summary>The cluster provider on PostgreSQL: every distributed concern lives in the database.</summary>
+public sealed class PostgresClusterProvider : ClusterProvider
+{
+    private readonly List<PostgresMigration> _migrations = [];
+    private readonly Dictionary<Type, IPostgresReadModelWriter> _writers = [];
+
+    /// <summary>Validates the connection string at once; the connection itself is made at silo start.</summary>
+    public PostgresClusterProvider(string connectionString, int maxPoolSize = 50)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ClusterConfigurationException(
+                "The PostgreSQL connection string is missing (set Reev:Postgres:ConnectionString or pass --postgres).");
+        }
+
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrEmpty(builder.Host))
+            {
+                throw new ClusterConfigurationException("The PostgreSQL connection string names no Host.");
+            }
+
+            builder.MaxPoolSize = Math.Max(builder.MaxPoolSize == 100 ? maxPoolSize : builder.MaxPoolSize, 8);
+            builder.NoResetOnClose = true;
+            ConnectionString = builder.ConnectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ClusterConfigurationException($"The PostgreSQL connection string is invalid: {ex.Message}", ex);
+        }
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Adds schema changes of another component (versions 100 and up), applied at silo start.</summary>
+    public PostgresClusterProvider AddMigrations(IEnumerable<PostgresMigration> migrations)
+    {
+        ArgumentNullException.ThrowIfNull(migrations);
+        _migrations.AddRange(migrations);
+        return this;
+    }
+
+    /// <summary>Registers how a read-model row type is stored.</summary>
+    public PostgresClusterProvider AddReadModelWriter(IPostgresReadModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        _writers[writer.RowType] = writer;
+        return this;
+    }
+
+    internal override IRuntimeStore CreateStore(int partitionCount, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
+        new PostgresRuntimeStore(ConnectionString, partitionCount, _migrations, _writers, loggerFactory);
+}

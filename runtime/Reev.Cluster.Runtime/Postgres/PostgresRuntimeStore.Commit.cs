@@ -1,0 +1,311 @@
+using Npgsql;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.Postgres;
+
+internal sealed partial class PostgresRuntimeStore
+{
+    /// <summary>
+    /// One transaction, two round trips (the batch, then COMMIT): fence, dead letters, consumption,
+    /// failed attempts, states, sends, reminders, replies, read models (DESIGN R3, R4, R8).
+    /// </summary>
+    public async Task<CommitResult> CommitAsync(
+        string siloId, IReadOnlyList<PartitionLease> fence, IReadOnlyList<TurnCommit> turns, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, tx);
+
+        var fenceCmd = new NpgsqlBatchCommand("SELECT reev_fence(@o, @p, @e)");
+        fenceCmd.Parameters.AddWithValue("o", siloId);
+        fenceCmd.Parameters.AddWithValue("p", fence.Select(l => l.Partition).ToArray());
+        fenceCmd.Parameters.AddWithValue("e", fence.Select(l => l.Epoch).ToArray());
+        batch.BatchCommands.Add(fenceCmd);
+
+        var dead = turns.Where(t => t.DeadLetterError is not null && t.MessageId != 0).ToList();
+        if (dead.Count > 0)
+        {
+            var cmd = new NpgsqlBatchCommand("""
+                INSERT INTO reev_dead_letters (message_id, partition, grain_type, grain_key, method, kind, payload, reply_to, attempts, error)
+                SELECT m.id, m.partition, m.grain_type, m.grain_key, m.method, m.kind, m.payload, m.reply_to, d.a, d.e
+                FROM reev_messages m JOIN unnest(@ids, @a, @e) AS d(id, a, e) ON m.id = d.id
+                ON CONFLICT (message_id) DO NOTHING
+                """);
+            cmd.Parameters.AddWithValue("ids", dead.Select(t => t.MessageId).ToArray());
+            cmd.Parameters.AddWithValue("a", dead.Select(t => t.Attempts).ToArray());
+            cmd.Parameters.AddWithValue("e", dead.Select(t => t.DeadLetterError!).ToArray());
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var consumed = turns.Where(t => t.MessageId != 0 && t.FailedAttemptError is null).Select(t => t.MessageId).ToArray();
+        if (consumed.Length > 0)
+        {
+            var cmd = new NpgsqlBatchCommand("SELECT reev_consume(@ids)");
+            cmd.Parameters.AddWithValue("ids", consumed);
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var failed = turns.Where(t => t.FailedAttemptError is not null).ToList();
+        if (failed.Count > 0)
+        {
+            var cmd = new NpgsqlBatchCommand("""
+                UPDATE reev_messages m SET attempts = f.a, last_error = f.e
+                FROM unnest(@ids, @a, @e) AS f(id, a, e) WHERE m.id = f.id
+                """);
+            cmd.Parameters.AddWithValue("ids", failed.Select(t => t.MessageId).ToArray());
+            cmd.Parameters.AddWithValue("a", failed.Select(t => t.Attempts).ToArray());
+            cmd.Parameters.AddWithValue("e", failed.Select(t => t.FailedAttemptError!).ToArray());
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var states = turns.Where(t => t.StateJson is not null).ToList();
+        if (states.Count > 0)
+        {
+            var cmd = new NpgsqlBatchCommand("SELECT reev_write_states(@t, @k, @p, @v, @s)");
+            cmd.Parameters.AddWithValue("t", states.Select(t => t.Grain.Type).ToArray());
+            cmd.Parameters.AddWithValue("k", states.Select(t => t.Grain.Key).ToArray());
+            cmd.Parameters.AddWithValue("p", states.Select(t => t.Partition).ToArray());
+            cmd.Parameters.AddWithValue("v", states.Select(t => t.StateVersion).ToArray());
+            cmd.Parameters.AddWithValue("s", states.Select(t => t.StateJson!).ToArray());
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var sends = turns.SelectMany(t => t.Sends).ToList();
+        var sendsIndex = -1;
+        if (sends.Count > 0)
+        {
+            sendsIndex = batch.BatchCommands.Count;
+            AddInsertMessages(batch, sends);
+        }
+
+        AddReminderChanges(batch, turns);
+        AddReplies(batch, turns);
+        AddProjections(batch, turns);
+
+        try
+        {
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var index = 0;
+                do
+                {
+                    if (index == sendsIndex)
+                    {
+                        var ids = await ReadIdsAsync(reader, sends.Count, cancellationToken).ConfigureAwait(false);
+                        var offset = 0;
+                        foreach (var turn in turns)
+                        {
+                            turn.SentIds = ids[offset..(offset + turn.Sends.Count)];
+                            offset += turn.Sends.Count;
+                        }
+                    }
+
+                    index++;
+                }
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return CommitResult.Committed();
+        }
+        catch (PostgresException ex) when (ex.SqlState == "RV001")
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            var owned = (await ReadOwnedAsync(siloId, cancellationToken).ConfigureAwait(false)).ToHashSet();
+            var lost = fence.Where(l => !owned.Contains(l)).Select(l => l.Partition).ToList();
+            PostgresLog.Fenced(_logger, lost.Count);
+            if (lost.Count == 0)
+            {
+                throw new InvalidOperationException("Fencing rejected the commit but every lease is held; retry.", ex);
+            }
+
+            return CommitResult.Fenced(lost);
+        }
+        catch (PostgresException ex) when (ex.SqlState == "RV002")
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = _dataSource.CreateCommand("SELECT id FROM reev_messages WHERE id = ANY(@ids)");
+            cmd.Parameters.AddWithValue("ids", consumed);
+            var present = new HashSet<long>();
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    present.Add(reader.GetInt64(0));
+                }
+            }
+
+            var missing = consumed.Where(id => !present.Contains(id)).ToList();
+            if (missing.Count == 0)
+            {
+                throw new InvalidOperationException("Consumption check failed but every message is present; retry.", ex);
+            }
+
+            return CommitResult.Duplicate(missing);
+        }
+    }
+
+    private static void AddReminderChanges(NpgsqlBatch batch, IReadOnlyList<TurnCommit> turns)
+    {
+        var upserts = turns.SelectMany(t => t.Reminders.Where(r => r.DueAt is not null).Select(r => (t, r))).ToList();
+        if (upserts.Count > 0)
+        {
+            var cmd = new NpgsqlBatchCommand("""
+                INSERT INTO reev_reminders (grain_type, grain_key, name, partition, due_at, period_ms)
+                SELECT * FROM unnest(@t, @k, @n, @p, @d, @ms)
+                ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms
+                """);
+            cmd.Parameters.AddWithValue("t", upserts.Select(x => x.t.Grain.Type).ToArray());
+            cmd.Parameters.AddWithValue("k", upserts.Select(x => x.t.Grain.Key).ToArray());
+            cmd.Parameters.AddWithValue("n", upserts.Select(x => x.r.Name).ToArray());
+            cmd.Parameters.AddWithValue("p", upserts.Select(x => x.t.Partition).ToArray());
+            cmd.Parameters.AddWithValue("d", upserts.Select(x => x.r.DueAt!.Value).ToArray());
+            cmd.Parameters.AddWithValue("ms", upserts.Select(x => x.r.Period is { } p ? (long?)p.TotalMilliseconds : null).ToArray());
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var deletes = turns.SelectMany(t => t.Reminders.Where(r => r.DueAt is null).Select(r => (t, r))).ToList();
+        if (deletes.Count > 0)
+        {
+            var cmd = new NpgsqlBatchCommand("""
+                DELETE FROM reev_reminders r USING unnest(@t, @k, @n) AS d(t, k, n)
+                WHERE r.grain_type = d.t AND r.grain_key = d.k AND r.name = d.n
+                """);
+            cmd.Parameters.AddWithValue("t", deletes.Select(x => x.t.Grain.Type).ToArray());
+            cmd.Parameters.AddWithValue("k", deletes.Select(x => x.t.Grain.Key).ToArray());
+            cmd.Parameters.AddWithValue("n", deletes.Select(x => x.r.Name).ToArray());
+            batch.BatchCommands.Add(cmd);
+        }
+    }
+
+    private static void AddReplies(NpgsqlBatch batch, IReadOnlyList<TurnCommit> turns)
+    {
+        var replies = turns.Where(t => t.Reply is not null).Select(t => t.Reply!).ToList();
+        if (replies.Count == 0)
+        {
+            return;
+        }
+
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO reev_replies (request_id, client_id, payload, error) SELECT * FROM unnest(@r, @c, @p, @e)
+            ON CONFLICT (request_id) DO NOTHING
+            """);
+        cmd.Parameters.AddWithValue("r", replies.Select(r => r.RequestId).ToArray());
+        cmd.Parameters.AddWithValue("c", replies.Select(r => r.ClientId).ToArray());
+        cmd.Parameters.AddWithValue("p", replies.Select(r => r.Payload).ToArray());
+        cmd.Parameters.AddWithValue("e", replies.Select(r => r.Error).ToArray());
+        batch.BatchCommands.Add(cmd);
+    }
+
+    private void AddProjections(NpgsqlBatch batch, IReadOnlyList<TurnCommit> turns)
+    {
+        foreach (var group in turns.SelectMany(t => t.Projections).OfType<IReadModelRow>().GroupBy(r => r.GetType()))
+        {
+            if (!_writers.TryGetValue(group.Key, out var writer))
+            {
+                throw new InvalidOperationException($"No PostgreSQL read-model writer is registered for {group.Key.Name}.");
+            }
+
+            // Keep only the last row per key: a batch may hold several turns of one grain.
+            var rows = group.GroupBy(r => r.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+            writer.AddCommands(batch, rows);
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>> FireDueRemindersAsync(
+        string siloId, IReadOnlyList<PartitionLease> owned, DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        // Cheap look first: most polls find nothing due and take no locks.
+        await using (var probe = _dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM reev_reminders WHERE partition = ANY(@p) AND due_at <= @now)"))
+        {
+            probe.Parameters.AddWithValue("p", owned.Select(l => l.Partition).ToArray());
+            probe.Parameters.AddWithValue("now", now);
+            if (!(bool)(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return [];
+            }
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var due = new List<(string Type, string Key, string Name, int Partition, DateTimeOffset DueAt, long? PeriodMs)>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT grain_type, grain_key, name, partition, due_at, period_ms FROM reev_reminders
+            WHERE partition = ANY(@p) AND due_at <= @now ORDER BY due_at LIMIT @max FOR UPDATE SKIP LOCKED
+            """, connection, tx))
+        {
+            select.Parameters.AddWithValue("p", owned.Select(l => l.Partition).ToArray());
+            select.Parameters.AddWithValue("now", now);
+            select.Parameters.AddWithValue("max", max);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var messages = due.Select(d => new OutboundMessage(
+            d.Partition, d.Type, d.Key, d.Name, MessageKind.Reminder,
+            System.Text.Json.JsonSerializer.Serialize(
+                new ReminderTick(d.DueAt, d.PeriodMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null), ReminderTickJson.Options),
+            null, null)).ToList();
+        var leases = owned.Where(l => due.Any(d => d.Partition == l.Partition)).ToList();
+        await using var batch = new NpgsqlBatch(connection, tx);
+        var fenceCmd = new NpgsqlBatchCommand("SELECT reev_fence(@o, @p, @e)");
+        fenceCmd.Parameters.AddWithValue("o", siloId);
+        fenceCmd.Parameters.AddWithValue("p", leases.Select(l => l.Partition).ToArray());
+        fenceCmd.Parameters.AddWithValue("e", leases.Select(l => l.Epoch).ToArray());
+        batch.BatchCommands.Add(fenceCmd);
+        var advance = new NpgsqlBatchCommand("""
+            UPDATE reev_reminders r SET due_at = greatest(d.due + d.ms * interval '1 millisecond', @now + d.ms * interval '1 millisecond')
+            FROM unnest(@t, @k, @n, @due, @ms) AS d(t, k, n, due, ms)
+            WHERE d.ms IS NOT NULL AND r.grain_type = d.t AND r.grain_key = d.k AND r.name = d.n;
+            """);
+        advance.Parameters.AddWithValue("t", due.Select(d => d.Type).ToArray());
+        advance.Parameters.AddWithValue("k", due.Select(d => d.Key).ToArray());
+        advance.Parameters.AddWithValue("n", due.Select(d => d.Name).ToArray());
+        advance.Parameters.AddWithValue("due", due.Select(d => d.DueAt).ToArray());
+        advance.Parameters.AddWithValue("ms", due.Select(d => d.PeriodMs).ToArray());
+        advance.Parameters.AddWithValue("now", now);
+        batch.BatchCommands.Add(advance);
+        var remove = new NpgsqlBatchCommand("""
+            DELETE FROM reev_reminders r USING unnest(@t, @k, @n, @ms) AS d(t, k, n, ms)
+            WHERE d.ms IS NULL AND r.grain_type = d.t AND r.grain_key = d.k AND r.name = d.n
+            """);
+        remove.Parameters.AddWithValue("t", due.Select(d => d.Type).ToArray());
+        remove.Parameters.AddWithValue("k", due.Select(d => d.Key).ToArray());
+        remove.Parameters.AddWithValue("n", due.Select(d => d.Name).ToArray());
+        remove.Parameters.AddWithValue("ms", due.Select(d => d.PeriodMs).ToArray());
+        batch.BatchCommands.Add(remove);
+        AddInsertMessages(batch, messages);
+        long[] ids;
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (reader.FieldCount == 0 || reader.GetName(0) != "id")
+            {
+                if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException("Reminder batch returned no message ids.");
+                }
+            }
+
+            ids = await ReadIdsAsync(reader, messages.Count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == "RV001")
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return messages.Select((m, i) => m.ToStored(ids[i])).ToList();
+    }
+}

@@ -1,0 +1,347 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.Postgres;
+
+/// <summary>The PostgreSQL provider of the runtime contract (DESIGN R2-R4, R6-R8, R10).</summary>
+internal sealed partial class PostgresRuntimeStore : IRuntimeStore
+{
+    private const string WakeChannel = "reev_wake";
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _connectionString;
+    private readonly IReadOnlyList<PostgresMigration> _migrations;
+    private readonly IReadOnlyDictionary<Type, IPostgresReadModelWriter> _writers;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _disposed = new();
+    private Task? _listener;
+
+    public PostgresRuntimeStore(
+        string connectionString,
+        int partitionCount,
+        IReadOnlyList<PostgresMigration> migrations,
+        IReadOnlyDictionary<Type, IPostgresReadModelWriter> writers,
+        ILoggerFactory loggerFactory)
+    {
+        _connectionString = connectionString;
+        PartitionCount = partitionCount;
+        _migrations = migrations;
+        _writers = writers;
+        _logger = loggerFactory.CreateLogger("Reev.Cluster.Runtime.Postgres");
+        _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+    }
+
+    public string ProviderName => "postgres";
+
+    public int PartitionCount { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PostgresMigrator.MigrateAsync(_dataSource, PartitionCount, _migrations, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            var b = new NpgsqlConnectionStringBuilder(_connectionString);
+            throw new ClusterUnavailableException(
+                $"Cannot reach PostgreSQL at {b.Host}:{b.Port} (database '{b.Database}'): {ex.Message}", ex);
+        }
+        catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000" or "3D000")
+        {
+            throw new ClusterConfigurationException($"PostgreSQL refused the connection: {ex.MessageText}", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("""
+            INSERT INTO reev_silos (silo_id, status, lease_expires_at) VALUES (@id, 'active', now() + @lease)
+            ON CONFLICT (silo_id) DO UPDATE SET status = 'active', heartbeat_at = now(), lease_expires_at = now() + @lease;
+            SELECT silo_id FROM reev_silos WHERE status = 'active' AND lease_expires_at > now() ORDER BY silo_id COLLATE "C";
+            """);
+        cmd.Parameters.AddWithValue("id", siloId);
+        cmd.Parameters.AddWithValue("lease", lease);
+        var live = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            live.Add(reader.GetString(0));
+        }
+
+        return live;
+    }
+
+    public async Task<IReadOnlyList<PartitionLease>> ReadOwnedAsync(string siloId, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch FROM reev_partitions WHERE owner = @id ORDER BY partition");
+        cmd.Parameters.AddWithValue("id", siloId);
+        return await ReadLeasesAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("""
+            UPDATE reev_partitions p SET owner = @id, epoch = p.epoch + 1, acquired_at = now()
+            WHERE p.partition IN (
+                SELECT f.partition FROM reev_partitions f LEFT JOIN reev_silos s ON s.silo_id = f.owner
+                WHERE (f.owner IS NULL OR s.silo_id IS NULL OR s.status <> 'active' OR s.lease_expires_at < now())
+                  AND f.owner IS DISTINCT FROM @id
+                ORDER BY f.partition LIMIT @n FOR UPDATE OF f SKIP LOCKED)
+            RETURNING p.partition, p.epoch
+            """);
+        cmd.Parameters.AddWithValue("id", siloId);
+        cmd.Parameters.AddWithValue("n", count);
+        return await ReadLeasesAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken)
+    {
+        if (leases.Count == 0)
+        {
+            return;
+        }
+
+        await using var cmd = _dataSource.CreateCommand("""
+            UPDATE reev_partitions p SET owner = NULL
+            FROM unnest(@parts, @epochs) AS r(partition, epoch)
+            WHERE p.partition = r.partition AND p.epoch = r.epoch AND p.owner = @id
+            """);
+        cmd.Parameters.AddWithValue("id", siloId);
+        cmd.Parameters.AddWithValue("parts", leases.Select(l => l.Partition).ToArray());
+        cmd.Parameters.AddWithValue("epochs", leases.Select(l => l.Epoch).ToArray());
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task LeaveAsync(string siloId, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("UPDATE reev_silos SET status = 'left' WHERE silo_id = @id");
+        cmd.Parameters.AddWithValue("id", siloId);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        AddInsertMessages(batch, messages);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadIdsAsync(reader, messages.Count, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>> FetchAsync(
+        IReadOnlyCollection<int> partitions, long afterId, int max, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("""
+            SELECT id, partition, grain_type, grain_key, method, kind, payload, reply_to, attempts, trace_parent
+            FROM reev_messages WHERE partition = ANY(@parts) AND id > @after ORDER BY id LIMIT @max
+            """);
+        cmd.Parameters.AddWithValue("parts", partitions.ToArray());
+        cmd.Parameters.AddWithValue("after", afterId);
+        cmd.Parameters.AddWithValue("max", max);
+        var rows = new List<StoredMessage>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new StoredMessage(
+                reader.GetInt64(0),
+                reader.GetInt32(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                (MessageKind)reader.GetInt16(5),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetInt32(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
+        }
+
+        return rows;
+    }
+
+    public async Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT state, version FROM reev_grain_state WHERE grain_type = @t AND grain_key = @k");
+        cmd.Parameters.AddWithValue("t", grain.Type);
+        cmd.Parameters.AddWithValue("k", grain.Key);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredState(reader.GetString(0), reader.GetInt64(1))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
+        string clientId, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("DELETE FROM reev_replies WHERE client_id = @c RETURNING request_id, payload, error");
+        cmd.Parameters.AddWithValue("c", clientId);
+        var list = new List<(Guid, string?, string?)>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return list;
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("""
+            SELECT message_id, grain_type, grain_key, method, attempts, error, dead_at
+            FROM reev_dead_letters ORDER BY dead_at DESC LIMIT @n
+            """);
+        cmd.Parameters.AddWithValue("n", limit);
+        var list = new List<DeadLetter>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new DeadLetter(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt32(4), reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return list;
+    }
+
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT count(*) FROM reev_messages");
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task NotifyAsync(WakeSignal signal, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand($"SELECT pg_notify('{WakeChannel}', @s)");
+        cmd.Parameters.AddWithValue("s", signal.ToString());
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task SubscribeAsync(Action<WakeSignal> handler, CancellationToken cancellationToken)
+    {
+        _listener = Task.Run(() => ListenAsync(handler, _disposed.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps a LISTEN connection; reconnects after failures and then wakes everything to catch up.</summary>
+    private async Task ListenAsync(Action<WakeSignal> handler, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += (_, e) =>
+                {
+                    if (Enum.TryParse<WakeSignal>(e.Payload, out var signal))
+                    {
+                        handler(signal);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {WakeChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                handler(WakeSignal.Messages);
+                handler(WakeSignal.Replies);
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                PostgresLog.ListenFailed(_logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        if (_listener is not null)
+        {
+            try
+            {
+                await _listener.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException)
+            {
+                // The listener ends with the store.
+            }
+        }
+
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(_connectionString));
+        _disposed.Dispose();
+    }
+
+    private static async Task<IReadOnlyList<PartitionLease>> ReadLeasesAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        var list = new List<PartitionLease>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new PartitionLease(reader.GetInt32(0), reader.GetInt64(1)));
+        }
+
+        return list;
+    }
+
+    private static void AddInsertMessages(NpgsqlBatch batch, IReadOnlyList<OutboundMessage> messages)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO reev_messages (partition, grain_type, grain_key, method, kind, payload, reply_to, trace_parent)
+            SELECT p, t, k, m, kd, pl, r, tr
+            FROM unnest(@p, @t, @k, @m, @kd, @pl, @r, @tr) WITH ORDINALITY AS x(p, t, k, m, kd, pl, r, tr, ord)
+            ORDER BY ord
+            RETURNING id
+            """);
+        cmd.Parameters.AddWithValue("p", messages.Select(m => m.Partition).ToArray());
+        cmd.Parameters.AddWithValue("t", messages.Select(m => m.GrainType).ToArray());
+        cmd.Parameters.AddWithValue("k", messages.Select(m => m.GrainKey).ToArray());
+        cmd.Parameters.AddWithValue("m", messages.Select(m => m.Method).ToArray());
+        cmd.Parameters.AddWithValue("kd", messages.Select(m => (short)m.Kind).ToArray());
+        cmd.Parameters.AddWithValue("pl", messages.Select(m => m.Payload).ToArray());
+        cmd.Parameters.AddWithValue("r", messages.Select(m => m.ReplyTo).ToArray());
+        cmd.Parameters.AddWithValue("tr", messages.Select(m => m.TraceParent).ToArray());
+        batch.BatchCommands.Add(cmd);
+    }
+
+    /// <summary>Reads inserted ids; they were assigned in input order, so sorting restores that order.</summary>
+    private static async Task<long[]> ReadIdsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
+    {
+        var ids = new long[count];
+        var i = 0;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids[i++] = reader.GetInt64(0);
+        }
+
+        if (i != count)
+        {
+            throw new InvalidOperationException($"Inserted {i} messages; expected {count}.");
+        }
+
+        Array.Sort(ids);
+        return ids;
+    }
+}

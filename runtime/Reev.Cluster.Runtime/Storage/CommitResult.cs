@@ -1,0 +1,25 @@
+namespace Reev.Cluster.Runtime.Storage;
+
+/// <summary>Outcome of a batch commit. A rejected batch wrote nothing.</summary>
+internal readonly record struct CommitResult(
+    CommitStatus Status,
+    IReadOnlyCollection<int> LostPartitions,
+    IReadOnlyCollection<long> MissingMessages)
+{
+    public static CommitResult Committed() => new(CommitStatus.Committed, [], []);
+
+    public static CommitResult Fenced(IReadOnlyCollection<int> lost) => new(CommitStatus.Fenced, lost, []);
+
+    public static CommitResult Duplicate(IReadOnlyCollection<long> missing) => new(CommitStatus.Duplicate, [], missing);
+}
+
+internal enum CommitStatus
+{
+    Committed,
+
+    /// <summary>The silo no longer holds some partitions at the batch's epochs (DESIGN R3).</summary>
+    Fenced,
+
+    /// <summary>Some consumed messages were already gone: their turns ran twice and must not commit.</summary>
+    Duplicate,
+}

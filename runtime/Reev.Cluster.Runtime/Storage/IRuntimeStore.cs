@@ -1,0 +1,60 @@
+namespace Reev.Cluster.Runtime.Storage;
+
+/// <summary>
+/// The provider contract (DESIGN R9): everything the shared activation engine needs from
+/// durable storage. Implemented in memory (one silo, no database) and on PostgreSQL.
+/// </summary>
+internal interface IRuntimeStore : IAsyncDisposable
+{
+    string ProviderName { get; }
+
+    int PartitionCount { get; }
+
+    /// <summary>Applies migrations and creates the cluster's partitions if absent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Renews the silo's membership lease and returns the live silos, sorted.</summary>
+    Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>The partitions this silo owns, with their epochs.</summary>
+    Task<IReadOnlyList<PartitionLease>> ReadOwnedAsync(string siloId, CancellationToken cancellationToken);
+
+    /// <summary>Takes up to <paramref name="count"/> free or expired partitions, each at a new epoch.</summary>
+    Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken);
+
+    /// <summary>Gives partitions up at once (graceful hand-over).</summary>
+    Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken);
+
+    /// <summary>Marks the silo as gone so that others rebalance without waiting for its lease.</summary>
+    Task LeaveAsync(string siloId, CancellationToken cancellationToken);
+
+    Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>Messages of the given partitions with id above <paramref name="afterId"/>, in id order.</summary>
+    Task<IReadOnlyList<StoredMessage>> FetchAsync(
+        IReadOnlyCollection<int> partitions, long afterId, int max, CancellationToken cancellationToken);
+
+    Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken);
+
+    /// <summary>Commits a batch of turns in one transaction fenced by the silo's leases.</summary>
+    Task<CommitResult> CommitAsync(
+        string siloId, IReadOnlyList<PartitionLease> fence, IReadOnlyList<TurnCommit> turns, CancellationToken cancellationToken);
+
+    /// <summary>Turns due reminders of owned partitions into messages (fenced); returns the enqueued messages.</summary>
+    Task<IReadOnlyList<StoredMessage>> FireDueRemindersAsync(
+        string siloId, IReadOnlyList<PartitionLease> owned, DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
+        string clientId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Counts pending messages (inbox depth) for metrics.</summary>
+    Task<long> CountPendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Hints other silos and clients that work or replies wait (debounced by the caller).</summary>
+    Task NotifyAsync(WakeSignal signal, CancellationToken cancellationToken);
+
+    /// <summary>Starts receiving wake hints; the handler must be cheap.</summary>
+    Task SubscribeAsync(Action<WakeSignal> handler, CancellationToken cancellationToken);
+}

@@ -1,0 +1,41 @@
+namespace Reev.Cluster.Runtime.Storage;
+
+/// <summary>
+/// Everything one turn (or one failed attempt) writes; committed in one fenced transaction
+/// together with the other turns of its batch.
+/// </summary>
+internal sealed class TurnCommit
+{
+    public required GrainId Grain { get; init; }
+
+    public required int Partition { get; init; }
+
+    public required long Epoch { get; init; }
+
+    /// <summary>The consumed message's id (0 for none).</summary>
+    public long MessageId { get; init; }
+
+    /// <summary>New state JSON, written at <see cref="StateVersion"/> (previous + 1).</summary>
+    public string? StateJson { get; init; }
+
+    public long StateVersion { get; init; }
+
+    public List<OutboundMessage> Sends { get; } = [];
+
+    public List<ReminderChange> Reminders { get; } = [];
+
+    public ReplyRecord? Reply { get; set; }
+
+    public List<object> Projections { get; } = [];
+
+    /// <summary>Set for a failed attempt: the message stays, its attempt count and error are updated.</summary>
+    public string? FailedAttemptError { get; init; }
+
+    /// <summary>Set to move the message to the dead-letter table instead of consuming it.</summary>
+    public string? DeadLetterError { get; init; }
+
+    public int Attempts { get; init; }
+
+    /// <summary>Ids assigned to <see cref="Sends"/>, in order, once committed.</summary>
+    public long[] SentIds { get; set; } = [];
+}
