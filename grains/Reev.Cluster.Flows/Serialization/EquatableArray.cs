@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 
 namespace Reev.Cluster.Flows.Serialization;
@@ -10,6 +11,7 @@ namespace Reev.Cluster.Flows.Serialization;
 /// Serializes as a plain JSON array. <c>default</c> is the empty array.
 /// </summary>
 [JsonConverter(typeof(EquatableArrayJsonConverterFactory))]
+[CollectionBuilder(typeof(EquatableArrayBuilder), nameof(EquatableArrayBuilder.Create))]
 public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;

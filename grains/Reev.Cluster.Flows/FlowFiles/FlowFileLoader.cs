@@ -1,0 +1,58 @@
+namespace Reev.Cluster.Flows.FlowFiles;
+
+/// <summary>Loads flow files in the reference format. Never throws for bad input: errors are results.</summary>
+public static class FlowFileLoader
+{
+    /// <summary>Parses YAML text; <paramref name="fileName"/> is used in error messages.</summary>
+    public static FlowFileLoadResult Parse(string yaml, string fileName = "<inline>")
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var parser = new FlowFileParser(fileName ?? "<inline>");
+        try
+        {
+            var document = parser.Parse(yaml);
+            return FlowFileLoadResult.Success(document, parser.SourceMap);
+        }
+        catch (FlowFileException ex)
+        {
+            return FlowFileLoadResult.Failure(ex.Error);
+        }
+    }
+
+    /// <summary>Reads and parses a file; a missing or unreadable file is an error result.</summary>
+    public static async Task<FlowFileLoadResult> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", $"cannot read the file: {ex.Message}"));
+        }
+
+        return Parse(text, Path.GetFileName(path));
+    }
+
+    /// <summary>Synchronous variant of <see cref="LoadAsync"/>.</summary>
+    public static FlowFileLoadResult Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", $"cannot read the file: {ex.Message}"));
+        }
+
+        return Parse(text, Path.GetFileName(path));
+    }
+
+    /// <summary>Parses or throws <see cref="FlowFileException"/> carrying file, line, column and field.</summary>
+    public static FlowDocument ParseOrThrow(string yaml, string fileName = "<inline>") => Parse(yaml, fileName).GetDocumentOrThrow();
+}
