@@ -93,11 +93,20 @@ public sealed partial class Silo
                 // Outcome unknown (the connection may have died at COMMIT): every turn reloads; a turn that
                 // did commit finds its message consumed when it runs again, so nothing applies twice.
                 RuntimeLog.CommitFailed(_logger, ex, remaining.Count);
+                TestHooks.CommitCompleted?.Invoke(CommitOutcome.Failed, remaining.Count);
                 Complete(remaining, CommitStatus.Duplicate);
                 return;
             }
 
             RuntimeTelemetry.Commits.Add(1);
+            TestHooks.CommitCompleted?.Invoke(
+                result.Status switch
+                {
+                    CommitStatus.Committed => CommitOutcome.Committed,
+                    CommitStatus.Fenced => CommitOutcome.Fenced,
+                    _ => CommitOutcome.Duplicate,
+                },
+                remaining.Count);
             RuntimeTelemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             switch (result.Status)
             {

@@ -153,7 +153,8 @@ public sealed partial class Silo
         RuntimeLog.TurnCommitted(_logger, activation.Id.ToString(), message.Method, message.Id);
         if (turn.DeactivateAfterTurn)
         {
-            await DeactivateAsync(activation).ConfigureAwait(false);
+            // Messages already queued run on a fresh activation that reloads the stored state.
+            await DeactivateAsync(activation, force: true).ConfigureAwait(false);
         }
 
         return status;
@@ -248,11 +249,11 @@ public sealed partial class Silo
         return method.IsAsk ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
     }
 
-    private async Task DeactivateAsync(Activation activation)
+    private async Task DeactivateAsync(Activation activation, bool force = false)
     {
         lock (activation.Lock)
         {
-            if (activation.Queue.Count > 1)
+            if (!force && activation.Queue.Count > 1)
             {
                 return;
             }

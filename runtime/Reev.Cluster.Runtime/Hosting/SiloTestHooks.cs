@@ -6,6 +6,25 @@ public sealed class SiloTestHooks
     /// <summary>Awaited before every commit transaction; a test blocks it to pause the silo's commits.</summary>
     public Func<CancellationToken, Task>? BeforeCommitAsync { get; set; }
 
+    /// <summary>Called after every commit transaction with its outcome and the number of turns it carried.</summary>
+    public Action<CommitOutcome, int>? CommitCompleted { get; set; }
+
     /// <summary>While true, the silo sends no heartbeats (its lease runs out as if it were paused).</summary>
     public bool SuspendHeartbeats { get; set; }
+}
+
+/// <summary>What became of a commit transaction.</summary>
+public enum CommitOutcome
+{
+    /// <summary>Every turn of the batch committed.</summary>
+    Committed,
+
+    /// <summary>Rejected by fencing: the silo no longer held a partition at the epoch its turns ran under.</summary>
+    Fenced,
+
+    /// <summary>Rejected because a turn's message had already been consumed (it ran elsewhere).</summary>
+    Duplicate,
+
+    /// <summary>The transaction failed (connection lost, server error); its turns run again.</summary>
+    Failed,
 }

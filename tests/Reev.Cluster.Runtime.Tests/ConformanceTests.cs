@@ -1,0 +1,189 @@
+using Reev.Cluster.Runtime.Tests.Grains;
+using Reev.Cluster.TestKit;
+using Xunit.Abstractions;
+
+namespace Reev.Cluster.Runtime.Tests;
+
+/// <summary>
+/// The runtime contract, run against both providers (DESIGN R9): whatever holds in memory holds
+/// on PostgreSQL and the other way round.
+/// </summary>
+public abstract class ConformanceTests(Provider provider, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private Task<ClusterHandle> StartAsync(Action<SiloOptions>? configure = null, [System.Runtime.CompilerServices.CallerMemberName] string purpose = "") =>
+        Clusters.StartAsync(provider, output, 1, configure, purpose: purpose);
+
+    [Fact]
+    public async Task State_survives_deactivation()
+    {
+        await using var handle = await StartAsync();
+        var counter = handle.Client.GetGrain<ICounterGrain>($"c-{Guid.NewGuid():N}");
+        await counter.Increment(1);
+        await counter.Increment(2);
+        await counter.Increment(3);
+        await counter.Deactivate();
+
+        var state = await counter.Read();
+
+        Assert.Equal(3, state.Count);
+        Assert.Equal(3, state.LastSequence);
+        Assert.Equal(2, state.Activations); // the turn after Deactivate ran on a fresh activation that loaded the stored state
+    }
+
+    [Fact]
+    public async Task Idle_activations_are_collected_and_come_back_with_their_state()
+    {
+        await using var handle = await StartAsync(o => o.IdleTimeout = TimeSpan.FromMilliseconds(400));
+        var silo = handle.Cluster.Silos[0];
+        var counter = handle.Client.GetGrain<ICounterGrain>($"idle-{Guid.NewGuid():N}");
+        await counter.Increment(1);
+        Assert.Equal(1, (await counter.Read()).Count);
+
+        await Eventually.HoldsAsync(() => silo.ActivationCount == 0, Patience, "the idle activation is collected");
+        var state = await counter.Read();
+
+        Assert.Equal(1, state.Count);
+        Assert.Equal(2, state.Activations);
+    }
+
+    [Fact]
+    public async Task Per_grain_order_holds_under_10000_messages_across_500_grains()
+    {
+        await using var handle = await StartAsync();
+        var keys = Enumerable.Range(0, 500).Select(i => $"order-{i}").ToList();
+
+        await Clusters.SendIncrementsAsync(handle.Client, keys, perGrain: 20);
+        var silo = handle.Cluster.Silos[0];
+        await Eventually.HoldsAsync(async () => await silo.CountPendingMessagesAsync(default) == 0, TimeSpan.FromSeconds(120), "all 10,000 messages are consumed");
+
+        var states = await Task.WhenAll(keys.Select(k => handle.Client.GetGrain<ICounterGrain>(k).Read()));
+        Assert.All(states, s =>
+        {
+            Assert.Equal(20, s.Count);
+            Assert.Equal(20, s.LastSequence);
+            Assert.Equal(0, s.Repeats);
+            Assert.Equal(0, s.Gaps);
+        });
+        Assert.Empty(await silo.GetDeadLettersAsync(10, default));
+    }
+
+    [Fact]
+    public async Task One_shot_reminder_fires_once()
+    {
+        await using var handle = await StartAsync();
+        var grain = handle.Client.GetGrain<IReminderGrain>($"once-{Guid.NewGuid():N}");
+
+        await grain.Schedule("once", dueMilliseconds: 300, periodMilliseconds: 0);
+        await Eventually.HoldsAsync(async () => (await grain.Read()).Ticks.GetValueOrDefault("once") >= 1, Patience, "the one-shot reminder fires");
+        await Task.Delay(TimeSpan.FromMilliseconds(1500), TimeProvider.System);
+
+        Assert.Equal(1, (await grain.Read()).Ticks["once"]);
+    }
+
+    [Fact]
+    public async Task Periodic_reminder_fires_repeatedly_and_stops_when_cancelled()
+    {
+        await using var handle = await StartAsync();
+        var grain = handle.Client.GetGrain<IReminderGrain>($"tick-{Guid.NewGuid():N}");
+
+        await grain.Schedule("tick", dueMilliseconds: 100, periodMilliseconds: 200);
+        await Eventually.HoldsAsync(async () => (await grain.Read()).Ticks.GetValueOrDefault("tick") >= 3, Patience, "the periodic reminder fires three times");
+        await grain.Cancel("tick");
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System); // a tick fired just before the cancel may still land
+        var afterCancel = (await grain.Read()).Ticks["tick"];
+        await Task.Delay(TimeSpan.FromMilliseconds(1500), TimeProvider.System);
+
+        Assert.True(afterCancel >= 3);
+        Assert.Equal(afterCancel, (await grain.Read()).Ticks["tick"]);
+    }
+
+    [Fact]
+    public async Task Ask_from_a_grain_is_refused_with_a_clear_error()
+    {
+        await using var handle = await StartAsync();
+        var grain = handle.Client.GetGrain<ITroubleGrain>($"asker-{Guid.NewGuid():N}");
+
+        await grain.AskFromInside("someone");
+        var state = await grain.Read();
+
+        Assert.Equal(nameof(GrainCallException), state.AskErrorType);
+        Assert.Contains("grains may not await other grains", state.AskError, StringComparison.Ordinal);
+        Assert.Contains("CounterGrain/someone.Read", state.AskError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poison_message_is_dead_lettered_and_the_next_message_still_runs()
+    {
+        await using var handle = await StartAsync();
+        var key = $"poison-{Guid.NewGuid():N}";
+        var grain = handle.Client.GetGrain<ITroubleGrain>(key);
+
+        await grain.Fail("bad input 42");
+        await grain.Touch();
+        var state = await grain.Read();
+
+        Assert.Equal(1, state.Touches);
+        Assert.Equal(0, state.FailuresSeen); // the failed turns left no trace in the state
+        var dead = Assert.Single(await handle.Cluster.Silos[0].GetDeadLettersAsync(100, default), d => d.GrainKey == key);
+        Assert.Equal("TroubleGrain", dead.GrainType);
+        Assert.Equal("Fail", dead.Method);
+        Assert.Equal(TestCluster.FastOptions().MaxAttempts, dead.Attempts);
+        Assert.Contains("poison: bad input 42", dead.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_grain_type_gives_a_clear_error_and_the_silo_keeps_running()
+    {
+        await using var handle = await StartAsync();
+        var key = $"nobody-{Guid.NewGuid():N}";
+        var unknown = handle.Client.GetGrain<IUnregisteredGrain>(key);
+
+        var ex = await Assert.ThrowsAsync<GrainInvocationException>(() => unknown.Echo(7));
+        await unknown.Ping();
+
+        Assert.Contains("Unknown grain type 'UnregisteredGrain'", ex.Message, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(
+            async () => (await handle.Cluster.Silos[0].GetDeadLettersAsync(100, default)).Any(d => d.GrainKey == key && d.Method == "Ping"),
+            Patience,
+            "the one-way call to an unknown grain type is dead-lettered");
+        var counter = handle.Client.GetGrain<ICounterGrain>($"after-{Guid.NewGuid():N}");
+        await counter.Increment(1);
+        Assert.Equal(1, (await counter.Read()).Count);
+    }
+
+    [Fact]
+    public async Task A_key_over_the_limit_is_refused_naming_the_limit()
+    {
+        await using var handle = await StartAsync();
+
+        var ex = Assert.Throws<ArgumentException>(() => handle.Client.GetGrain<ICounterGrain>(new string('k', GrainId.MaxKeyLength + 1)));
+
+        Assert.Contains("257 characters", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("limit is 256", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unserializable_argument_is_refused_naming_the_argument()
+    {
+        await using var handle = await StartAsync();
+        var node = new Node();
+        node.Next = node;
+
+        var ex = await Assert.ThrowsAsync<GrainCallException>(() => handle.Client.GetGrain<ITroubleGrain>("t").Take(node));
+
+        Assert.Contains("TroubleGrain.Take", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("argument 'value'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await handle.Cluster.Silos[0].CountPendingMessagesAsync(default));
+    }
+
+    private sealed class Node
+    {
+        public Node? Next { get; set; }
+    }
+}
+
+public sealed class InMemoryConformanceTests(ITestOutputHelper output) : ConformanceTests(Provider.InMemory, output);
+
+public sealed class PostgresConformanceTests(ITestOutputHelper output) : ConformanceTests(Provider.Postgres, output);

@@ -1,0 +1,71 @@
+namespace Reev.Cluster.Runtime.Tests.Grains;
+
+/// <summary>A grain that misbehaves on request: poison messages, asks from inside a turn.</summary>
+public interface ITroubleGrain : IGrain
+{
+    /// <summary>Always throws: a poison message.</summary>
+    Task Fail(string reason);
+
+    Task Touch();
+
+    /// <summary>Tries to await another grain from inside this turn and records what happened.</summary>
+    Task AskFromInside(string counterKey);
+
+    /// <summary>Takes an argument the serializer cannot write.</summary>
+    Task Take(object value);
+
+    Task<TroubleState> Read();
+}
+
+public sealed class TroubleState
+{
+    public int Touches { get; set; }
+
+    public int FailuresSeen { get; set; }
+
+    public string? AskError { get; set; }
+
+    public string? AskErrorType { get; set; }
+}
+
+public sealed class TroubleGrain : Grain<TroubleState>, ITroubleGrain
+{
+    public Task Fail(string reason)
+    {
+        // Changes made before the throw must not survive: the turn leaves no trace.
+        State.FailuresSeen++;
+        throw new InvalidOperationException($"poison: {reason}");
+    }
+
+    public Task Touch()
+    {
+        State.Touches++;
+        return WriteStateAsync();
+    }
+
+    public async Task AskFromInside(string counterKey)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICounterGrain>(counterKey).Read();
+        }
+        catch (GrainCallException ex)
+        {
+            State.AskError = ex.Message;
+            State.AskErrorType = nameof(GrainCallException);
+            await WriteStateAsync();
+        }
+    }
+
+    public Task Take(object value) => Task.CompletedTask;
+
+    public Task<TroubleState> Read() => Task.FromResult(State);
+}
+
+/// <summary>A grain interface no silo implements.</summary>
+public interface IUnregisteredGrain : IGrain
+{
+    Task Ping();
+
+    Task<int> Echo(int value);
+}
