@@ -32,7 +32,7 @@ internal sealed partial class FlowFileParser
         var dataNode = Optional(map, "data");
         if (owner == ProgramIds.JupiterLend)
         {
-            // Benchmark 304's non-conforming position entry: see docs/adr/0002-benchmark-304-position-entry.md.
+            // Benchmark 304's non-conforming position entry: see the project README, "Benchmark 304".
             return new InitialStateItem(pubkey, owner, Optional(map, "lamports") is { } l ? ParseAmount(l, field + ".lamports") : null, null, ParseLendingPosition(dataNode, field + ".data", map));
         }
 

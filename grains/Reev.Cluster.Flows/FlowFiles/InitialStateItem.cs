@@ -5,7 +5,7 @@ namespace Reev.Cluster.Flows.FlowFiles;
 /// <param name="Owner">Owning program id (System or SPL Token), or Jupiter Lend for the 304 position entry.</param>
 /// <param name="Lamports">Lamports; absent only on the 304 position entry.</param>
 /// <param name="Data">SPL token account data, when the account is a token account.</param>
-/// <param name="LendingPosition">The interpretation of 304's non-conforming entry (see docs/adr/0002).</param>
+/// <param name="LendingPosition">The interpretation of 304's non-conforming entry (see the project README, "Benchmark 304").</param>
 public sealed record InitialStateItem(
     string Pubkey,
     string Owner,

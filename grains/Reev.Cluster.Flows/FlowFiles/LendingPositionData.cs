@@ -2,7 +2,7 @@ namespace Reev.Cluster.Flows.FlowFiles;
 
 /// <summary>
 /// A Jupiter Lend Earn position given as <c>owner: jup3Y…</c> with <c>data: {jUSDC_balance: "…"}</c>
-/// (benchmark 304). Interpreted as jl-token shares held by the entry's pubkey; see docs/adr/0002.
+/// (benchmark 304). Interpreted as jl-token shares held by the entry's pubkey; see the project README, "Benchmark 304".
 /// </summary>
 /// <param name="Field">The data key as written (<c>jUSDC_balance</c>), kept for write-back.</param>
 /// <param name="ShareMint">The jl-token mint the shares belong to.</param>

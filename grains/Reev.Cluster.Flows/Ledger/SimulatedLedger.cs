@@ -81,6 +81,28 @@ public sealed partial class SimulatedLedger : ILedgerReader
         AddBasis(owner, pool.AssetMint, assets);
     }
 
+    /// <summary>
+    /// Creates a lending share token account at genesis (a file's jl-token account): the shares are backed by
+    /// assets added to the pool at its current rate, so the pool stays solvent and the position has a cost basis.
+    /// </summary>
+    public void SetShareTokenAccount(string pubkey, string shareMint, string owner, ulong shares, ulong lamports = TokenAccountRent)
+    {
+        var share = TokenCatalog.FindByMint(shareMint) ?? throw new ArgumentException($"unknown share mint {shareMint}", nameof(shareMint));
+        var pool = _state.Pools[share.UnderlyingMint ?? throw new ArgumentException($"{shareMint} is not a lending share", nameof(shareMint))];
+        var assets = SharesToAssets(pool, shares, roundUp: false);
+        pool.TotalShares += shares;
+        pool.TotalAssets += assets;
+        SetTokenAccount(pubkey, shareMint, owner, shares, lamports);
+        AddBasis(owner, pool.AssetMint, assets);
+    }
+
+    /// <summary>The account, when it exists.</summary>
+    public AccountSnapshot? Find(string pubkey) => _state.Accounts.TryGetValue(pubkey, out var account) ? account.ToSnapshot(pubkey) : null;
+
+    /// <summary>True when the account exists and is a token account of <paramref name="mint"/>.</summary>
+    public bool IsTokenAccountOf(string pubkey, string mint) =>
+        _state.Accounts.TryGetValue(pubkey, out var account) && account.Token is { } token && token.Mint == mint;
+
     /// <inheritdoc/>
     public ulong LamportsOf(string pubkey) => _state.Accounts.TryGetValue(pubkey, out var account) ? account.Lamports : 0;
 

@@ -33,6 +33,10 @@ public static class FlowPreparation
             {
                 ledger.SeedLendingShares(address, position.ShareMint, position.Shares);
             }
+            else if (item.Data is { } shareData && TokenCatalog.FindByMint(shareData.Mint) is { IsLendingShare: true })
+            {
+                ledger.SetShareTokenAccount(address, shareData.Mint, keyMap.Resolve(shareData.Owner), shareData.Amount, item.Lamports ?? SimulatedLedger.TokenAccountRent);
+            }
             else if (item.Data is { } data)
             {
                 ledger.SetTokenAccount(address, data.Mint, keyMap.Resolve(data.Owner), data.Amount, item.Lamports ?? SimulatedLedger.TokenAccountRent);
