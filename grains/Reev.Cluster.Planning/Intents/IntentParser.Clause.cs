@@ -140,6 +140,15 @@ public static partial class IntentParser
             input = ProducedToken(previous);
         }
 
+        // "use my SOL to multiply usdc 1.5x": a token named before the verb is what is spent.
+        for (var i = 0; input is null && i < verbIndex; i++)
+        {
+            if (clause[i].IsWord && TokenCatalog.FindBySymbol(clause[i].Text) is { } before && before.Symbol != output)
+            {
+                input = before.Symbol;
+            }
+        }
+
         if (output is null)
         {
             return ClauseResult.Fail(new PromptError(
