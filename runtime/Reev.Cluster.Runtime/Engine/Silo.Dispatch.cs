@@ -10,16 +10,23 @@ public sealed partial class Silo
     private readonly object _knownLock = new();
     private readonly HashSet<long> _known = [];
     private readonly Dictionary<long, long> _recentlyConsumed = [];
-    private readonly HashSet<GrainId> _resync = [];
+    // Grains and partitions whose older messages may still wait in the store unseen: their messages are
+    // dispatched only by a sweep that started after they were marked (value: sweeps started when marked),
+    // so a newer message can never overtake an older one of the same grain.
+    private readonly Dictionary<GrainId, long> _resync = [];
+    private readonly Dictionary<int, long> _syncing = [];
+    private long _sweepsStarted;
     private long _recentSweepTicks;
     private int _queued;
 
     /// <summary>
     /// Hands a committed message to its activation if this silo owns its partition. Each message id
-    /// is dispatched once while it is in flight; messages of a grain being resynchronised wait for the
-    /// next sweep so that they keep their order.
+    /// is dispatched once while it is in flight; messages of a grain being resynchronised, or of a
+    /// partition just acquired, wait for a sweep that started afterwards so that they keep their order.
     /// </summary>
-    internal bool Dispatch(StoredMessage message, bool fromSweep = false)
+    /// <param name="message">The committed message.</param>
+    /// <param name="sweep">The number of the sweep delivering it; 0 when it does not come from a sweep.</param>
+    internal bool Dispatch(StoredMessage message, long sweep = 0)
     {
         if (!Alive || !_partitions.TryGetEpoch(message.Partition, out var epoch))
         {
@@ -33,8 +40,19 @@ public sealed partial class Silo
                 return false;
             }
 
-            if (!fromSweep && _resync.Contains(message.Grain))
+            // A refused message is left to a sweep; only a sweep that starts after this refusal (so that its
+            // snapshot holds the message and everything committed before it) may end the wait.
+            if (_resync.TryGetValue(message.Grain, out var marked) && sweep <= marked)
             {
+                _resync[message.Grain] = _sweepsStarted;
+                RequestSweep();
+                return false;
+            }
+
+            if (_syncing.TryGetValue(message.Partition, out var since) && sweep <= since)
+            {
+                _syncing[message.Partition] = _sweepsStarted;
+                RequestSweep();
                 return false;
             }
 
@@ -160,7 +178,7 @@ public sealed partial class Silo
                 _known.Remove(m.Id);
             }
 
-            _resync.Add(activation.Id);
+            _resync[activation.Id] = _sweepsStarted;
         }
 
         _forceSweep = true;
@@ -198,11 +216,47 @@ public sealed partial class Silo
         }
     }
 
-    private void ClearResync()
+    private void RequestSweep()
+    {
+        _forceSweep = true;
+        _fetchSignal.Release();
+    }
+
+    /// <summary>Numbers a sweep that is about to read the store.</summary>
+    private long BeginSweep()
     {
         lock (_knownLock)
         {
-            _resync.Clear();
+            return ++_sweepsStarted;
+        }
+    }
+
+    /// <summary>After a complete sweep, grains and partitions marked before it started are in order again.</summary>
+    private void EndSweep(long sweep)
+    {
+        lock (_knownLock)
+        {
+            foreach (var grain in _resync.Where(kv => kv.Value < sweep).Select(kv => kv.Key).ToList())
+            {
+                _resync.Remove(grain);
+            }
+
+            foreach (var partition in _syncing.Where(kv => kv.Value < sweep).Select(kv => kv.Key).ToList())
+            {
+                _syncing.Remove(partition);
+            }
+        }
+    }
+
+    /// <summary>Marks newly acquired partitions: their pending messages are unknown until a sweep reads them.</summary>
+    private void MarkSyncing(IEnumerable<int> partitions)
+    {
+        lock (_knownLock)
+        {
+            foreach (var partition in partitions)
+            {
+                _syncing[partition] = _sweepsStarted;
+            }
         }
     }
 

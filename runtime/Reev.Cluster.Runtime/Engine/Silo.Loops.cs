@@ -10,7 +10,7 @@ public sealed partial class Silo
     private readonly AsyncSignal _membershipSignal = new();
     private readonly AsyncSignal _reminderSignal = new();
     private volatile bool _forceSweep = true;
-    private long _maxSeenId;
+    private FetchCursor _cursor = FetchCursor.Start;
     private long _lastSweepTicks;
 
     /// <summary>
@@ -39,9 +39,10 @@ public sealed partial class Silo
                     continue;
                 }
 
-                var rows = await _store.FetchAsync(partitions, Volatile.Read(ref _maxSeenId), Options.FetchBatchSize, cancellationToken).ConfigureAwait(false);
-                Deliver(rows, fromSweep: false);
-                if (rows.Count == Options.FetchBatchSize)
+                var page = await _store.FetchAsync(partitions, _cursor, Options.FetchBatchSize, cancellationToken).ConfigureAwait(false);
+                Deliver(page.Rows, sweep: 0);
+                _cursor = page.Next;
+                if (page.Rows.Count == Options.FetchBatchSize)
                 {
                     _fetchSignal.Release();
                 }
@@ -62,33 +63,35 @@ public sealed partial class Silo
     {
         _forceSweep = false;
         var started = TimeProvider.GetTimestamp();
-        var cursor = 0L;
-        while (true)
-        {
-            var rows = await _store.FetchAsync(partitions, cursor, Options.FetchBatchSize, cancellationToken).ConfigureAwait(false);
-            Deliver(rows, fromSweep: true);
-            if (rows.Count < Options.FetchBatchSize || Volatile.Read(ref _queued) >= Options.MaxQueuedMessages)
+        var sweep = BeginSweep();
+        var complete = await _store.SweepAsync(
+            partitions,
+            Options.FetchBatchSize,
+            rows =>
             {
-                break;
-            }
+                Deliver(rows, sweep);
+                return Volatile.Read(ref _queued) < Options.MaxQueuedMessages;
+            },
+            cancellationToken).ConfigureAwait(false);
 
-            cursor = rows[^1].Id;
+        if (complete)
+        {
+            EndSweep(sweep);
+        }
+        else
+        {
+            _forceSweep = true; // back-pressure cut the sweep short: finish it once the queue drains
         }
 
-        ClearResync();
         TrimRecentlyConsumed(started);
         Volatile.Write(ref _lastSweepTicks, started);
     }
 
-    private void Deliver(IReadOnlyList<StoredMessage> rows, bool fromSweep)
+    private void Deliver(IReadOnlyList<StoredMessage> rows, long sweep)
     {
         foreach (var row in rows)
         {
-            Dispatch(row, fromSweep);
-            if (row.Id > Volatile.Read(ref _maxSeenId))
-            {
-                Volatile.Write(ref _maxSeenId, row.Id);
-            }
+            Dispatch(row, sweep);
         }
     }
 
@@ -140,9 +143,17 @@ public sealed partial class Silo
             owned = owned.Except(release).ToList();
         }
 
-        foreach (var lease in owned.Where(l => !_partitions.TryGetEpoch(l.Partition, out var e) || e != l.Epoch))
+        var regained = owned.Where(l => !_partitions.TryGetEpoch(l.Partition, out var e) || e != l.Epoch).ToList();
+        if (regained.Count > 0)
         {
-            _partitions.Add(lease);
+            MarkSyncing(regained.Select(l => l.Partition));
+            foreach (var lease in regained)
+            {
+                _partitions.Add(lease);
+            }
+
+            _forceSweep = true;
+            _fetchSignal.Release();
         }
 
         if (owned.Count < target)
@@ -150,6 +161,7 @@ public sealed partial class Silo
             var claimed = await _store.ClaimAsync(SiloId, target - owned.Count, cancellationToken).ConfigureAwait(false);
             if (claimed.Count > 0)
             {
+                MarkSyncing(claimed.Select(l => l.Partition));
                 foreach (var lease in claimed)
                 {
                     _partitions.Add(lease);

@@ -102,9 +102,21 @@ public sealed partial class Silo : IAsyncDisposable
             throw new InvalidOperationException($"Silo {SiloId} was already started.");
         }
 
-        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await _store.SubscribeAsync(OnWake, cancellationToken).ConfigureAwait(false);
-        await BalanceAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await _store.SubscribeAsync(OnWake, cancellationToken).ConfigureAwait(false);
+            await BalanceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A silo that could not join holds nothing: it is stopped and its connections are closed.
+            Volatile.Write(ref _state, 3);
+            ReplyHub.Unregister(_client.ClientId);
+            await _store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var token = _stopping.Token;
         for (var i = 0; i < Options.CommitLanes; i++)
         {
@@ -140,6 +152,11 @@ public sealed partial class Silo : IAsyncDisposable
             await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
             await _store.LeaveAsync(SiloId, cancellationToken).ConfigureAwait(false);
             await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database is unreachable: the partitions pass on when their lease runs out instead.
+            RuntimeLog.LoopFailed(_logger, ex, SiloId, "hand-over");
         }
         finally
         {

@@ -129,17 +129,46 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         }
     }
 
-    public Task<IReadOnlyList<StoredMessage>> FetchAsync(
-        IReadOnlyCollection<int> partitions, long afterId, int max, CancellationToken cancellationToken)
+    public Task<FetchPage> FetchAsync(
+        IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken)
     {
         var set = partitions as ISet<int> ?? partitions.ToHashSet();
         lock (db.Lock)
         {
             Check();
-            IReadOnlyList<StoredMessage> rows = db.Messages.Values
-                .Where(m => m.Id > afterId && set.Contains(m.Partition))
+            var rows = db.Messages.Values
+                .Where(m => m.Id > after.Id && set.Contains(m.Partition))
                 .Take(max).ToList();
-            return Task.FromResult(rows);
+            return Task.FromResult(new FetchPage(rows, rows.Count > 0 ? new FetchCursor(0, rows[^1].Id) : after));
+        }
+    }
+
+    public Task<bool> SweepAsync(
+        IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken)
+    {
+        // Ids are assigned under the lock in commit order, so id pages are as good as one snapshot.
+        var set = partitions as ISet<int> ?? partitions.ToHashSet();
+        var after = 0L;
+        while (true)
+        {
+            List<StoredMessage> rows;
+            lock (db.Lock)
+            {
+                Check();
+                rows = db.Messages.Values.Where(m => m.Id > after && set.Contains(m.Partition)).Take(pageSize).ToList();
+            }
+
+            if (!onPage(rows))
+            {
+                return Task.FromResult(rows.Count < pageSize);
+            }
+
+            if (rows.Count < pageSize)
+            {
+                return Task.FromResult(true);
+            }
+
+            after = rows[^1].Id;
         }
     }
 

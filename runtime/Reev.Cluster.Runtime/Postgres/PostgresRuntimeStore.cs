@@ -129,35 +129,99 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return await ReadIdsAsync(reader, messages.Count, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<StoredMessage>> FetchAsync(
-        IReadOnlyCollection<int> partitions, long afterId, int max, CancellationToken cancellationToken)
+    public async Task<FetchPage> FetchAsync(
+        IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken)
     {
+        // Rows of transactions older than the snapshot's xmin are final: no transaction that could still
+        // insert below the cursor is running. Ordering by (tx, id) keeps a sender's messages in order.
         await using var cmd = _dataSource.CreateCommand("""
-            SELECT id, partition, grain_type, grain_key, method, kind, payload, reply_to, attempts, trace_parent
-            FROM reev_messages WHERE partition = ANY(@parts) AND id > @after ORDER BY id LIMIT @max
+            SELECT r.id, r.partition, r.grain_type, r.grain_key, r.method, r.kind, r.payload, r.reply_to, r.attempts,
+                   r.trace_parent, r.tx::text, x.horizon::text
+            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) x
+            LEFT JOIN LATERAL (
+                SELECT m.* FROM reev_messages m
+                WHERE m.partition = ANY(@parts) AND (m.tx, m.id) > (@tx::text::xid8, @id) AND m.tx < x.horizon
+                ORDER BY m.tx, m.id LIMIT @max) r ON true
             """);
         cmd.Parameters.AddWithValue("parts", partitions.ToArray());
-        cmd.Parameters.AddWithValue("after", afterId);
+        cmd.Parameters.AddWithValue("tx", after.Tx.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("id", after.Id);
         cmd.Parameters.AddWithValue("max", max);
         var rows = new List<StoredMessage>();
+        long horizon = 0, lastTx = 0;
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new StoredMessage(
-                reader.GetInt64(0),
-                reader.GetInt32(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                (MessageKind)reader.GetInt16(5),
-                reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.GetInt32(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
+            horizon = long.Parse(reader.GetString(11), System.Globalization.CultureInfo.InvariantCulture);
+            if (reader.IsDBNull(0))
+            {
+                continue;
+            }
+
+            lastTx = long.Parse(reader.GetString(10), System.Globalization.CultureInfo.InvariantCulture);
+            rows.Add(ReadMessage(reader));
         }
 
-        return rows;
+        // A full page continues after its last row; a short one has read everything below the horizon.
+        var next = rows.Count == max
+            ? new FetchCursor(lastTx, rows[^1].Id)
+            : new FetchCursor(Math.Max(after.Tx, horizon - 1), long.MaxValue);
+        return new FetchPage(rows, next);
     }
+
+    public async Task<bool> SweepAsync(
+        IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var parts = partitions.ToArray();
+        var after = 0L;
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                SELECT id, partition, grain_type, grain_key, method, kind, payload, reply_to, attempts, trace_parent
+                FROM reev_messages WHERE partition = ANY(@parts) AND id > @after ORDER BY id LIMIT @max
+                """, connection, tx);
+            cmd.Parameters.AddWithValue("parts", parts);
+            cmd.Parameters.AddWithValue("after", after);
+            cmd.Parameters.AddWithValue("max", pageSize);
+            var rows = new List<StoredMessage>();
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(ReadMessage(reader));
+                }
+            }
+
+            var more = onPage(rows);
+            if (rows.Count < pageSize)
+            {
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (!more)
+            {
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+
+            after = rows[^1].Id;
+        }
+    }
+
+    private static StoredMessage ReadMessage(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetInt32(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        (MessageKind)reader.GetInt16(5),
+        reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetInt32(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9));
 
     public async Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
     {

@@ -30,9 +30,21 @@ internal interface IRuntimeStore : IAsyncDisposable
 
     Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken);
 
-    /// <summary>Messages of the given partitions with id above <paramref name="afterId"/>, in id order.</summary>
-    Task<IReadOnlyList<StoredMessage>> FetchAsync(
-        IReadOnlyCollection<int> partitions, long afterId, int max, CancellationToken cancellationToken);
+    /// <summary>
+    /// Messages of the given partitions after <paramref name="after"/>, in commit order: a row is
+    /// returned only once every row that could precede it is visible, so a cursor never skips one.
+    /// </summary>
+    Task<FetchPage> FetchAsync(
+        IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads every pending message of the given partitions from one consistent snapshot, page by page
+    /// in id order, handing each page to <paramref name="onPage"/> until it returns false. Returns true
+    /// when the whole snapshot was read. A message visible in the snapshot has every message committed
+    /// before it visible too, so a sweep never delivers a sender's later message without its earlier one.
+    /// </summary>
+    Task<bool> SweepAsync(
+        IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken);
 
     Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken);
 

@@ -32,8 +32,12 @@ CREATE TABLE reev_messages (
     attempts    int NOT NULL DEFAULT 0,
     last_error  text NULL,
     trace_parent text NULL,
+    -- The inserting transaction: fetches read in (tx, id) order below the oldest running transaction,
+    -- so a row committed late can never be skipped by a cursor (ADR 0002).
+    tx          xid8 NOT NULL DEFAULT pg_current_xact_id(),
     enqueued_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX reev_messages_tx_id ON reev_messages (tx, id);
 CREATE INDEX reev_messages_partition_id ON reev_messages (partition, id);
 
 CREATE TABLE reev_grain_state (

@@ -1,0 +1,86 @@
+using Reev.Cluster.Runtime.Postgres;
+using Reev.Cluster.TestKit;
+
+namespace Reev.Cluster.Runtime.Tests;
+
+/// <summary>Bad configuration gets an error that names the cause.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void A_missing_connection_string_is_named(string connectionString)
+    {
+        var ex = Assert.Throws<ClusterConfigurationException>(() => new PostgresClusterProvider(connectionString));
+
+        Assert.Contains("connection string is missing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_is_named()
+    {
+        var ex = Assert.Throws<ClusterConfigurationException>(() => new PostgresClusterProvider("Hots=127.0.0.1;Nonsense"));
+
+        Assert.Contains("connection string is invalid", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_does_not_answer_is_named_with_host_and_port()
+    {
+        var port = FreePort();
+        var provider = new PostgresClusterProvider($"Host=127.0.0.1;Port={port};Username=reev;Database=reev;Timeout=3");
+        await using var silo = Silo.Create(TestCluster.FastOptions(), provider, Clusters.Grains());
+
+        var ex = await Assert.ThrowsAsync<ClusterUnavailableException>(() => silo.StartAsync(default));
+
+        Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_exist_is_named()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = "reev_no_such_database" };
+        await using var silo = Silo.Create(TestCluster.FastOptions(), new PostgresClusterProvider(builder.ConnectionString), Clusters.Grains());
+
+        var ex = await Assert.ThrowsAsync<ClusterConfigurationException>(() => silo.StartAsync(default));
+
+        Assert.Contains("reev_no_such_database", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_partition_count_that_differs_from_the_cluster_is_refused()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("partitions");
+        var first = TestCluster.FastOptions();
+        await using (var silo = Silo.Create(first, new PostgresClusterProvider(database.ConnectionString), Clusters.Grains()))
+        {
+            await silo.StartAsync(default);
+            await silo.StopAsync(default);
+        }
+
+        var second = TestCluster.FastOptions();
+        second.PartitionCount = first.PartitionCount * 2;
+        await using var other = Silo.Create(second, new PostgresClusterProvider(database.ConnectionString), Clusters.Grains());
+        var ex = await Assert.ThrowsAsync<ClusterConfigurationException>(() => other.StartAsync(default));
+
+        Assert.Contains("PartitionCount", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_lease_not_longer_than_the_heartbeat_is_refused()
+    {
+        var options = TestCluster.FastOptions();
+        options.LeaseDuration = options.HeartbeatInterval;
+
+        var ex = Assert.Throws<ClusterConfigurationException>(() => Silo.Create(options, new Reev.Cluster.Runtime.InMemory.InMemoryClusterProvider(), Clusters.Grains()));
+
+        Assert.Contains("LeaseDuration", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
