@@ -7,8 +7,8 @@ namespace Reev.Cluster.Planning.Plans;
 
 public sealed partial record PlannedStep
 {
-    /// <summary>The argument that carries the step's amount (<c>shares</c> for a redeem, else <c>amount</c>).</summary>
-    public string AmountArgumentName => Tool == Flows.Tools.ToolNames.JupiterLendEarnRedeem ? "shares" : "amount";
+    /// <summary>The argument that carries the step's amount (<c>shares</c> for a mint or redeem, else <c>amount</c>).</summary>
+    public string AmountArgumentName => Tool is Flows.Tools.ToolNames.JupiterLendEarnRedeem or Flows.Tools.ToolNames.JupiterLendEarnMint ? "shares" : "amount";
 
     /// <summary>
     /// The tool arguments as JSON with placeholders resolved and a deferred amount filled in from what earlier
