@@ -38,6 +38,14 @@ internal sealed partial class FlowFileParser
             throw new FlowFileException(new FlowFileError(
                 _file, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", $"malformed YAML: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws InvalidOperationException (no position) on some unterminated flow
+            // collections, e.g. "tags: [\"a\"": locate the failure as the end of the last event that parsed.
+            var (line, column) = LastParsedPosition(yaml);
+            throw new FlowFileException(new FlowFileError(
+                _file, line, column, "(yaml)", "malformed YAML: unterminated or invalid content after this position"));
+        }
 
         if (stream.Documents.Count == 0)
         {
@@ -55,6 +63,25 @@ internal sealed partial class FlowFileParser
         var groundTruth = ParseGroundTruth(Required(root, "ground_truth", "ground_truth"));
         var extras = Extras(root, TopLevelKeys);
         return new FlowDocument(id, description, tags, flowType, initialState, prompt, flow, groundTruth, extras);
+    }
+
+    private static (int Line, int Column) LastParsedPosition(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var end = YamlDotNet.Core.Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                end = parser.Current!.End;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            // The position reached so far is the answer.
+        }
+
+        return ((int)end.Line, (int)end.Column);
     }
 
     private FlowType ParseFlowType(YamlMappingNode root, Serialization.EquatableArray<string> tags)

@@ -1,0 +1,156 @@
+using Reev.Cluster.Flows.FlowFiles;
+using Reev.Cluster.Flows.Running;
+
+namespace Reev.Cluster.Flows.Tests.FlowFiles;
+
+/// <summary>Bad flow files get an error naming the file, the line and the field; nothing throws.</summary>
+public sealed class BadInputTests
+{
+    private const string Valid = """
+        id: bad-input
+        description: a transfer
+        tags: ["transfer"]
+        initial_state:
+          - pubkey: "USER_WALLET_PUBKEY"
+            owner: "11111111111111111111111111111111"
+            lamports: 1000000000
+          - pubkey: "USER_USDC_ATA"
+            owner: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+            lamports: 2039280
+            data:
+              mint: "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
+              owner: "USER_WALLET_PUBKEY"
+              amount: "50000000"
+        prompt: "send 1 USDC to RECIPIENT_WALLET_PUBKEY"
+        ground_truth:
+          final_state_assertions:
+            - type: TokenAccountBalance
+              pubkey: "USER_USDC_ATA"
+              expected: 49000000
+              weight: 1.0
+        """;
+
+    [Fact]
+    public void Parse_ValidBase_Loads()
+    {
+        var result = FlowFileLoader.Parse(Valid, "bad-input.yml");
+
+        Assert.True(result.IsSuccess, result.Error?.ToString());
+        Assert.Equal(2, result.Document!.InitialState.Count);
+    }
+
+    [Theory]
+    [InlineData("tags: [\"transfer\"]", "tags: [\"transfer\"", 3, "(yaml)", "malformed YAML")]
+    [InlineData("type: TokenAccountBalance", "type: TokenBalanceish", 18, "ground_truth.final_state_assertions[0].type", "unknown assertion type \"TokenBalanceish\"")]
+    [InlineData("amount: \"50000000\"", "amount: \"-5\"", 14, "initial_state[1].data.amount", "must not be negative")]
+    [InlineData("amount: \"50000000\"", "amount: \"fifty\"", 14, "initial_state[1].data.amount", "whole number of base units")]
+    [InlineData("lamports: 1000000000", "lamports: lots", 7, "initial_state[0].lamports", "whole number of base units")]
+    [InlineData("expected: 49000000", "expected: -1", 20, "ground_truth.final_state_assertions[0].expected", "must not be negative")]
+    [InlineData("mint: \"EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v\"", "mint: \"DRiP2Pn2K6fuMLKQmt5rZWyHiUZ6WK3GChEySUpHSS4x\"", 12, "initial_state[1].data.mint", "unknown mint")]
+    [InlineData("pubkey: \"USER_WALLET_PUBKEY\"", "pubkey: \"0xDEADBEEF\"", 5, "initial_state[0].pubkey", "neither a placeholder")]
+    [InlineData("owner: \"11111111111111111111111111111111\"", "owner: \"System-Program!\"", 6, "initial_state[0].owner", "base58")]
+    [InlineData("prompt: \"send 1 USDC to RECIPIENT_WALLET_PUBKEY\"", "prompt: [1, 2]", 15, "prompt", "single value")]
+    [InlineData("weight: 1.0", "weight: heavy", 21, "ground_truth.final_state_assertions[0].weight", "non-negative number")]
+    public void Parse_BadField_ErrorNamesFileLineAndField(string find, string replace, int line, string field, string message)
+    {
+        var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);
+
+        var result = FlowFileLoader.Parse(yaml, "bad-input.yml");
+
+        Assert.False(result.IsSuccess);
+        var error = result.Error!;
+        Assert.Equal("bad-input.yml", error.File);
+        Assert.Equal(line, error.Line);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"bad-input.yml:{line}:", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MissingRequiredField_NamesIt()
+    {
+        var result = FlowFileLoader.Parse(Valid.Replace("description: a transfer\n", "", StringComparison.Ordinal), "x.yml");
+
+        Assert.Equal("description", result.Error!.Field);
+        Assert.Contains("required field \"description\" is missing", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prepare_AssertionOnUndeclaredPlaceholder_MissingPlaceholderWithLine()
+    {
+        var yaml = Valid.Replace("pubkey: \"USER_USDC_ATA\"\n      expected", "pubkey: \"TREASURY_WALLET_PUBKEY\"\n      expected", StringComparison.Ordinal);
+        var loaded = FlowFileLoader.Parse(yaml, "bad-input.yml");
+        Assert.True(loaded.IsSuccess, loaded.Error?.ToString());
+
+        var prepared = FlowPreparation.Prepare(loaded.Document!, 1, loaded.SourceMap);
+
+        Assert.False(prepared.IsSuccess);
+        Assert.Equal("ground_truth.final_state_assertions[0].pubkey", prepared.Error!.Field);
+        Assert.Equal(19, prepared.Error.Line);
+        Assert.Contains("missing placeholder: \"TREASURY_WALLET_PUBKEY\"", prepared.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prepare_TokenAccountOwnedByUndeclaredWallet_MissingPlaceholder()
+    {
+        var yaml = Valid.Replace("owner: \"USER_WALLET_PUBKEY\"", "owner: \"GHOST_WALLET_PUBKEY\"", StringComparison.Ordinal);
+        var loaded = FlowFileLoader.Parse(yaml, "bad-input.yml");
+
+        var prepared = FlowPreparation.Prepare(loaded.Document!, 1, loaded.SourceMap);
+
+        Assert.Equal("initial_state[1].data.owner", prepared.Error!.Field);
+        Assert.Contains("GHOST_WALLET_PUBKEY", prepared.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("just a string")]
+    [InlineData("- a\n- list")]
+    [InlineData("id: [unclosed")]
+    [InlineData("\t\tid: x\n  - : :")]
+    public void Parse_Garbage_ErrorNotException(string yaml)
+    {
+        var result = FlowFileLoader.Parse(yaml, "garbage.yml");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("garbage.yml", result.Error!.File);
+        Assert.False(string.IsNullOrWhiteSpace(result.Error.Message));
+    }
+
+    [Fact]
+    public async Task LoadAsync_MissingFile_ErrorResult()
+    {
+        var result = await FlowFileLoader.LoadAsync("/nonexistent/flow.yml", CancellationToken.None);
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("cannot read the file", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_304PositionEntry_IsReadAsJlUsdcSharesOfTheWallet()
+    {
+        var document = BenchmarkFiles.Load("304-emergency-exit-strategy");
+        var prepared = FlowPreparation.Prepare(document, 3);
+
+        var entry = Assert.Single(document.InitialState, i => i.LendingPosition is not null);
+        Assert.Equal(120_000_000UL, entry.LendingPosition!.Shares);
+        var wallet = prepared.Flow!.KeyMap.Resolve("USER_WALLET_PUBKEY");
+        var share = prepared.Flow.InitialLedger.Find(Reev.Cluster.Flows.Ledger.AssociatedTokenAddress.Derive(wallet, Reev.Cluster.Flows.Ledger.TokenCatalog.JlUsdcMint));
+        Assert.Equal(120_000_000UL, share!.Token!.Amount);
+        Assert.Equal(2_000_000_000UL, prepared.Flow.InitialLedger.LamportsOf(wallet));
+    }
+
+    [Fact]
+    public void WriteThenParse_EveryReferenceFile_RoundTripsToAnEqualDocument()
+    {
+        foreach (var file in Directory.GetFiles(BenchmarkFiles.Directory, "*.yml"))
+        {
+            var document = FlowFileLoader.Load(file).Document!;
+
+            var again = FlowFileLoader.Parse(FlowDocumentWriter.Write(document), Path.GetFileName(file));
+
+            Assert.True(again.IsSuccess, $"{file}: {again.Error}");
+            Assert.Equal(document, again.Document);
+        }
+    }
+}
