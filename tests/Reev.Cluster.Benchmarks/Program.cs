@@ -1,0 +1,71 @@
+using System.Globalization;
+using Reev.Cluster.Benchmarks;
+
+if (args.Length == 0 || args[0] != "runtime")
+{
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args[1..]);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Reev.Cluster runtime benchmark: {Environment.ProcessorCount} cores, {options.Grains} grains, {options.Messages} grain-to-grain + {options.ClientMessages} client one-way messages, {options.Asks} asks per run"));
+var results = new List<BenchResult>();
+PrivatePostgres? server = null;
+try
+{
+    if (options.Memory)
+    {
+        foreach (var silos in options.Silos)
+        {
+            results.Add(await RuntimeBenchmark.RunAsync("memory", null, silos, options, cancel.Token));
+            Console.WriteLine(ResultTable.Row(results[^1]));
+        }
+    }
+
+    if (options.Postgres)
+    {
+        var connection = options.PostgresConnection;
+        if (connection is null)
+        {
+            server = await PrivatePostgres.StartAsync(options.Durable, cancel.Token);
+            connection = server.ConnectionString;
+            Console.WriteLine($"private PostgreSQL started in {server.Directory}{(options.Durable ? " (durable: fsync on)" : " (fsync off)")}");
+        }
+
+        foreach (var silos in options.Silos)
+        {
+            results.Add(await RuntimeBenchmark.RunAsync("postgres", connection, silos, options, cancel.Token));
+            Console.WriteLine(ResultTable.Row(results[^1]));
+        }
+    }
+}
+finally
+{
+    if (server is not null)
+    {
+        await server.DisposeAsync();
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(ResultTable.Render(results));
+return results.All(r => r.Verified is "ok" or "n/a") ? 0 : 1;
