@@ -105,7 +105,7 @@ public sealed class DeterministicAgent : IFlowAgent
 
     private static (string?, JsonObject?, string?) PlanSwap(PromptClause clause, ClauseContext context)
     {
-        var amountSymbol = SymbolOf(clause.Amount) ?? context.LastOutputSymbol;
+        var amountSymbol = SymbolOf(clause.Amount) ?? (clause.Amount is PromptAmount.Previous ? context.ReceivedSymbol : null);
         TokenInfo? input;
         TokenInfo? output;
         if (clause.Intent == PromptIntent.Buy)
@@ -148,7 +148,7 @@ public sealed class DeterministicAgent : IFlowAgent
 
     private static (string?, JsonObject?, string?) PlanLend(PromptClause clause, ClauseContext context)
     {
-        var asset = Underlying(Token(SymbolOf(clause.Amount) ?? FirstSymbol(clause) ?? context.LastOutputSymbol));
+        var asset = Underlying(Token(SymbolOf(clause.Amount) ?? FirstSymbol(clause) ?? context.ReceivedSymbol));
         if (asset is null || TokenCatalog.ShareTokenOf(asset.Mint) is null)
         {
             return (null, null, $"deposit: no lendable token (SOL, USDC, USDT) in \"{Shorten(clause.Text)}\"");
@@ -328,5 +328,13 @@ public sealed class DeterministicAgent : IFlowAgent
     private sealed record ClauseContext(AgentRequest Request, string User, (string Mint, ulong Amount)? LastOutput, AgentHints Hints)
     {
         public string? LastOutputSymbol => LastOutput is { } last ? TokenCatalog.FindByMint(last.Mint)?.Symbol : null;
+
+        /// <summary>What "it" names: the previous clause's output, else a token earlier steps received (non-SOL first).</summary>
+        public string? ReceivedSymbol => LastOutputSymbol ?? Request.Hints.PreviousReceived?
+            .Where(static r => r.Value > 0)
+            .OrderBy(static r => r.Key == TokenCatalog.SolMint ? 1 : 0)
+            .ThenBy(static r => r.Key, StringComparer.Ordinal)
+            .Select(static r => TokenCatalog.FindByMint(r.Key)?.Symbol)
+            .FirstOrDefault(static s => s is not null);
     }
 }
