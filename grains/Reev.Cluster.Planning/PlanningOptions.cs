@@ -17,9 +17,11 @@ public sealed class PlanningOptions
     public const int DefaultCacheCapacity = 1024;
 
     /// <summary>How long a wallet's balances read from a ledger state are reused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan BalanceCacheTtl { get; set; } = DefaultBalanceCacheTtl;
 
     /// <summary>How long an oracle price is reused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan PriceCacheTtl { get; set; } = DefaultPriceCacheTtl;
 
     /// <summary>Entries per cache before the oldest are evicted.</summary>

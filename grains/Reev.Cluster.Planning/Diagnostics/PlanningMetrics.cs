@@ -6,8 +6,7 @@ namespace Reev.Cluster.Planning.Diagnostics;
 /// The planning instruments on the product meter "Reev.Cluster":
 /// <c>reev.cluster.planning.cache.hits</c> and <c>.cache.misses</c> (tag <c>cache</c> = balances|prices|templates),
 /// <c>reev.cluster.planning.plans</c> (tag <c>outcome</c> = planned|rejected, <c>mode</c> = direct|bridge),
-/// <c>reev.cluster.planning.duration</c> (ms), <c>reev.cluster.planning.template.compilations</c>,
-/// <c>reev.cluster.planning.agent.requests</c> (tag <c>outcome</c>).
+/// <c>reev.cluster.planning.duration</c> (ms), <c>reev.cluster.planning.template.compilations</c>.
 /// </summary>
 public sealed class PlanningMetrics : IDisposable
 {
@@ -17,7 +16,6 @@ public sealed class PlanningMetrics : IDisposable
     private readonly Counter<long> _plans;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _compilations;
-    private readonly Counter<long> _agentRequests;
 
     /// <summary>Instruments on a meter from <paramref name="meterFactory"/>, or on an own meter when there is no factory.</summary>
     public PlanningMetrics(IMeterFactory? meterFactory = null)
@@ -39,7 +37,6 @@ public sealed class PlanningMetrics : IDisposable
         _plans = meter.CreateCounter<long>("reev.cluster.planning.plans", "{plan}", "Prompts planned or rejected");
         _duration = meter.CreateHistogram<double>("reev.cluster.planning.duration", "ms", "Time to validate, resolve context and plan a prompt");
         _compilations = meter.CreateCounter<long>("reev.cluster.planning.template.compilations", "{template}", "Handlebars templates compiled");
-        _agentRequests = meter.CreateCounter<long>("reev.cluster.planning.agent.requests", "{request}", "Chat-completion requests of the openai agent");
     }
 
     /// <summary>The meter the instruments live on (tests listen to this instance).</summary>
@@ -58,8 +55,6 @@ public sealed class PlanningMetrics : IDisposable
     }
 
     internal void TemplateCompiled() => _compilations.Add(1);
-
-    internal void AgentRequest(string outcome) => _agentRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Dispose() => _ownedMeter?.Dispose();
 }

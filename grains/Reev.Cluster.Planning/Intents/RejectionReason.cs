@@ -44,4 +44,7 @@ public enum RejectionReason
 
     /// <summary>An action that moves tokens but gives no amount ("swap SOL to USDC").</summary>
     MissingAmount = 13,
+
+    /// <summary>A known token the action cannot use (Jupiter lending has no BONK pool).</summary>
+    UnsupportedToken = 14,
 }

@@ -90,7 +90,7 @@ internal sealed partial class PlanBuilder
         var asset = Token(action.InputToken ?? action.Amount?.Token);
         if (asset is null || asset.IsLendingShare || TokenCatalog.ShareTokenOf(asset.Mint) is not { } share)
         {
-            return Reject(RejectionReason.UnknownToken, action, $"step {action.Index}: Jupiter lending has no pool for {action.InputToken ?? "that token"} (it lends SOL, USDC and USDT)");
+            return Reject(asset is null ? RejectionReason.UnknownToken : RejectionReason.UnsupportedToken, action, $"step {action.Index}: Jupiter lending has no pool for {action.InputToken ?? "that token"} (it lends SOL, USDC and USDT)");
         }
 
         var resolved = ResolveAmount(action, asset, _sheet.Balance(asset.Mint), _sheet.IsChanged(asset.Mint));
@@ -134,7 +134,7 @@ internal sealed partial class PlanBuilder
         var asset = named is { UnderlyingMint: { } underlying } ? TokenCatalog.FindByMint(underlying) : named;
         if (asset is null || TokenCatalog.ShareTokenOf(asset.Mint) is not { } share)
         {
-            return Reject(RejectionReason.UnknownToken, action, $"step {action.Index}: Jupiter lending has no pool for {action.InputToken ?? "that token"}");
+            return Reject(asset is null ? RejectionReason.UnknownToken : RejectionReason.UnsupportedToken, action, $"step {action.Index}: Jupiter lending has no pool for {action.InputToken ?? "that token"}");
         }
 
         var resolved = ResolveAmount(action, asset, _sheet.PositionAssets(share), _sheet.IsChanged(share.Mint));
@@ -161,7 +161,7 @@ internal sealed partial class PlanBuilder
         var share = named is null ? null : named.IsLendingShare ? named : TokenCatalog.ShareTokenOf(named.Mint);
         if (share?.UnderlyingMint is not { } underlying || TokenCatalog.FindByMint(underlying) is not { } asset)
         {
-            return Reject(RejectionReason.UnknownToken, action, $"step {action.Index}: {action.InputToken ?? "that token"} is not a Jupiter lending share token");
+            return Reject(named is null ? RejectionReason.UnknownToken : RejectionReason.UnsupportedToken, action, $"step {action.Index}: {action.InputToken ?? "that token"} is not a Jupiter lending share token");
         }
 
         var resolved = ResolveAmount(action, share, _sheet.Balance(share.Mint), _sheet.IsChanged(share.Mint));
