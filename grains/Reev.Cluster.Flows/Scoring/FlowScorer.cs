@@ -38,6 +38,7 @@ public static class FlowScorer
         ArgumentNullException.ThrowIfNull(transactions);
         var instructions = transactions.SelectMany(static t => t.Instructions).ToList();
         var (instructionScore, _) = InstructionScorer.Score(truth.ExpectedInstructions, instructions, keyMap);
+        instructionScore = NothingAttempted(truth, transactions, acted) ? 0.0 : instructionScore;
         var onChain = OnChain(transactions, acted);
         var final = Final(truth, instructionScore, onChain);
         return new StepScore(instructionScore, onChain, final, truth.PassThreshold, final + Tolerance >= truth.PassThreshold, truth.SkipInstructionValidation);
@@ -58,7 +59,9 @@ public static class FlowScorer
         var (instructionScore, matches) = InstructionScorer.Score(
             truth.ExpectedInstructions, transactions.SelectMany(static t => t.Instructions).ToList(), keyMap);
         var allSucceeded = steps.Count >= document.StepCount && steps.All(static s => s.Succeeded);
-        var onChain = OnChain(transactions, allSucceeded && steps.Any(static s => s.ToolCalls.Count > 0));
+        var acted = allSucceeded && steps.Any(static s => s.ToolCalls.Count > 0);
+        instructionScore = NothingAttempted(truth, transactions, acted || steps.Any(static s => s.ToolCalls.Any(static c => c.Success))) ? 0.0 : instructionScore;
+        var onChain = OnChain(transactions, acted);
         var final = Final(truth, instructionScore, onChain);
 
         var entries = new List<StepScoreEntry>();
@@ -103,6 +106,13 @@ public static class FlowScorer
 
         return steps.Any(static s => !s.Succeeded && s.Critical) ? 0.5 : 0.8;
     }
+
+    /// <summary>
+    /// The reference gives 1.0 for "no expected instructions" even when the agent did nothing, so an idle
+    /// agent passed at 0.75. Here a step that sent no transaction and made no successful call earns nothing.
+    /// </summary>
+    private static bool NothingAttempted(GroundTruth truth, IReadOnlyList<TransactionRecord> transactions, bool acted) =>
+        truth.ExpectedInstructions.IsEmpty && transactions.Count == 0 && !acted;
 
     private static double OnChain(IReadOnlyList<TransactionRecord> transactions, bool succeeded) =>
         transactions.Count > 0 ? (transactions[^1].Status == TransactionStatus.Success ? 1.0 : 0.0) : (succeeded ? 1.0 : 0.0);

@@ -64,6 +64,16 @@ public sealed class ScoringTests
         Assert.False(idle.Passed);
     }
 
+    [Fact]
+    public async Task Run_AgentDoesNothingOnFileWithoutExpectedInstructions_ScoresZeroNotThreeQuarters()
+    {
+        var report = await FlowHarness.RunAsync("100-jup-swap-sol-usdc", new FlowRunOptions(AgentName: "noop"));
+
+        Assert.Equal(0.0, report.Score.InstructionScore);
+        Assert.Equal(0.0, report.Score.FinalScore);
+        Assert.False(report.Score.Passed);
+    }
+
     [Theory]
     [InlineData(new[] { true, true }, new[] { true, true }, 1.0)]
     [InlineData(new[] { true, false }, new[] { true, false }, 0.8)]
