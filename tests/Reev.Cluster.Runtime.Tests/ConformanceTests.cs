@@ -70,6 +70,50 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Concurrent_client_sends_to_one_grain_arrive_in_call_order()
+    {
+        await using var handle = await StartAsync();
+        var counter = handle.Client.GetGrain<ICounterGrain>($"burst-{Guid.NewGuid():N}");
+
+        // Not awaited one by one: the sends share INSERTs (group enqueue) and must still keep their call order.
+        await Task.WhenAll(Enumerable.Range(1, 300).Select(counter.Increment).ToList());
+        var state = await counter.Read();
+
+        Assert.Equal(300, state.Count);
+        Assert.Equal(300, state.LastSequence);
+        Assert.Equal(0, state.Gaps);
+        Assert.Equal(0, state.Repeats);
+    }
+
+    [Fact]
+    public async Task A_send_the_store_rejects_fails_alone_and_concurrent_sends_still_commit()
+    {
+        await using var handle = await StartAsync();
+        var prefix = $"batch-{Guid.NewGuid():N}";
+        var good = Enumerable.Range(0, 50).Select(i => handle.Client.GetGrain<ICounterGrain>($"{prefix}-{i}")).ToList();
+        var bad = handle.Client.GetGrain<ICounterGrain>($"{prefix}-nul\0key"); // PostgreSQL text cannot hold NUL
+
+        var sends = good.Select(g => g.Increment(1)).ToList();
+        var badSend = bad.Increment(1);
+        sends.AddRange(good.Select(g => g.Increment(2)));
+        var badOutcome = await Record.ExceptionAsync(() => badSend);
+        await Task.WhenAll(sends);
+
+        if (provider == Provider.Postgres)
+        {
+            var ex = Assert.IsType<ClusterUnavailableException>(badOutcome);
+            Assert.Contains("Could not enqueue CounterGrain/", ex.Message, StringComparison.Ordinal);
+        }
+
+        var states = await Task.WhenAll(good.Select(g => g.Read()));
+        Assert.All(states, s =>
+        {
+            Assert.Equal(2, s.Count);
+            Assert.Equal(0, s.Gaps);
+        });
+    }
+
+    [Fact]
     public async Task One_shot_reminder_fires_once()
     {
         await using var handle = await StartAsync();

@@ -14,7 +14,7 @@ internal sealed class GrainCallRouter : IGrainFactory
     private readonly IRuntimeStore _store;
     private readonly MessageSerializer _serializer;
     private readonly TimeSpan _askTimeout;
-    private readonly Action<IReadOnlyList<StoredMessage>> _afterEnqueue;
+    private readonly EnqueueBatcher _enqueue;
 
     public GrainCallRouter(
         string clientId,
@@ -27,7 +27,7 @@ internal sealed class GrainCallRouter : IGrainFactory
         _store = store;
         _serializer = serializer;
         _askTimeout = askTimeout;
-        _afterEnqueue = afterEnqueue;
+        _enqueue = new EnqueueBatcher(store, afterEnqueue);
     }
 
     public string ClientId { get; }
@@ -104,16 +104,14 @@ internal sealed class GrainCallRouter : IGrainFactory
 
     private async Task EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        long[] ids;
         try
         {
-            ids = await _store.EnqueueAsync([message], cancellationToken).ConfigureAwait(false);
+            // Concurrent sends share one INSERT; the row is committed (and dispatched) when this completes.
+            await _enqueue.EnqueueAsync(message, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or ReevClusterException))
         {
             throw new ClusterUnavailableException($"Could not enqueue {message.GrainType}/{message.GrainKey}.{message.Method}: {ex.Message}", ex);
         }
-
-        _afterEnqueue([message.ToStored(ids[0])]);
     }
 }

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Reev.Cluster.Runtime.Storage;
+
+namespace Reev.Cluster.Runtime.Messaging;
+
+/// <summary>
+/// Group enqueue for sends from outside grains: concurrent sends share one INSERT (one transaction)
+/// instead of one each. One flush runs at a time, so sends commit in the order they were made, even
+/// sends a caller did not await one by one; each send completes only once its row is committed.
+/// A batch the database rejects is retried message by message, so a bad message fails alone.
+/// </summary>
+internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<StoredMessage>> afterEnqueue)
+{
+    /// <summary>Most messages per INSERT.</summary>
+    public const int MaxBatch = 512;
+
+    private readonly object _lock = new();
+    private readonly Queue<Pending> _queue = new();
+    private bool _flushing;
+
+    /// <summary>Enqueues durably; the task completes with the message's id once the row is committed.</summary>
+    public Task<long> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(message, cancellationToken);
+        lock (_lock)
+        {
+            _queue.Enqueue(pending);
+            if (_flushing)
+            {
+                return pending.Completion.Task;
+            }
+
+            _flushing = true;
+        }
+
+        // The flush runs off the caller's stack, so a caller's own send is not delayed by flushing others'.
+        _ = Task.Run(FlushAsync, CancellationToken.None);
+        return pending.Completion.Task;
+    }
+
+    private async Task FlushAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (true)
+        {
+            batch.Clear();
+            lock (_lock)
+            {
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                {
+                    // A send cancelled before its INSERT started is dropped; once started, it runs to its outcome.
+                    if (next.CancellationToken.IsCancellationRequested)
+                    {
+                        next.Completion.TrySetCanceled(next.CancellationToken);
+                    }
+                    else
+                    {
+                        batch.Add(next);
+                    }
+                }
+
+                if (batch.Count == 0)
+                {
+                    _flushing = false;
+                    return;
+                }
+            }
+
+            long[] ids;
+            try
+            {
+                ids = await store.EnqueueAsync(batch.ConvertAll(p => p.Message), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DbException ex) when (batch.Count > 1 && !ex.IsTransient)
+            {
+                // The server rejected the statement (nothing committed): one bad message must not fail the others.
+                await InsertOneByOneAsync(batch).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception ex)
+            {
+                // Outcome unknown (the connection may have died at commit): the callers decide, as for a single send.
+                foreach (var item in batch)
+                {
+                    item.Completion.TrySetException(ex);
+                }
+
+                continue;
+            }
+
+            Complete(batch, ids);
+        }
+    }
+
+    private async Task InsertOneByOneAsync(List<Pending> batch)
+    {
+        foreach (var item in batch)
+        {
+            long[] ids;
+            try
+            {
+                ids = await store.EnqueueAsync([item.Message], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                item.Completion.TrySetException(ex);
+                continue;
+            }
+
+            Complete([item], ids);
+        }
+    }
+
+    private void Complete(List<Pending> batch, long[] ids)
+    {
+        var stored = new StoredMessage[batch.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            stored[i] = batch[i].Message.ToStored(ids[i]);
+        }
+
+        // Dispatch before completing: a caller's next send must not overtake this one locally.
+        afterEnqueue(stored);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(ids[i]);
+        }
+    }
+
+    private sealed class Pending(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        public OutboundMessage Message { get; } = message;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
