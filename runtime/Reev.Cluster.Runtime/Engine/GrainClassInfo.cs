@@ -36,6 +36,21 @@ internal sealed class GrainClassInfo
 
     public bool TryGetMethod(string wireName, out GrainMethod method) => _methods.TryGetValue(wireName, out method!);
 
+    /// <summary>Adds the methods of another interface of the same grain type (a grain may expose several).</summary>
+    public void Merge(Type interfaceType)
+    {
+        foreach (var (name, method) in GrainInterfaceMetadata.For(interfaceType).ByWireName)
+        {
+            if (_methods.TryGetValue(name, out var existing) && existing.Method != method.Method)
+            {
+                throw new GrainCallException(
+                    $"Grain type '{GrainType}': method '{name}' is declared by both {existing.Method.DeclaringType?.Name} and {method.Method.DeclaringType?.Name}.");
+            }
+
+            _methods[name] = method;
+        }
+    }
+
     private static Type? FindStateType(Type type)
     {
         for (var t = type; t is not null; t = t.BaseType)

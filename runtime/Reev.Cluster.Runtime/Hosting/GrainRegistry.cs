@@ -1,3 +1,4 @@
+using Reev.Cluster.Runtime.Messaging;
 using Reev.Cluster.Runtime.Engine;
 
 namespace Reev.Cluster.Runtime;
@@ -35,13 +36,19 @@ public sealed class GrainRegistry
 
     private void Add(Type grainClass, Type interfaceType)
     {
-        var info = new GrainClassInfo(grainClass, interfaceType);
-        if (_byType.TryGetValue(info.GrainType, out var existing) && existing.GrainClass != grainClass)
+        var grainType = GrainInterfaceMetadata.GrainTypeOf(interfaceType);
+        if (_byType.TryGetValue(grainType, out var existing))
         {
-            throw new GrainCallException(
-                $"Grain type '{info.GrainType}' is implemented by both {existing.GrainClass.Name} and {grainClass.Name}.");
+            if (existing.GrainClass != grainClass)
+            {
+                throw new GrainCallException(
+                    $"Grain type '{grainType}' is implemented by both {existing.GrainClass.Name} and {grainClass.Name}.");
+            }
+
+            existing.Merge(interfaceType);
+            return;
         }
 
-        _byType[info.GrainType] = info;
+        _byType[grainType] = new GrainClassInfo(grainClass, interfaceType);
     }
 }

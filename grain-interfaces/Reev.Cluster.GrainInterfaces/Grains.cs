@@ -1,0 +1,78 @@
+using Reev.Cluster.Runtime;
+
+namespace Reev.Cluster.GrainInterfaces;
+
+/// <summary>
+/// One execution of a flow (key: execution id). One-way methods are durable commands; asks are for
+/// clients. The execution drives its steps through <see cref="IStepGrain"/>s and advances on their reports.
+/// </summary>
+[GrainType("execution")]
+public interface IExecutionGrain : IGrain
+{
+    /// <summary>Accepts the flow; a second Start of the same execution is ignored.</summary>
+    Task StartAsync(ExecutionRequest request);
+
+    Task CancelAsync(CancelRequest request);
+
+    /// <summary>Answers a question of an execution awaiting its user.</summary>
+    Task AnswerAsync(FulfillmentAnswer answer, string by);
+
+    Task<ExecutionView?> ReadAsync();
+
+    /// <summary>Events after <paramref name="afterSequence"/>, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<ExecutionEvent>> ReadEventsAsync(long afterSequence, int max);
+
+    /// <summary>From a step grain: the step is over.</summary>
+    Task StepFinishedAsync(StepReport report);
+
+    /// <summary>From a step grain: a retry was scheduled.</summary>
+    Task StepRetryingAsync(int index, int attempt, string message, int delayMs);
+
+    /// <summary>From the recovery grain: the alternates to try for a failed step, best first.</summary>
+    Task AlternatesChosenAsync(int stepIndex, IReadOnlyList<AlternateKind> order);
+
+    /// <summary>From the consolidation grain: consolidation is over (whatever its outcome).</summary>
+    Task ConsolidationFinishedAsync(ConsolidationView view);
+}
+
+/// <summary>One step (or alternate) of an execution (key: execution id + ":" + index [+ ":alt" + n]).</summary>
+[GrainType("step")]
+public interface IStepGrain : IGrain
+{
+    Task RunAsync(StepCommand command);
+
+    Task CancelAsync(string reason);
+
+    Task<StepSession?> ReadAsync();
+}
+
+/// <summary>Merges an execution's sessions under a reminder-backed timeout (key: execution id).</summary>
+[GrainType("consolidation")]
+public interface IConsolidationGrain : IGrain
+{
+    Task ConsolidateAsync(ConsolidationCommand command);
+
+    Task<ConsolidationView?> ReadAsync();
+}
+
+/// <summary>The cluster's recovery counters and playbook (one grain, key <see cref="Key"/>).</summary>
+[GrainType("recovery")]
+public interface IRecoveryGrain : IGrain
+{
+    const string Key = "cluster";
+
+    Task RecordAsync(RecoveryEvent recoveryEvent);
+
+    Task ChooseAlternatesAsync(AlternateQuery query);
+
+    Task UpdatePlaybookAsync(PlaybookUpdate update);
+
+    Task<RecoveryMetrics> ReadMetricsAsync();
+}
+
+/// <summary>Key helpers for step grains.</summary>
+public static class StepKeys
+{
+    public static string For(string executionId, int index, int alternateNumber = 0) =>
+        alternateNumber == 0 ? $"{executionId}:{index}" : $"{executionId}:{index}:alt{alternateNumber}";
+}

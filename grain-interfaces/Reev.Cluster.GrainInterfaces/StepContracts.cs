@@ -1,0 +1,93 @@
+using Reev.Cluster.Flows.Running;
+
+namespace Reev.Cluster.GrainInterfaces;
+
+/// <summary>What a step grain runs: the attempt's request plus how to recover and whom to report to.</summary>
+public sealed record StepCommand
+{
+    public required string ExecutionId { get; init; }
+
+    /// <summary>The request of the first attempt (later attempts get their number and the ledger of the last attempt).</summary>
+    public required StepRequest Request { get; init; }
+
+    public AlternateKind Alternate { get; init; }
+
+    /// <summary>0 for the planned step, 1.. for alternates, counting per step.</summary>
+    public int AlternateNumber { get; init; }
+
+    public required RecoveryConfig Recovery { get; init; }
+
+    public int TimeoutMs { get; init; } = 60000;
+
+    /// <summary>Attempts already spent on this step by earlier grains (a user's retry continues the count).</summary>
+    public int PriorAttempts { get; init; }
+}
+
+/// <summary>A step grain's final word to its execution.</summary>
+public sealed record StepReport
+{
+    public required string ExecutionId { get; init; }
+
+    public required string StepKey { get; init; }
+
+    public int Index { get; init; }
+
+    public AlternateKind Alternate { get; init; }
+
+    public int AlternateNumber { get; init; }
+
+    /// <summary>Succeeded, Failed or Cancelled.</summary>
+    public StepRunStatus Status { get; init; }
+
+    public int Attempts { get; init; }
+
+    /// <summary>The last attempt's outcome (ledger after it, tool calls, transactions, score); null when none ran.</summary>
+    public StepOutcome? Outcome { get; init; }
+
+    public string? Error { get; init; }
+
+    public string? ErrorKind { get; init; }
+
+    public bool Retryable { get; init; }
+
+    /// <summary>The recovery the error points to (the flow library's hint).</summary>
+    public string? Hint { get; init; }
+
+    public double DurationMs { get; init; }
+
+    /// <summary>Retries taken: in-turn and by reminder.</summary>
+    public int Retries { get; init; }
+}
+
+/// <summary>The stored session of a step: every attempt with its tool calls, results, errors and timings.</summary>
+public sealed class StepSession
+{
+    public string ExecutionId { get; set; } = string.Empty;
+
+    public string StepKey { get; set; } = string.Empty;
+
+    public int Index { get; set; }
+
+    public AlternateKind Alternate { get; set; }
+
+    public StepRunStatus Status { get; set; } = StepRunStatus.Pending;
+
+    public StepCommand? Command { get; set; }
+
+    public List<StepOutcome> Attempts { get; set; } = [];
+
+    public int Retries { get; set; }
+
+    /// <summary>Retries scheduled as reminders (backoff), a subset of <see cref="Retries"/>.</summary>
+    public int ReminderRetries { get; set; }
+
+    public DateTimeOffset? FirstAttemptAt { get; set; }
+
+    public DateTimeOffset? NextRetryAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public string? CancelReason { get; set; }
+
+    public bool Reported { get; set; }
+}

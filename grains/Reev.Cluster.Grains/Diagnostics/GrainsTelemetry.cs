@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Reev.Cluster.Grains.Diagnostics;
+
+/// <summary>The grains' ActivitySource and Meter.</summary>
+public static class GrainsTelemetry
+{
+    public const string Name = "Reev.Cluster.Grains";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> ExecutionsStarted = Meter.CreateCounter<long>("reev.executions.started", description: "Executions accepted and started");
+
+    public static readonly Counter<long> ExecutionsFinished = Meter.CreateCounter<long>("reev.executions.finished", description: "Executions finished, by status");
+
+    public static readonly Counter<long> StepAttempts = Meter.CreateCounter<long>("reev.steps.attempts", description: "Step attempts run");
+
+    public static readonly Counter<long> StepRetries = Meter.CreateCounter<long>("reev.steps.retries", description: "Step retries, by kind (in_turn, reminder)");
+
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("reev.steps.duration", unit: "ms", description: "Duration of step attempts");
+
+    public static readonly Counter<long> Recoveries = Meter.CreateCounter<long>("reev.recovery.actions", description: "Recovery actions, by strategy");
+
+    public static readonly Counter<long> Consolidations = Meter.CreateCounter<long>("reev.consolidations", description: "Consolidations, by status");
+}

@@ -1,0 +1,291 @@
+using Reev.Cluster.Flows.Running;
+using Reev.Cluster.Flows.Scoring;
+using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Diagnostics;
+
+namespace Reev.Cluster.Grains.Executions;
+
+public sealed partial class ExecutionGrain
+{
+    private static readonly FulfillmentAnswer[] AllAnswers = [FulfillmentAnswer.Retry, FulfillmentAnswer.Skip, FulfillmentAnswer.Abort, FulfillmentAnswer.Alternate];
+
+    /// <summary>The alternates that can help after an error kind, in default order.</summary>
+    internal static IReadOnlyList<AlternateKind> CandidatesFor(string? errorKind) => errorKind switch
+    {
+        "SlippageExceeded" or "Liquidity" => [AlternateKind.ReducedAmount, AlternateKind.SecondVenue],
+        "VenueUnavailable" => [AlternateKind.SecondVenue, AlternateKind.FreshAttempt],
+        "Transient" or "Timeout" or "AgentFailed" => [AlternateKind.FreshAttempt],
+        _ => [],
+    };
+
+    /// <summary>Sends step <paramref name="index"/> (or an alternate of it) to a new step grain.</summary>
+    private void StartStep(int index, AlternateKind alternate)
+    {
+        var step = State.Steps[index - 1];
+        var number = step.SessionKeys.Count == 0 ? 0 : ++step.AlternateCount;
+        step.SessionKey = StepKeys.For(GrainKey, index, number);
+        step.SessionKeys.Add(step.SessionKey);
+        step.Status = StepRunStatus.Running;
+        step.Alternate = alternate;
+        step.StartedAt ??= TimeProvider.GetUtcNow();
+        State.CurrentStep = index;
+        var document = Request.Document;
+        var reductions = step.TriedAlternates.Count(a => a == AlternateKind.ReducedAmount);
+        var request = new StepRequest(
+            document,
+            index,
+            State.KeyMap!,
+            State.Ledger!,
+            Request.Agent,
+            Request.FaultSpec,
+            Request.Seed,
+            PreviousReceived: new Dictionary<string, ulong>(State.Received, StringComparer.Ordinal),
+            AmountScale: alternate == AlternateKind.ReducedAmount ? (decimal)Math.Pow(0.5, Math.Max(1, reductions)) : null,
+            Venue: alternate == AlternateKind.SecondVenue ? "raydium" : null);
+        var timeoutMs = document.IsMultiStep && document.Flow[index - 1].TimeoutSeconds is { } seconds
+            ? seconds * 1000
+            : Request.DefaultStepTimeoutMs;
+        _ = GrainFactory.GetGrain<IStepGrain>(step.SessionKey).RunAsync(new StepCommand
+        {
+            ExecutionId = GrainKey,
+            Request = request,
+            Alternate = alternate,
+            AlternateNumber = number,
+            Recovery = Request.Recovery,
+            TimeoutMs = timeoutMs,
+            PriorAttempts = step.Attempts,
+        });
+        Emit("step_started", index, alternate == AlternateKind.None
+            ? $"step {index} started{(number > 0 ? " again" : string.Empty)}: {step.Description}"
+            : $"step {index} alternate {alternate} started", new Dictionary<string, string> { ["session_id"] = step.SessionKey, ["alternate"] = alternate.ToString() });
+    }
+
+    private void Advance(int index)
+    {
+        if (index < State.Steps.Count)
+        {
+            StartStep(index + 1, AlternateKind.None);
+            return;
+        }
+
+        var steps = State.Steps;
+        var ok = steps.Count(s => s.Status is StepRunStatus.Succeeded or StepRunStatus.Recovered);
+        var outcome = Request.AtomicMode switch
+        {
+            AtomicMode.Strict => ok == steps.Count ? ExecutionStatus.Completed : ExecutionStatus.Failed,
+            AtomicMode.Conditional => steps.Any(s => s.Critical && s.Status is StepRunStatus.Failed) ? ExecutionStatus.Failed : ExecutionStatus.Completed,
+            _ => ok > 0 ? ExecutionStatus.Completed : ExecutionStatus.Failed,
+        };
+        Finish(outcome);
+    }
+
+    /// <summary>A step failed after its retries: alternates, then the user, then the atomic mode decide.</summary>
+    private async Task RecoverAsync(StepState step)
+    {
+        if (Request.Recovery.EnableAlternativeFlows)
+        {
+            var candidates = CandidatesFor(step.ErrorKind).Where(c => !step.TriedAlternates.Contains(c)).ToList();
+            if (step.PendingAlternates is null && candidates.Count > 0)
+            {
+                step.AlternateTrigger = step.ErrorKind;
+                Emit("recovery", step.Index, $"choosing an alternate flow for {step.ErrorKind}");
+                await GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key)
+                    .ChooseAlternatesAsync(new AlternateQuery(GrainKey, step.Index, step.ErrorKind!, candidates));
+                return;
+            }
+
+            if (step.PendingAlternates?.FirstOrDefault(a => !step.TriedAlternates.Contains(a)) is { } next and not AlternateKind.None)
+            {
+                step.PendingAlternates.Remove(next);
+                step.TriedAlternates.Add(next);
+                AddAction(step.Index, "alternate_flow", $"running {next} after {step.ErrorKind}", null);
+                GrainsTelemetry.Recoveries.Add(1, new KeyValuePair<string, object?>("strategy", "alternate_flow"));
+                StartStep(step.Index, next);
+                return;
+            }
+        }
+
+        if (Request.Recovery.EnableUserFulfillment)
+        {
+            step.Status = StepRunStatus.Failed;
+            State.Status = ExecutionStatus.AwaitingUser;
+            var deadline = TimeProvider.GetUtcNow().AddMilliseconds(Request.Recovery.UserFulfillmentTimeoutMs);
+            State.Question = new PendingQuestion(step.Index, step.Error ?? "the step failed", AllAnswers, Request.Recovery.DefaultAnswer, deadline);
+            RegisterReminder(FulfillmentReminder, TimeSpan.FromMilliseconds(Request.Recovery.UserFulfillmentTimeoutMs));
+            AddAction(step.Index, "user_fulfillment", "waiting for an answer", null);
+            GrainsTelemetry.Recoveries.Add(1, new KeyValuePair<string, object?>("strategy", "user_fulfillment"));
+            Emit("awaiting_user", step.Index, $"step {step.Index} failed ({step.Error}); answer retry, skip, abort or alternate before {deadline:O}");
+            return;
+        }
+
+        ApplyFailure(step);
+    }
+
+    /// <summary>The atomic mode decides what a failed step means for the flow.</summary>
+    private void ApplyFailure(StepState step)
+    {
+        step.Status = StepRunStatus.Failed;
+        var endsFlow = Request.AtomicMode switch
+        {
+            AtomicMode.Strict => true,
+            AtomicMode.Conditional => step.Critical,
+            _ => false,
+        };
+        if (endsFlow)
+        {
+            Emit("flow_stopping", step.Index, $"step {step.Index} failed{(step.Critical ? " (critical)" : string.Empty)}; {Request.AtomicMode.ToString().ToLowerInvariant()} mode ends the flow");
+            Finish(ExecutionStatus.Failed);
+            return;
+        }
+
+        Advance(step.Index);
+    }
+
+    private void ApplyAnswer(int index, FulfillmentAnswer answer, string by)
+    {
+        var step = State.Steps[index - 1];
+        State.Status = ExecutionStatus.Running;
+        State.Question = null;
+        AddAction(index, "user_fulfillment", $"{by}: {answer}", answer is FulfillmentAnswer.Retry or FulfillmentAnswer.Alternate ? null : answer == FulfillmentAnswer.Skip);
+        switch (answer)
+        {
+            case FulfillmentAnswer.Retry:
+                StartStep(index, AlternateKind.None);
+                break;
+            case FulfillmentAnswer.Skip:
+                step.Status = StepRunStatus.Skipped;
+                Advance(index);
+                break;
+            case FulfillmentAnswer.Alternate:
+                var next = CandidatesFor(step.ErrorKind).Append(AlternateKind.FreshAttempt).FirstOrDefault(a => !step.TriedAlternates.Contains(a));
+                if (next == AlternateKind.None)
+                {
+                    ApplyFailure(step);
+                    break;
+                }
+
+                step.TriedAlternates.Add(next);
+                StartStep(index, next);
+                break;
+            default:
+                step.Status = StepRunStatus.Failed;
+                Finish(ExecutionStatus.Failed);
+                break;
+        }
+    }
+
+    /// <summary>Ends the steps: scores the flow and hands it to the consolidation (whatever the outcome).</summary>
+    private void Finish(ExecutionStatus outcome)
+    {
+        foreach (var pending in State.Steps.Where(s => s.Status == StepRunStatus.Pending))
+        {
+            pending.Status = StepRunStatus.Skipped;
+        }
+
+        var outcomes = State.Steps.Where(s => s.Outcome is not null).Select(s => s.Outcome!).ToList();
+        if (State.KeyMap is not null)
+        {
+            var report = FlowScorer.ScoreFlow(Request.Document, State.KeyMap, State.InitialLedger!, State.Ledger!, outcomes);
+            State.Score = FlowScores.From(report);
+            State.Passed = report.Passed && outcome != ExecutionStatus.Cancelled;
+        }
+
+        State.Outcome = outcome;
+        var now = TimeProvider.GetUtcNow();
+        if (outcome == ExecutionStatus.Cancelled)
+        {
+            State.Status = ExecutionStatus.Cancelled;
+            State.FinishedAt = now;
+        }
+        else
+        {
+            State.Status = ExecutionStatus.Consolidating;
+        }
+
+        GrainsTelemetry.ExecutionsFinished.Add(1, new KeyValuePair<string, object?>("status", outcome.ToString()));
+        GrainsLog.ExecutionFinished(_logger, GrainKey, outcome, State.Score?.FlowScore ?? 0, State.Passed);
+        Emit("flow_finished", null, $"steps ended: {outcome.ToString().ToLowerInvariant()}, score {State.Score?.FlowScore ?? 0:0.###}, passed {State.Passed.ToString().ToLowerInvariant()}");
+
+        var recovery = GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key);
+        foreach (var action in State.Actions.Where(a => a.Succeeded is not null))
+        {
+            var step = State.Steps[action.Step - 1];
+            _ = recovery.RecordAsync(new RecoveryEvent(action.Strategy, action.Succeeded!.Value, step.DurationMs, step.AlternateTrigger ?? step.ErrorKind));
+        }
+
+        var sessions = State.Steps.SelectMany(s => s.SessionKeys.Select(key => new SessionSummary(
+            key,
+            s.Index,
+            key == s.SessionKey ? s.Alternate : AlternateKind.None,
+            key == s.SessionKey ? s.Status : StepRunStatus.Failed,
+            key == s.SessionKey ? s.Tools : [],
+            key == s.SessionKey ? s.Score ?? 0 : 0,
+            key == s.SessionKey ? s.DurationMs : 0,
+            key == s.SessionKey ? s.Error : "superseded by a later attempt",
+            s.Outcome?.Prompt ?? s.Description))).ToList();
+        State.Consolidation = new ConsolidationView { ExecutionId = GrainKey, Status = ConsolidationStatus.Pending };
+        _ = GrainFactory.GetGrain<IConsolidationGrain>(GrainKey).ConsolidateAsync(new ConsolidationCommand(
+            GrainKey,
+            Request.Document.Id,
+            outcome,
+            sessions,
+            [.. State.Actions],
+            [.. State.Observations],
+            Request.ConsolidationTimeoutMs,
+            (now - State.CreatedAt).TotalMilliseconds));
+    }
+
+    private Task RecordPlaybookAsync(StepState step, AlternateKind alternate, bool succeeded)
+    {
+        State.Observations.Add(new PlaybookObservation(step.AlternateTrigger ?? step.ErrorKind ?? "Unknown", alternate, succeeded));
+        return Task.CompletedTask;
+    }
+
+    private ExecutionView BuildView()
+    {
+        var accounts = new List<AccountView>();
+        if (State.KeyMap is { } keys && State.Ledger is { } ledger && State.InitialLedger is { } initial)
+        {
+            foreach (var (placeholder, address) in keys.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                var before = initial.Find(address);
+                var after = ledger.Find(address);
+                accounts.Add(new AccountView(
+                    placeholder,
+                    address,
+                    after?.Lamports ?? 0,
+                    after?.Token?.Mint ?? before?.Token?.Mint,
+                    after?.Token?.Amount ?? (before?.Token is null ? null : 0UL),
+                    before?.Lamports ?? 0,
+                    before?.Token?.Amount));
+            }
+        }
+
+        return new ExecutionView
+        {
+            ExecutionId = GrainKey,
+            FlowId = Request.Document.Id,
+            Status = State.Status,
+            Source = Request.Source,
+            Agent = Request.Agent,
+            AtomicMode = Request.AtomicMode,
+            Seed = Request.Seed,
+            Passed = State.Passed,
+            Score = State.Score,
+            Steps = State.Steps.Select(s => new StepView(
+                s.Index, s.Description, s.Critical, s.Status, [.. s.Tools], s.Attempts, s.Error, s.ErrorKind, s.Score, s.DurationMs, s.Alternate, s.SessionKey)).ToList(),
+            Accounts = accounts,
+            RecoveryActions = [.. State.Actions],
+            Consolidation = State.Consolidation,
+            Question = State.Question,
+            Error = State.Error,
+            CancelledBy = State.CancelledBy,
+            CancelReason = State.CancelReason,
+            CreatedAt = State.CreatedAt,
+            UpdatedAt = State.UpdatedAt,
+            FinishedAt = State.FinishedAt,
+            Version = State.Version,
+            EventCount = State.Events.Count == 0 ? 0 : (int)State.Events[^1].Sequence,
+        };
+    }
+}

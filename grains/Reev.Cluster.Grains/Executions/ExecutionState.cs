@@ -1,0 +1,108 @@
+using Reev.Cluster.Flows.FlowFiles;
+using Reev.Cluster.Flows.Ledger;
+using Reev.Cluster.Flows.Running;
+using Reev.Cluster.GrainInterfaces;
+
+namespace Reev.Cluster.Grains.Executions;
+
+/// <summary>The persistent state of an execution grain.</summary>
+public sealed class ExecutionState
+{
+    public ExecutionRequest? Request { get; set; }
+
+    public ExecutionStatus Status { get; set; } = ExecutionStatus.Queued;
+
+    /// <summary>The outcome decided when the steps ended, shown once consolidation is over.</summary>
+    public ExecutionStatus? Outcome { get; set; }
+
+    public KeyMap? KeyMap { get; set; }
+
+    public LedgerSnapshot? InitialLedger { get; set; }
+
+    public LedgerSnapshot? Ledger { get; set; }
+
+    public Dictionary<string, ulong> Received { get; set; } = new(StringComparer.Ordinal);
+
+    public List<StepState> Steps { get; set; } = [];
+
+    public int CurrentStep { get; set; }
+
+    public List<RecoveryAction> Actions { get; set; } = [];
+
+    /// <summary>Outcomes of alternates, handed to the consolidation's playbook phase.</summary>
+    public List<PlaybookObservation> Observations { get; set; } = [];
+
+    public List<ExecutionEvent> Events { get; set; } = [];
+
+    public FlowScores? Score { get; set; }
+
+    public bool Passed { get; set; }
+
+    public PendingQuestion? Question { get; set; }
+
+    public ConsolidationView? Consolidation { get; set; }
+
+    public string? Error { get; set; }
+
+    public string? CancelledBy { get; set; }
+
+    public string? CancelReason { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public long Version { get; set; }
+}
+
+/// <summary>What the execution knows of one of its steps.</summary>
+public sealed class StepState
+{
+    public int Index { get; set; }
+
+    public string Description { get; set; } = string.Empty;
+
+    public bool Critical { get; set; } = true;
+
+    public StepRunStatus Status { get; set; } = StepRunStatus.Pending;
+
+    public List<string> Tools { get; set; } = [];
+
+    public int Attempts { get; set; }
+
+    public int Retries { get; set; }
+
+    public string? Error { get; set; }
+
+    public string? ErrorKind { get; set; }
+
+    public string? Hint { get; set; }
+
+    public double? Score { get; set; }
+
+    public double DurationMs { get; set; }
+
+    public AlternateKind Alternate { get; set; }
+
+    /// <summary>Alternates started for this step so far (numbers the alternate grains).</summary>
+    public int AlternateCount { get; set; }
+
+    /// <summary>Alternates still to try, best first; null until the recovery grain answered.</summary>
+    public List<AlternateKind>? PendingAlternates { get; set; }
+
+    public List<AlternateKind> TriedAlternates { get; set; } = [];
+
+    /// <summary>The error kind that triggered the alternates (for the playbook).</summary>
+    public string? AlternateTrigger { get; set; }
+
+    public string? SessionKey { get; set; }
+
+    public List<string> SessionKeys { get; set; } = [];
+
+    /// <summary>The outcome of the attempt that decided the step (for scoring and the ledger).</summary>
+    public StepOutcome? Outcome { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+}

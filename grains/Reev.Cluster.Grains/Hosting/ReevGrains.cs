@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Reev.Cluster.Flows.Hosting;
+using Reev.Cluster.Grains.Steps;
+using Reev.Cluster.Runtime;
+
+namespace Reev.Cluster.Grains.Hosting;
+
+/// <summary>Everything a silo needs to host the execution grains.</summary>
+public static class ReevGrains
+{
+    /// <summary>The grain classes of this assembly.</summary>
+    public static GrainRegistry Registry() => new GrainRegistry().AddAssembly(typeof(ReevGrains).Assembly);
+
+    /// <summary>JSON for messages and state: web defaults, enums by name.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = CreateSerializerOptions();
+
+    /// <summary>Registers the flow domain and the grains' services.</summary>
+    public static IServiceCollection AddReevGrains(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddReevFlows();
+        services.TryAddSingleton<StepCancellations>();
+        return services;
+    }
+
+    private static JsonSerializerOptions CreateSerializerOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

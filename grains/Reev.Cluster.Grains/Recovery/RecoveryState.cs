@@ -1,0 +1,20 @@
+using Reev.Cluster.GrainInterfaces;
+
+namespace Reev.Cluster.Grains.Recovery;
+
+public sealed class RecoveryState
+{
+    public long Attempts { get; set; }
+
+    public long Successes { get; set; }
+
+    public long Failures { get; set; }
+
+    public Dictionary<string, long> RecoveriesByStrategy { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, long> FailuresByStrategy { get; set; } = new(StringComparer.Ordinal);
+
+    public double TotalTimeSpentMs { get; set; }
+
+    public List<PlaybookEntry> Playbook { get; set; } = [];
+}

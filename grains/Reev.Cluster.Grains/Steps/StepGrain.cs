@@ -1,0 +1,247 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Reev.Cluster.Flows.Running;
+using Reev.Cluster.Flows.Scoring;
+using Reev.Cluster.Flows.Serialization;
+using Reev.Cluster.Flows.Tools;
+using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Diagnostics;
+using Reev.Cluster.Grains.ReadModels;
+using Reev.Cluster.Runtime;
+
+namespace Reev.Cluster.Grains.Steps;
+
+/// <summary>
+/// Runs one step (or alternate) of an execution: the agent against the step's ledger snapshot within
+/// the step's timeout. Transient errors are retried inside the turn (Polly), then with longer backoffs
+/// as reminders so that a retry survives the death of its silo; permanent errors are never retried.
+/// Every attempt is kept in the step's session (grain storage) and mirrored to the step-sessions read model.
+/// </summary>
+public sealed class StepGrain(StepRunner runner, StepCancellations cancellations, ILogger<StepGrain>? logger = null)
+    : Grain<StepSession>, IStepGrain, IRemindable
+{
+    internal const string RetryReminder = "retry";
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public async Task RunAsync(StepCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (State.Command is not null)
+        {
+            return; // the step already has its command: a duplicate Run changes nothing
+        }
+
+        State.Command = command;
+        State.ExecutionId = command.ExecutionId;
+        State.StepKey = GrainKey;
+        State.Index = command.Request.StepIndex;
+        State.Alternate = command.Alternate;
+        State.FirstAttemptAt = TimeProvider.GetUtcNow();
+        await AttemptAsync();
+    }
+
+    public async Task CancelAsync(string reason)
+    {
+        if (State.Reported || State.Status is StepRunStatus.Cancelled)
+        {
+            return;
+        }
+
+        State.CancelReason = reason;
+        if (State.Status == StepRunStatus.WaitingRetry)
+        {
+            UnregisterReminder(RetryReminder);
+        }
+
+        await FinishAsync(StepRunStatus.Cancelled, $"cancelled: {reason}");
+    }
+
+    public Task<StepSession?> ReadAsync() => Task.FromResult<StepSession?>(State.Command is null ? null : State);
+
+    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
+    {
+        if (reminderName != RetryReminder || State.Status != StepRunStatus.WaitingRetry || State.Reported)
+        {
+            return;
+        }
+
+        UnregisterReminder(RetryReminder);
+        await AttemptAsync();
+    }
+
+    /// <summary>Runs attempts with in-turn retries; then schedules a backoff reminder, or reports.</summary>
+    private async Task AttemptAsync()
+    {
+        var command = State.Command!;
+        State.Status = StepRunStatus.Running;
+        State.NextRetryAt = null;
+        var pipeline = new ResiliencePipelineBuilder<StepOutcome>
+        {
+            TimeProvider = TimeProvider,
+        }.AddRetry(new RetryStrategyOptions<StepOutcome>
+        {
+            MaxRetryAttempts = Math.Max(1, command.Recovery.InTurnRetries),
+            Delay = TimeSpan.FromMilliseconds(command.Recovery.InTurnRetryDelayMs),
+            BackoffType = DelayBackoffType.Constant,
+            ShouldHandle = args => ValueTask.FromResult(
+                command.Recovery.InTurnRetries > 0 && args.Outcome.Result is { } r && IsRetryable(r)),
+            OnRetry = _ =>
+            {
+                State.Retries++;
+                GrainsTelemetry.StepRetries.Add(1, new KeyValuePair<string, object?>("kind", "in_turn"));
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+
+        using var scope = cancellations.Enter(GrainKey, CancellationToken.None);
+        StepOutcome outcome;
+        try
+        {
+            outcome = await pipeline.ExecuteAsync(async token => await RunOnceAsync(command, token), scope.Token);
+        }
+        catch (OperationCanceledException) when (scope.IsCancelled)
+        {
+            State.CancelReason ??= "cancelled while running";
+            await FinishAsync(StepRunStatus.Cancelled, "cancelled while running");
+            return;
+        }
+
+        if (outcome.Succeeded)
+        {
+            await FinishAsync(StepRunStatus.Succeeded, null);
+            return;
+        }
+
+        if (IsRetryable(outcome) && ScheduleRetry(outcome))
+        {
+            Publish();
+            await WriteStateAsync();
+            return;
+        }
+
+        await FinishAsync(StepRunStatus.Failed, outcome.Error?.Message ?? "the step failed");
+    }
+
+    private async Task<StepOutcome> RunOnceAsync(StepCommand command, CancellationToken cancellationToken)
+    {
+        var attempt = command.PriorAttempts + State.Attempts.Count + 1;
+        var ledger = State.Attempts.Count > 0 ? State.Attempts[^1].Ledger : command.Request.Ledger;
+        var request = command.Request with { Attempt = attempt, Ledger = ledger };
+        var started = TimeProvider.GetTimestamp();
+        StepOutcome outcome;
+        try
+        {
+            // The runner enforces the step's timeout cooperatively; this bound catches an agent that ignores it.
+            outcome = await runner.RunAsync(request, cancellationToken)
+                .WaitAsync(TimeSpan.FromMilliseconds(command.TimeoutMs + 1000), TimeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            outcome = FailedOutcome(request, ledger, new ToolError(FlowErrorKind.Timeout, $"step {request.StepIndex} did not finish within {command.TimeoutMs} ms", true, RecoveryHint.Retry), TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // An agent that throws fails its attempt; it never harms the silo or the grain.
+            GrainsLog.AgentCrashed(_logger, ex, GrainKey);
+            outcome = FailedOutcome(request, ledger, new ToolError(FlowErrorKind.AgentFailed, $"agent {request.AgentName} failed: {ex.GetType().Name}: {ex.Message}", true, RecoveryHint.Retry), TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        State.Attempts.Add(outcome);
+        GrainsTelemetry.StepAttempts.Add(1);
+        GrainsTelemetry.StepDuration.Record(outcome.DurationMs);
+        GrainsLog.StepAttempted(_logger, GrainKey, attempt, outcome.Status, outcome.DurationMs, outcome.Error);
+        return outcome;
+    }
+
+    /// <summary>Schedules a backoff retry as a reminder when the recovery budget allows it.</summary>
+    private bool ScheduleRetry(StepOutcome failed)
+    {
+        var recovery = State.Command!.Recovery;
+        var delay = recovery.BackoffFor(State.ReminderRetries + 1);
+        var spent = TimeProvider.GetUtcNow() - State.FirstAttemptAt!.Value;
+        if (spent + delay > TimeSpan.FromMilliseconds(recovery.MaxRecoveryTimeMs))
+        {
+            return false;
+        }
+
+        State.Status = StepRunStatus.WaitingRetry;
+        State.Retries++;
+        State.ReminderRetries++;
+        State.NextRetryAt = TimeProvider.GetUtcNow() + delay;
+        RegisterReminder(RetryReminder, delay);
+        GrainsTelemetry.StepRetries.Add(1, new KeyValuePair<string, object?>("kind", "reminder"));
+        GrainsLog.StepRetryScheduled(_logger, GrainKey, (int)delay.TotalMilliseconds, State.Retries, failed.Error?.Message ?? string.Empty);
+        _ = GrainFactory.GetGrain<IExecutionGrain>(State.ExecutionId)
+            .StepRetryingAsync(State.Index, State.Attempts.Count + State.Command.PriorAttempts, failed.Error?.Message ?? string.Empty, (int)delay.TotalMilliseconds);
+        return true;
+    }
+
+    private async Task FinishAsync(StepRunStatus status, string? error)
+    {
+        var command = State.Command!;
+        var last = State.Attempts.Count > 0 ? State.Attempts[^1] : null;
+        State.Status = status;
+        State.FinishedAt = TimeProvider.GetUtcNow();
+        State.Reported = true;
+        var report = new StepReport
+        {
+            ExecutionId = State.ExecutionId,
+            StepKey = GrainKey,
+            Index = State.Index,
+            Alternate = command.Alternate,
+            AlternateNumber = command.AlternateNumber,
+            Status = status,
+            Attempts = State.Attempts.Count,
+            Outcome = last,
+            Error = status == StepRunStatus.Succeeded ? null : error,
+            ErrorKind = status == StepRunStatus.Succeeded ? null : last?.Error?.Kind.ToString(),
+            Retryable = last?.Error?.Retryable ?? false,
+            Hint = last?.Error?.Hint.ToString(),
+            DurationMs = State.Attempts.Sum(a => a.DurationMs),
+            Retries = State.Retries,
+        };
+        await GrainFactory.GetGrain<IExecutionGrain>(State.ExecutionId).StepFinishedAsync(report);
+        Publish();
+        await WriteStateAsync();
+    }
+
+    private void Publish()
+    {
+        var last = State.Attempts.Count > 0 ? State.Attempts[^1] : null;
+        Project(new StepSessionRow
+        {
+            SessionId = GrainKey,
+            ExecutionId = State.ExecutionId,
+            StepIndex = State.Index,
+            Alternate = State.Alternate.ToString(),
+            Attempt = State.Attempts.Count + (State.Command?.PriorAttempts ?? 0),
+            Status = State.Status.ToString(),
+            ToolCount = State.Attempts.Sum(a => a.ToolCalls.Count),
+            Score = last?.Score.FinalScore ?? 0,
+            DurationMs = State.Attempts.Sum(a => a.DurationMs),
+            Prompt = last?.Prompt ?? string.Empty,
+            Error = last?.Error?.Message,
+            UpdatedAt = TimeProvider.GetUtcNow(),
+        });
+    }
+
+    private static bool IsRetryable(StepOutcome outcome) =>
+        !outcome.Succeeded && outcome.Error is { Retryable: true };
+
+    internal static StepOutcome FailedOutcome(StepRequest request, Flows.Ledger.LedgerSnapshot ledger, ToolError error, double durationMs) => new(
+        request.StepIndex,
+        request.Attempt,
+        request.PromptOverride ?? (request.StepIndex <= request.Document.StepCount ? request.Document.PromptOfStep(request.StepIndex) : string.Empty),
+        request.AgentName,
+        StepStatus.Failed,
+        ledger,
+        default(EquatableArray<ToolCallRecord>),
+        default(EquatableArray<Flows.Ledger.TransactionRecord>),
+        error,
+        new StepScore(0, 0, 0, request.Document.GroundTruth.PassThreshold, false, false),
+        error.Message,
+        durationMs,
+        new Dictionary<string, ulong>(StringComparer.Ordinal));
+}
