@@ -37,7 +37,7 @@ public sealed class DeterministicAgent : IFlowAgent
             return new AgentResult(default(EquatableArray<ToolCallRecord>), "no wallet: the key map has no USER_WALLET_PUBKEY");
         }
 
-        var actions = clauses.Where(static c => c.Intent != PromptIntent.None).ToList();
+        var actions = Expand(clauses.Where(static c => c.Intent != PromptIntent.None), request.Ledger, user);
         if (actions.Count == 0)
         {
             return new AgentResult(default(EquatableArray<ToolCallRecord>), $"nothing to do: no action understood in \"{Shorten(request.Prompt)}\"");
@@ -71,6 +71,37 @@ public sealed class DeterministicAgent : IFlowAgent
         }
 
         return new AgentResult(new EquatableArray<ToolCallRecord>(calls), string.Join("; ", notes));
+    }
+
+    /// <summary>Strategy clauses become one clause per position or holding they cover.</summary>
+    private static List<PromptClause> Expand(IEnumerable<PromptClause> clauses, Ledger.ILedgerReader ledger, string user)
+    {
+        var expanded = new List<PromptClause>();
+        foreach (var clause in clauses)
+        {
+            switch (clause.Intent)
+            {
+                case PromptIntent.ExitPositions:
+                    foreach (var share in TokenCatalog.All.Where(t => t.IsLendingShare && ledger.TokenBalanceOf(user, t.Mint) > 0))
+                    {
+                        expanded.Add(clause with { Intent = PromptIntent.Redeem, Amount = new PromptAmount.All(share.Symbol), Symbols = [share.Symbol] });
+                    }
+
+                    break;
+                case PromptIntent.DepositEach when clause.Amount is PromptAmount.Percent percent:
+                    foreach (var asset in TokenCatalog.All.Where(t => !t.IsLendingShare && TokenCatalog.ShareTokenOf(t.Mint) is not null && ledger.TokenBalanceOf(user, t.Mint) > 0))
+                    {
+                        expanded.Add(clause with { Intent = PromptIntent.Deposit, Amount = percent with { Symbol = asset.Symbol }, Symbols = [asset.Symbol] });
+                    }
+
+                    break;
+                default:
+                    expanded.Add(clause);
+                    break;
+            }
+        }
+
+        return expanded;
     }
 
     private static string? Wallet(AgentRequest request) =>

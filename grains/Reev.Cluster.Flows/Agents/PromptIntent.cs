@@ -14,4 +14,10 @@ internal enum PromptIntent
     Positions = 8,
     Balance = 9,
     LendTokens = 10,
+
+    /// <summary>Redeem every lending position held (expanded by the agent from the ledger).</summary>
+    ExitPositions = 11,
+
+    /// <summary>Deposit a share of every lendable holding (expanded by the agent from the ledger).</summary>
+    DepositEach = 12,
 }

@@ -10,6 +10,10 @@ namespace Reev.Cluster.Flows.Agents;
 /// "after that", "afterwards", "followed by"; per clause the earliest action verb with an amount wins
 /// (swap/exchange/convert/trade/sell, buy, deposit/lend/supply/stake, withdraw, mint, redeem,
 /// send/transfer/pay), otherwise the earliest read intent (positions/earnings, balance, lend tokens).
+/// A prompt without a stated action is read as a strategy when it has one (the 300-series shapes):
+/// "withdraw all (lending) positions" [+ "convert … to stable"]; "N% of my SOL" + lending words + another token
+/// (swap that share, then lend the output); "N% of my SOL" + lending words (lend that share);
+/// "N% of my capital/portfolio" + lending words (lend that share of every lendable holding).
 /// </summary>
 internal static partial class PromptReader
 {
@@ -24,7 +28,49 @@ internal static partial class PromptReader
             }
         }
 
-        return clauses;
+        return clauses.Any(static c => c.Amount is not null && c.Intent is >= PromptIntent.Swap and <= PromptIntent.Transfer && (c.Symbols.Count > 0 || c.Amount is PromptAmount.Previous))
+            ? clauses
+            : Strategy(prompt ?? "") ?? clauses;
+    }
+
+    private static List<PromptClause>? Strategy(string text)
+    {
+        var symbols = Tokens().Matches(text).Select(static m => Canonical(m.Value)).Distinct(StringComparer.Ordinal).ToList();
+        if (ExitAll().IsMatch(text))
+        {
+            var exit = new List<PromptClause> { new(text, PromptIntent.ExitPositions, new PromptAmount.All(null), symbols, null, []) };
+            if (ConvertToStable().IsMatch(text))
+            {
+                exit.Add(new PromptClause(text, PromptIntent.Swap, new PromptAmount.All("SOL"), ["SOL", "USDC"], "USDC", []));
+            }
+
+            return exit;
+        }
+
+        if (!LendingWords().IsMatch(text))
+        {
+            return null;
+        }
+
+        if (PercentOfCapital().Match(text) is { Success: true } capital)
+        {
+            return [new PromptClause(text, PromptIntent.DepositEach, new PromptAmount.Percent(Number(capital.Groups["n"].Value), null), symbols, null, [])];
+        }
+
+        if (PercentAmount().Match(text) is not { Success: true } percent || !percent.Groups["t"].Success)
+        {
+            return null;
+        }
+
+        var source = Canonical(percent.Groups["t"].Value);
+        var amount = new PromptAmount.Percent(Number(percent.Groups["n"].Value), source);
+        var other = symbols.FirstOrDefault(s => s != source && TokenCatalog.FindBySymbol(s) is { IsLendingShare: false });
+        return other is null
+            ? [new PromptClause(text, PromptIntent.Deposit, amount, symbols, null, [])]
+            : [
+                new PromptClause(text, PromptIntent.Swap, amount, [source, other], other, []),
+                new PromptClause(text, PromptIntent.Deposit, new PromptAmount.Previous(other), [other], null, []),
+            ];
     }
 
     private static PromptClause? ReadClause(string text)
@@ -109,6 +155,18 @@ internal static partial class PromptReader
     private static decimal Number(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
 
     private const string TokenAlternation = "jl-usdc|jlusdc|jusdc|jlusdt|jusdt|jlsol|jsol|l-sol|lsol|wsol|msol|usdc|usdt|bonk|sol";
+
+    [GeneratedRegex(@"\b(?:withdraw|exit|close|redeem|unwind)\s+(?:from\s+)?(?:all|every(?:thing)?)\b|\bexit\b.*\ball\s+(?:my\s+)?positions\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ExitAll();
+
+    [GeneratedRegex(@"\b(?:convert|swap|move)\b[^.]*\b(?:stable|stables|stablecoins?|usdc)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConvertToStable();
+
+    [GeneratedRegex(@"\b(?:lend|lending|yield|deposit|returns|multiply|earn|apy|pools?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LendingWords();
+
+    [GeneratedRegex(@"(?<n>\d+(?:\.\d+)?)\s*%\s*(?:of\s+)?(?:my\s+|the\s+)?(?:available\s+|total\s+)?(?:capital|portfolio|funds|holdings|assets)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PercentOfCapital();
 
     [GeneratedRegex(@"\s*(?:[,;.]\s*)?\b(?:and\s+then|then|after\s+that|afterwards|followed\s+by)\b[,\s]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Splitter();
