@@ -23,6 +23,9 @@ public sealed class TestClusterOptions
     public ILoggerFactory? LoggerFactory { get; init; }
 
     public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>JSON settings of messages and state (the grains' own, when they have them).</summary>
+    public System.Text.Json.JsonSerializerOptions? SerializerOptions { get; init; }
 }
 
 /// <summary>
@@ -98,7 +101,8 @@ public sealed class TestCluster : IAsyncDisposable
             _options.Grains,
             _options.Services?.Invoke(options.SiloId),
             _options.LoggerFactory ?? NullLoggerFactory.Instance,
-            _options.TimeProvider);
+            _options.TimeProvider,
+            _options.SerializerOptions);
         lock (_lock)
         {
             _silos.Add(silo);

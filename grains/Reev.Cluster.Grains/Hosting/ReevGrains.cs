@@ -21,6 +21,8 @@ public static class ReevGrains
     public static IServiceCollection AddReevGrains(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // Options bind from configuration; a host without configuration gets an empty one (all defaults).
+        services.TryAddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(_ => new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddReevFlows();
         services.TryAddSingleton<StepCancellations>();
         return services;
