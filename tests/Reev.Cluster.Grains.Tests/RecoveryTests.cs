@@ -1,0 +1,137 @@
+using Reev.Cluster.GrainInterfaces;
+using Xunit.Abstractions;
+
+namespace Reev.Cluster.Grains.Tests;
+
+/// <summary>Retries, atomic modes and alternates really re-run work (on the embedded provider).</summary>
+public sealed class RecoveryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Transient_errors_twice_are_recovered_by_retry_on_the_third_attempt()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("200-jup-swap-then-lend-deposit"), faults: "transient@1+2"));
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        var first = view.Steps[0];
+        Assert.Equal(StepRunStatus.Succeeded, first.Status);
+        Assert.Equal(3, first.Attempts);
+        Assert.Contains(view.RecoveryActions, a => a.Step == 1 && a.Strategy == "retry" && a.Succeeded == true);
+        Assert.True(view.Passed);
+    }
+
+    [Theory]
+    [InlineData(AtomicMode.Strict, ExecutionStatus.Failed, StepRunStatus.Skipped)]
+    [InlineData(AtomicMode.Conditional, ExecutionStatus.Failed, StepRunStatus.Skipped)]
+    [InlineData(AtomicMode.Lenient, ExecutionStatus.Completed, StepRunStatus.Succeeded)]
+    public async Task A_permanent_error_in_a_critical_step(AtomicMode mode, ExecutionStatus expected, StepRunStatus second)
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        // 5 SOL from a 1 SOL wallet: insufficient funds, never retried.
+        var view = await host.RunAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "0.1")), mode));
+
+        Assert.Equal(expected, view.Status);
+        Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
+        Assert.Equal(1, view.Steps[0].Attempts);
+        Assert.Equal("InsufficientFunds", view.Steps[0].ErrorKind);
+        Assert.Equal(second, view.Steps[1].Status);
+        var recipient = Assert.Single(view.Accounts, a => a.Placeholder == "RECIPIENT_WALLET_PUBKEY");
+        Assert.Equal(second == StepRunStatus.Succeeded ? 100000000UL : 0UL, recipient.Lamports);
+    }
+
+    [Theory]
+    [InlineData(AtomicMode.Strict, ExecutionStatus.Failed)]
+    [InlineData(AtomicMode.Conditional, ExecutionStatus.Completed)]
+    public async Task A_failed_non_critical_step_fails_the_flow_only_in_strict_mode(AtomicMode mode, ExecutionStatus expected)
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        var view = await host.RunAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("0.1", "5", secondCritical: false)), mode));
+
+        Assert.Equal(expected, view.Status);
+        Assert.Equal(StepRunStatus.Succeeded, view.Steps[0].Status);
+        Assert.Equal(StepRunStatus.Failed, view.Steps[1].Status);
+    }
+
+    [Fact]
+    public async Task A_slippage_error_is_recovered_by_a_reduced_amount_alternate_that_really_executes()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("100-jup-swap-sol-usdc"), faults: "slippage@1"));
+
+        var step = view.Steps[0];
+        Assert.Equal(StepRunStatus.Recovered, step.Status);
+        Assert.Equal(AlternateKind.ReducedAmount, step.Alternate);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Succeeded == true);
+        var session = await host.Client.GetGrain<IStepGrain>(step.SessionKey!).ReadAsync();
+        Assert.NotNull(session);
+        var swap = Assert.Single(session.Attempts.SelectMany(a => a.ToolCalls), c => c.ToolName == "jupiter_swap" && c.Success);
+        Assert.Contains("50000000", swap.ArgumentsJson, StringComparison.Ordinal); // half of the 0.1 SOL asked for
+        var wallet = Assert.Single(view.Accounts, a => a.Placeholder == "USER_WALLET_PUBKEY");
+        Assert.True(wallet.InitialLamports - wallet.Lamports < 60000000UL, "the ledger shows the smaller swap, not the full one");
+        var metrics = await host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key).ReadMetricsAsync();
+        Assert.True(metrics.RecoveriesByStrategy.GetValueOrDefault("alternate_flow") >= 1);
+        await Reev.Cluster.TestKit.Eventually.HoldsAsync(
+            async () => (await host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key).ReadMetricsAsync()).Playbook
+                .Any(p => p.ErrorKind == "SlippageExceeded" && p.Alternate == AlternateKind.ReducedAmount && p.Successes == 1),
+            TimeSpan.FromSeconds(10),
+            "the consolidation feeds the alternate's success into the playbook");
+    }
+
+    [Fact]
+    public async Task A_venue_outage_is_recovered_on_the_second_venue()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("100-jup-swap-sol-usdc"), faults: "venue@1"));
+
+        Assert.Equal(StepRunStatus.Recovered, view.Steps[0].Status);
+        Assert.Equal(AlternateKind.SecondVenue, view.Steps[0].Alternate);
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_waiting_flow_stops_it_and_records_who_and_why()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var id = $"cancel-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+
+        // Every attempt fails transiently; backoff reminders of 2 s keep the step waiting.
+        await grain.StartAsync(Flows.Request(Flows.Benchmark("200-jup-swap-then-lend-deposit"), faults: "transient=1",
+            recovery: new RecoveryConfig { BaseRetryDelayMs = 2000, MaxRetryDelayMs = 2000, MaxRecoveryTimeMs = 30000, InTurnRetries = 0 }));
+        await Reev.Cluster.TestKit.Eventually.HoldsAsync(
+            async () => (await grain.ReadAsync())?.Steps[0].Status == StepRunStatus.WaitingRetry, TimeSpan.FromSeconds(10), "step 1 waits for a retry");
+        await grain.CancelAsync(new CancelRequest("alice", "changed my mind"));
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(ExecutionStatus.Cancelled, view.Status);
+        Assert.Equal("alice", view.CancelledBy);
+        Assert.Equal("changed my mind", view.CancelReason);
+        Assert.Equal(StepRunStatus.Cancelled, view.Steps[0].Status);
+        Assert.Equal(StepRunStatus.Skipped, view.Steps[1].Status);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TimeProvider.System);
+        var session = await host.Client.GetGrain<IStepGrain>(view.Steps[0].SessionKey!).ReadAsync();
+        Assert.Equal(StepRunStatus.Cancelled, session!.Status);
+        Assert.Single(session.Attempts); // no retry ran after the cancellation
+    }
+
+    [Fact]
+    public async Task A_flow_with_an_unknown_agent_or_a_zero_budget_is_refused_before_anything_runs()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var document = Flows.Benchmark("001-sol-transfer");
+
+        var unknownAgent = await host.RunAsync(Flows.Request(document) with { Agent = "gpt-17" });
+        var zeroBudget = await host.RunAsync(Flows.Request(document, recovery: new RecoveryConfig { MaxRecoveryTimeMs = 0 }));
+
+        Assert.Equal(ExecutionStatus.Failed, unknownAgent.Status);
+        Assert.Contains("agent: unknown agent 'gpt-17'", unknownAgent.Error, StringComparison.Ordinal);
+        Assert.All(unknownAgent.Steps, s => Assert.Equal(StepRunStatus.Skipped, s.Status));
+        Assert.Equal(ExecutionStatus.Failed, zeroBudget.Status);
+        Assert.Contains("max_recovery_time_ms", zeroBudget.Error, StringComparison.Ordinal);
+    }
+}
