@@ -15,6 +15,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     private readonly List<Silo> _silos = [];
     private readonly string? _database;
     private readonly string? _serverConnection;
+    private InMemoryClusterProvider? _memory;
     private long _committedTurns;
     private long _commits;
 
@@ -52,6 +53,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         {
             var grains = new GrainRegistry().Add<IRelayGrain, RelayGrain>();
             var memory = new InMemoryClusterProvider();
+            cluster._memory = connection is null ? memory : null;
             for (var i = 0; i < silos; i++)
             {
                 ClusterProvider provider = connection is null ? memory : new PostgresClusterProvider(connection);
@@ -113,6 +115,11 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>Checks the database after a run: an empty inbox and the expected number of applied turns.</summary>
     public async Task<string> VerifyAsync(long expectedTurns, CancellationToken cancellationToken)
     {
+        if (_memory is { } memory)
+        {
+            return VerifyMemory(memory, expectedTurns);
+        }
+
         if (ConnectionString is null)
         {
             return "n/a";
@@ -122,10 +129,23 @@ internal sealed class BenchCluster : IAsyncDisposable
         var applied = await ScalarAsync(ConnectionString,
             "SELECT coalesce(sum((state::json->>'count')::bigint), 0) FROM reev_grain_state", cancellationToken).ConfigureAwait(false);
         var dead = await ScalarAsync(ConnectionString, "SELECT count(*) FROM reev_dead_letters", cancellationToken).ConfigureAwait(false);
-        return pending == 0 && applied == expectedTurns && dead == 0
+        return Verdict(pending, applied, dead, expectedTurns);
+    }
+
+    private static string VerifyMemory(InMemoryClusterProvider memory, long expectedTurns)
+    {
+        var db = memory.Database;
+        lock (db.Lock)
+        {
+            var applied = db.States.Values.Sum(s => System.Text.Json.JsonDocument.Parse(s.Json).RootElement.GetProperty("count").GetInt64());
+            return Verdict(db.Messages.Count, applied, db.DeadLetters.Count, expectedTurns);
+        }
+    }
+
+    private static string Verdict(long pending, long applied, long dead, long expectedTurns) =>
+        pending == 0 && applied == expectedTurns && dead == 0
             ? "ok"
             : $"MISMATCH (pending {pending}, applied {applied} of {expectedTurns}, dead {dead})";
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -12,8 +12,8 @@ internal sealed class BenchOptions
                                            server with deploy/postgres/pg-start.sh and stop it afterwards
           --durable                        start the private server with fsync on (default: the test settings, fsync off)
           --silos 1,3                      cluster sizes (default 1,3)
-          --messages N                     grain-to-grain one-way messages per run (default 60000)
-          --client-messages N              client-to-grain one-way messages per run (default 20000)
+          --messages N                     grain-to-grain one-way messages per run (default 200000)
+          --client-messages N              client-to-grain one-way messages per run (default 50000)
           --grains N                       grains (default 1000)
           --asks N                         sequential asks for the latency figures (default 1000)
           --quick                          small sizes for a smoke run (under a minute in all)
@@ -29,9 +29,9 @@ internal sealed class BenchOptions
 
     public IReadOnlyList<int> Silos { get; private set; } = [1, 3];
 
-    public int Messages { get; private set; } = 60_000;
+    public int Messages { get; private set; } = 200_000;
 
-    public int ClientMessages { get; private set; } = 20_000;
+    public int ClientMessages { get; private set; } = 50_000;
 
     public int Grains { get; private set; } = 1000;
 
