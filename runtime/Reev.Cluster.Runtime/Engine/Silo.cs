@@ -195,6 +195,14 @@ public sealed partial class Silo : IAsyncDisposable
         }
     }
 
+    /// <summary>True when this silo owns the partition of the grain <typeparamref name="TGrainInterface"/>/<paramref name="key"/> right now.</summary>
+    public bool Owns<TGrainInterface>(string key)
+        where TGrainInterface : IGrain
+    {
+        var grain = new GrainId(Messaging.GrainInterfaceMetadata.For(typeof(TGrainInterface)).GrainType, key);
+        return _partitions.IsOwned(PartitionHash.Compute(grain, Options.PartitionCount));
+    }
+
     /// <summary>Reads the dead-letter table.</summary>
     public Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(int limit, CancellationToken cancellationToken) =>
         _store.ReadDeadLettersAsync(limit, cancellationToken);
