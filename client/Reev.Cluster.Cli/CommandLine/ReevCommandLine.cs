@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Microsoft.Extensions.Logging;
+using Reev.Cluster.Cli.Benchmarks;
+using Reev.Cluster.Cli.Diagnostics;
+using Reev.Cluster.Cli.Executions;
+using Reev.Cluster.Cli.Planning;
+
+namespace Reev.Cluster.Cli.CommandLine;
+
+/// <summary>
+/// The <c>reev</c> command tree (System.CommandLine): <c>run</c>, <c>exec</c>, <c>plan</c>, <c>benchmarks</c>, and
+/// the global <c>--json</c> and <c>--postgres</c>. Parse errors exit with code 2 (bad input), as JSON with <c>--json</c>.
+/// </summary>
+internal sealed class ReevCommandLine
+{
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+
+    public ReevCommandLine(TextWriter output, TextWriter error)
+    {
+        _output = output;
+        _error = error;
+        Root = new RootCommand("reev: runs DeFi agent flows as durable grains, on an embedded silo (in memory) or a PostgreSQL cluster.")
+        {
+            Json,
+            Postgres,
+            RunCommand.Create(this),
+            ExecCommand.Create(this),
+            PlanCommand.Create(this),
+            BenchmarksCommand.Create(this),
+        };
+    }
+
+    public RootCommand Root { get; }
+
+    /// <summary>One JSON object on stdout, nothing else there (logs stay on stderr).</summary>
+    public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON object on stdout and nothing else.", Recursive = true };
+
+    public Option<string?> Postgres { get; } = new("--postgres")
+    {
+        Description = "Run on a PostgreSQL cluster (connection string) instead of the embedded in-memory provider.",
+        HelpName = "connection string",
+        Recursive = true,
+    };
+
+    /// <summary>The atomic mode option, shared by <c>run</c> and <c>exec</c>.</summary>
+    public static Option<string> AtomicOption()
+    {
+        var option = new Option<string>("--atomic")
+        {
+            Description = "How step failures decide the flow: strict, conditional (default) or lenient.",
+            DefaultValueFactory = static _ => "conditional",
+        };
+        option.AcceptOnlyFromAmong("strict", "conditional", "lenient");
+        return option;
+    }
+
+    public async Task<int> InvokeAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var parse = Root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            using var context = CreateContext(parse);
+            return context.Context.Fail(new CliError(
+                "invalid_arguments",
+                string.Join("; ", parse.Errors.Select(static e => e.Message)) + (context.Context.Json ? string.Empty : " (see reev --help)")));
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = _output,
+            Error = _error,
+            // The host (Program.Main or a test) owns Ctrl+C and passes it in as the cancellation token.
+            ProcessTerminationTimeout = null,
+            EnableDefaultExceptionHandler = false,
+        };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The context of one invocation; dispose it to flush and release the loggers.</summary>
+    public OwnedContext CreateContext(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var json = parse.GetValue(Json);
+        var loggerFactory = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddProvider(new TextWriterLoggerProvider(_error, LogLevel.Warning)));
+        return new OwnedContext(new CliContext(_output, _error, json, parse.GetValue(Postgres), loggerFactory, TimeProvider.System), loggerFactory);
+    }
+
+    /// <summary>A <see cref="CliContext"/> with the logger factory it owns.</summary>
+    internal sealed class OwnedContext(CliContext context, ILoggerFactory loggerFactory) : IDisposable
+    {
+        public CliContext Context { get; } = context;
+
+        public void Dispose() => loggerFactory.Dispose();
+    }
+}
