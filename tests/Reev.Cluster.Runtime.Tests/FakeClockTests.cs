@@ -1,0 +1,39 @@
+using Reev.Cluster.Runtime.Tests.Grains;
+using Reev.Cluster.TestKit;
+using Xunit.Abstractions;
+
+namespace Reev.Cluster.Runtime.Tests;
+
+/// <summary>Time-driven behaviour under a clock the test moves: an hour passes in milliseconds.</summary>
+public sealed class FakeClockTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_reminder_due_in_an_hour_fires_when_the_clock_says_so_and_not_before()
+    {
+        var clock = new FakeTimeProvider();
+        await using var handle = await Clusters.StartAsync(Provider.InMemory, output, timeProvider: clock,
+            configure: o => o.LeaseDuration = TimeSpan.FromHours(10));
+        var grain = handle.Client.GetGrain<IReminderGrain>($"hour-{Guid.NewGuid():N}");
+
+        await grain.Schedule("hourly", dueMilliseconds: (int)TimeSpan.FromHours(1).TotalMilliseconds, periodMilliseconds: 0);
+        await AdvanceAsync(clock, TimeSpan.FromMinutes(59));
+        var before = await grain.Read();
+        await AdvanceAsync(clock, TimeSpan.FromMinutes(2));
+        await Eventually.HoldsAsync(async () => (await grain.Read()).Ticks.GetValueOrDefault("hourly") == 1, TimeSpan.FromSeconds(20), "the reminder fires once the hour has passed");
+        var after = await grain.Read();
+
+        Assert.False(before.Ticks.ContainsKey("hourly"));
+        Assert.Equal(clock.GetUtcNow().Date, after.FiredAt[0].Date);
+        Assert.True(after.FiredAt[0] >= before.FiredAt.DefaultIfEmpty(DateTimeOffset.MinValue).Max());
+    }
+
+    /// <summary>Moves the clock a minute at a time, letting the silo's loops run between steps.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider clock, TimeSpan total)
+    {
+        for (var moved = TimeSpan.Zero; moved < total; moved += TimeSpan.FromMinutes(1))
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
+        }
+    }
+}
