@@ -14,6 +14,31 @@ public sealed class InMemoryClusterProvider : ClusterProvider
 
     internal InMemoryDatabase Database => _database;
 
+    /// <summary>
+    /// The read-model rows of a table (what the PostgreSQL provider keeps in indexed tables), for
+    /// queries of an embedded gateway or CLI. Rows are immutable records, returned as a snapshot.
+    /// </summary>
+    public IReadOnlyList<TRow> ReadRows<TRow>(string table)
+        where TRow : IReadModelRow
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        lock (_database.Lock)
+        {
+            return _database.Tables.TryGetValue(table, out var rows) ? rows.Values.OfType<TRow>().ToList() : [];
+        }
+    }
+
+    /// <summary>One read-model row by key, or null.</summary>
+    public TRow? ReadRow<TRow>(string table, string key)
+        where TRow : class, IReadModelRow
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        lock (_database.Lock)
+        {
+            return _database.Tables.TryGetValue(table, out var rows) && rows.TryGetValue(key, out var row) ? row as TRow : null;
+        }
+    }
+
     internal override IRuntimeStore CreateStore(int partitionCount, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
         new InMemoryRuntimeStore(_database, partitionCount, timeProvider);
 }
