@@ -24,7 +24,7 @@ fi
 
 if [ "$stale" -eq 1 ]; then
   echo "reev.sh: building the CLI (Release)..." >&2
-  if ! dotnet build "$root/client/Reev.Cluster.Cli/Reev.Cluster.Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2; then
+  if ! dotnet build "$root/client/Reev.Cluster.Cli/Reev.Cluster.Cli.csproj" -c Release -nologo -v q "-clp:ErrorsOnly;NoSummary" >&2; then
     echo "reev.sh: the build failed" >&2
     exit 3
   fi

@@ -13,7 +13,4 @@ internal static partial class CliLog
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "The embedded silo did not stop cleanly")]
     public static partial void SiloStopFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "The cluster failed: {Message}")]
-    public static partial void ClusterFailed(ILogger logger, Exception exception, string message);
 }

@@ -38,9 +38,13 @@ internal static class ExecutionSession
         {
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is ReevClusterException or InvalidOperationException or System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (ClusterConfigurationException ex)
         {
-            CliLog.ClusterFailed(logger, ex, ex.Message);
+            return cli.Fail(new CliError("invalid_postgres", ex.Message));
+        }
+        catch (Exception ex) when (ex is ReevClusterException or System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // Expected when the database is down: the error says what happened, a stack trace would not help.
             return cli.Fail(new CliError("cluster_unavailable", $"the silo could not start: {ex.Message}", ExitCodes.ClusterError));
         }
 
@@ -69,7 +73,6 @@ internal static class ExecutionSession
             }
             catch (ReevClusterException ex)
             {
-                CliLog.ClusterFailed(logger, ex, ex.Message);
                 return cli.Fail(new CliError("cluster_error", $"execution {executionId}: {ex.Message}", ExitCodes.ClusterError));
             }
 
