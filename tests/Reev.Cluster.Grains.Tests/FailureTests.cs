@@ -103,6 +103,36 @@ public sealed class FailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_consolidation_reminder_still_fires_after_its_silo_is_killed()
+    {
+        // The phases crash in a way the consolidation cannot catch: the runtime dead-letters its phase
+        // message, so only the timeout reminder can end it, and it must do so on another silo.
+        await using var host = await GrainHost.StartAsync(Provider.Postgres, output, silos: 2,
+            services: s => s.AddSingleton<IConsolidationPhaseHook>(new CrashingPhase("merge")));
+        await host.Cluster.WaitForBalanceAsync(Patience);
+        var victim = host.Cluster.Silos[0];
+        var survivor = host.Cluster.Silos[1];
+        var id = KeyOwnedBy<IConsolidationGrain>(victim, "reminder-after-kill");
+
+        await survivor.GrainFactory.GetGrain<IExecutionGrain>(id).StartAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")) with { ConsolidationTimeoutMs = 8000 });
+        await Eventually.HoldsAsync(
+            async () => await host.Database!.ScalarAsync<long>($"SELECT count(*) FROM reev_dead_letters WHERE grain_type = 'consolidation' AND grain_key = '{id}'") == 1,
+            Patience,
+            "the consolidation's phase message is dead-lettered");
+        Assert.Equal(1, await host.Database!.ScalarAsync<long>($"SELECT count(*) FROM reev_reminders WHERE grain_type = 'consolidation' AND grain_key = '{id}'"));
+        await host.Cluster.KillSiloAsync(victim);
+        var view = await host.WaitFinalAsync(id, Patience);
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        var consolidation = view.Consolidation!;
+        Assert.Equal(ConsolidationStatus.TimedOut, consolidation.Status);
+        Assert.Equal("consolidation timed out after 8000 ms", consolidation.Error);
+        Assert.True(consolidation.FinishedAt - consolidation.StartedAt >= TimeSpan.FromSeconds(8));
+        Assert.True(survivor.Owns<IConsolidationGrain>(id), "the survivor ended it");
+        Assert.Equal(0, await host.Database!.ScalarAsync<long>($"SELECT count(*) FROM reev_reminders WHERE grain_type = 'consolidation' AND grain_key = '{id}'"));
+    }
+
+    [Fact]
     public async Task Read_models_mirror_the_execution_its_step_sessions_and_its_consolidated_session()
     {
         await using var host = await GrainHost.StartAsync(Provider.Postgres, output);
@@ -151,6 +181,13 @@ public sealed class HangingPhase(string failingPhase) : IConsolidationPhaseHook
             await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
         }
     }
+}
+
+/// <summary>Crashes one consolidation phase with an exception the consolidation does not handle.</summary>
+public sealed class CrashingPhase(string failingPhase) : IConsolidationPhaseHook
+{
+    public Task BeforePhaseAsync(string executionId, string phase, CancellationToken cancellationToken) =>
+        phase == failingPhase ? throw new OperationCanceledException("the phase's worker vanished") : Task.CompletedTask;
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
