@@ -40,5 +40,6 @@ for f in "$results"/*.trx; do
   passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + t - e))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: the test run failed without a failed test (build or host crash)"; fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "test.sh: $skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
