@@ -134,4 +134,26 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(ExecutionStatus.Failed, zeroBudget.Status);
         Assert.Contains("max_recovery_time_ms", zeroBudget.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_impossible_atomic_mode_or_a_negative_step_timeout_is_refused_naming_the_field()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var negativeYaml = TransferFlows.TwoTransfers("0.1", "0.1").Replace("critical: true\n  - step: 2", "critical: true\n    timeout: -5\n  - step: 2", StringComparison.Ordinal);
+        var parsed = Reev.Cluster.Flows.FlowFiles.FlowFileLoader.Parse(negativeYaml, "negative.yml");
+        var valid = Flows.Inline(TransferFlows.TwoTransfers("0.1", "0.1"));
+        var built = valid with { Flow = new(System.Collections.Immutable.ImmutableArray.Create(valid.Flow[0] with { TimeoutSeconds = -5 }, valid.Flow[1])) };
+
+        var badMode = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer"), (AtomicMode)42));
+        var badTimeout = await host.RunAsync(Flows.Request(built));
+
+        Assert.False(parsed.IsSuccess); // a file with it never loads: the error names file, line and field
+        Assert.Contains("negative.yml:17", parsed.Error!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("flow[0].timeout", parsed.Error!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExecutionStatus.Failed, badMode.Status);
+        Assert.Contains("atomic_mode", badMode.Error, StringComparison.Ordinal);
+        Assert.Equal(ExecutionStatus.Failed, badTimeout.Status);
+        Assert.Contains("flow[0].timeout", badTimeout.Error, StringComparison.Ordinal);
+        Assert.All(badTimeout.Steps, s => Assert.Equal(StepRunStatus.Skipped, s.Status));
+    }
 }
