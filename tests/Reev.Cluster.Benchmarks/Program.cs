@@ -1,6 +1,26 @@
 using System.Globalization;
 using Reev.Cluster.Benchmarks;
 
+if (args.Length > 0 && args[0] == "flows")
+{
+    using var flowCancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        flowCancel.Cancel();
+    };
+    try
+    {
+        return await FlowBenchmark.RunAsync(args[1..], flowCancel.Token);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        Console.Error.WriteLine(FlowBenchmark.Usage);
+        return 2;
+    }
+}
+
 if (args.Length == 0 || args[0] != "runtime")
 {
     Console.Error.WriteLine(BenchOptions.Usage);

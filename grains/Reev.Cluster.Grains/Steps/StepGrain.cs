@@ -23,6 +23,10 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
     : Grain<StepSession>, IStepGrain, IRemindable
 {
     internal const string RetryReminder = "retry";
+
+    // Pipelines are immutable and thread-safe: one per retry setting and clock, shared by every step.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Retries, int DelayMs, TimeProvider Clock), ResiliencePipeline<StepOutcome>> Pipelines = new();
+    private static readonly ResiliencePropertyKey<Action> RetryCounter = new("reev.step.on-retry");
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     public async Task RunAsync(StepCommand command)
@@ -77,29 +81,39 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         var command = State.Command!;
         State.Status = StepRunStatus.Running;
         State.NextRetryAt = null;
-        var pipeline = new ResiliencePipelineBuilder<StepOutcome>
-        {
-            TimeProvider = TimeProvider,
-        }.AddRetry(new RetryStrategyOptions<StepOutcome>
-        {
-            MaxRetryAttempts = Math.Max(1, command.Recovery.InTurnRetries),
-            Delay = TimeSpan.FromMilliseconds(command.Recovery.InTurnRetryDelayMs),
-            BackoffType = DelayBackoffType.Constant,
-            ShouldHandle = args => ValueTask.FromResult(
-                command.Recovery.InTurnRetries > 0 && args.Outcome.Result is { } r && IsRetryable(r)),
-            OnRetry = _ =>
+        var pipeline = Pipelines.GetOrAdd((command.Recovery.InTurnRetries, command.Recovery.InTurnRetryDelayMs, TimeProvider), static key =>
+            new ResiliencePipelineBuilder<StepOutcome> { TimeProvider = key.Clock }.AddRetry(new RetryStrategyOptions<StepOutcome>
             {
-                State.Retries++;
-                GrainsTelemetry.StepRetries.Add(1, new KeyValuePair<string, object?>("kind", "in_turn"));
-                return ValueTask.CompletedTask;
-            },
-        }).Build();
+                MaxRetryAttempts = Math.Max(1, key.Retries),
+                Delay = TimeSpan.FromMilliseconds(key.DelayMs),
+                BackoffType = DelayBackoffType.Constant,
+                ShouldHandle = args => ValueTask.FromResult(key.Retries > 0 && args.Outcome.Result is { } r && IsRetryable(r)),
+                OnRetry = args =>
+                {
+                    if (args.Context.Properties.TryGetValue(RetryCounter, out var onRetry))
+                    {
+                        onRetry();
+                    }
+
+                    GrainsTelemetry.StepRetries.Add(1, new KeyValuePair<string, object?>("kind", "in_turn"));
+                    return ValueTask.CompletedTask;
+                },
+            }).Build());
 
         using var scope = cancellations.Enter(GrainKey, CancellationToken.None);
         StepOutcome outcome;
         try
         {
-            outcome = await pipeline.ExecuteAsync(async token => await RunOnceAsync(command, token), scope.Token);
+            var context = ResilienceContextPool.Shared.Get(scope.Token);
+            context.Properties.Set(RetryCounter, () => State.Retries++);
+            try
+            {
+                outcome = await pipeline.ExecuteAsync(async (ctx, grain) => await grain.RunOnceAsync(command, ctx.CancellationToken), context, this);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
         catch (OperationCanceledException) when (scope.IsCancelled)
         {

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using Reev.Cluster.Flows.FlowFiles;
+using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Hosting;
+using Reev.Cluster.Grains.ReadModels;
+using Reev.Cluster.Runtime;
+using Reev.Cluster.Runtime.InMemory;
+
+namespace Reev.Cluster.Benchmarks;
+
+/// <summary>
+/// Flows as grains end to end: N flows of S steps, at most C in flight, on one silo. Every step is
+/// checkpointed (a step grain turn and two execution turns). Completion is read from the executions
+/// read model, so the measurement adds no messages of its own.
+/// </summary>
+internal static class FlowBenchmark
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- flows [options]
+          --provider memory|postgres      (default memory)
+          --postgres <connection string>  server to use (a fresh database); default: a private server (fsync off)
+          --durable                       private server with fsync on
+          --flows N                       flows to run (default 500)
+          --concurrency C                 flows in flight at most (default 500)
+          --steps S                       steps per flow (default 3)
+          --agent noop|deterministic      (default noop)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        string provider = "memory", agent = "noop";
+        string? connection = null;
+        bool durable = false;
+        int flows = 500, concurrency = 500, steps = 3;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--provider": provider = Next(); break;
+                case "--postgres": connection = Next(); provider = "postgres"; break;
+                case "--durable": durable = true; break;
+                case "--flows": flows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--concurrency": concurrency = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--agent": agent = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        PrivatePostgres? server = null;
+        string? database = null;
+        try
+        {
+            if (provider == "postgres")
+            {
+                if (connection is null)
+                {
+                    server = await PrivatePostgres.StartAsync(durable, cancellationToken);
+                    connection = server.ConnectionString;
+                }
+
+                (database, connection) = await CreateDatabaseAsync(connection, cancellationToken);
+            }
+
+            var clusterProvider = ReevSiloBuilder.Provider(connection);
+            await using var silo = ReevSiloBuilder.Create(clusterProvider);
+            await silo.StartAsync(cancellationToken);
+            var document = Document(steps);
+            var request = new ExecutionRequest
+            {
+                Document = document,
+                Agent = agent,
+                AtomicMode = AtomicMode.Conditional,
+                Source = FlowSource.Direct,
+            };
+            var ids = Enumerable.Range(0, flows).Select(i => $"bench-{i:D6}").ToArray();
+            var startLatency = new double[flows];
+            using var gate = new SemaphoreSlim(concurrency);
+            var finished = new HashSet<string>(StringComparer.Ordinal);
+            var completion = new Dictionary<string, double>(StringComparer.Ordinal);
+            var submittedAt = new long[flows];
+            var started = Stopwatch.GetTimestamp();
+            var submit = Task.Run(async () =>
+            {
+                for (var i = 0; i < flows; i++)
+                {
+                    await gate.WaitAsync(cancellationToken);
+                    submittedAt[i] = Stopwatch.GetTimestamp();
+                    await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
+                    startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
+                }
+            }, cancellationToken);
+
+            var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+            while (finished.Count < flows)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+                foreach (var id in await FinishedAsync(clusterProvider, connection, cancellationToken))
+                {
+                    if (index.TryGetValue(id, out var position) && finished.Add(id))
+                    {
+                        completion[id] = Stopwatch.GetElapsedTime(submittedAt[position]).TotalMilliseconds;
+                        gate.Release();
+                    }
+                }
+
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(10))
+                {
+                    throw new TimeoutException($"only {finished.Count} of {flows} flows finished in 10 minutes");
+                }
+            }
+
+            await submit;
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var completions = completion.Values.Order().ToArray();
+            Array.Sort(startLatency);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}, {Environment.ProcessorCount} cores"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
+            await silo.StopAsync(cancellationToken);
+            return 0;
+        }
+        finally
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> FinishedAsync(ClusterProvider provider, string? connection, CancellationToken cancellationToken)
+    {
+        if (provider is InMemoryClusterProvider memory)
+        {
+            return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName).Where(r => r.Status is "completed" or "failed" or "cancelled").Select(r => r.ExecutionId).ToList();
+        }
+
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync(cancellationToken);
+        await using var cmd = new NpgsqlCommand("SELECT execution_id FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled')", conn);
+        var list = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
+    private static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync(string server, CancellationToken cancellationToken)
+    {
+        var name = $"reev_flows_{Guid.NewGuid():N}"[..24];
+        await using (var conn = new NpgsqlConnection(server))
+        {
+            await conn.OpenAsync(cancellationToken);
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return (name, new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+    }
+
+    private static FlowDocument Document(int steps)
+    {
+        var yaml = new StringBuilder("""
+            id: bench-noop
+            description: benchmark flow
+            tags: ["bench"]
+            initial_state:
+              - pubkey: "USER_WALLET_PUBKEY"
+                owner: "11111111111111111111111111111111"
+                lamports: 1000000000
+            prompt: "benchmark"
+            flow:
+
+            """);
+        for (var i = 1; i <= steps; i++)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  - step: {i}\n    description: \"step {i}\"\n    prompt: \"Check my SOL balance.\"\n    critical: true\n");
+        }
+
+        yaml.Append("ground_truth:\n  skip_instruction_validation: true\n");
+        return FlowFileLoader.Parse(yaml.ToString(), "bench.yml").GetDocumentOrThrow();
+    }
+
+    private static double P(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}
