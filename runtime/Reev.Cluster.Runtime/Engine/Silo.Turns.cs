@@ -18,6 +18,8 @@ public sealed partial class Silo
             "grain turn", ActivityKind.Consumer, message.TraceParent ?? default(string));
         span?.SetTag("reev.grain.type", message.GrainType);
         span?.SetTag("reev.grain.method", message.Method);
+        span?.SetTag("reev.grain.key", message.GrainKey);
+        span?.SetTag("reev.silo", SiloId);
 
         if (activation.ClassInfo is null)
         {
