@@ -12,17 +12,17 @@ public static class GrainsTelemetry
 
     public static readonly Meter Meter = new(Name);
 
-    public static readonly Counter<long> ExecutionsStarted = Meter.CreateCounter<long>("reev.executions.started", description: "Executions accepted and started");
+    public static readonly Counter<long> ExecutionsStarted = Meter.CreateCounter<long>("reev.cluster.executions.started", description: "Executions accepted and started");
 
-    public static readonly Counter<long> ExecutionsFinished = Meter.CreateCounter<long>("reev.executions.finished", description: "Executions finished, by status");
+    public static readonly Counter<long> ExecutionsFinished = Meter.CreateCounter<long>("reev.cluster.executions.finished", description: "Executions finished, by status");
 
-    public static readonly Counter<long> StepAttempts = Meter.CreateCounter<long>("reev.steps.attempts", description: "Step attempts run");
+    public static readonly Counter<long> StepAttempts = Meter.CreateCounter<long>("reev.cluster.steps.attempts", description: "Step attempts run");
 
-    public static readonly Counter<long> StepRetries = Meter.CreateCounter<long>("reev.steps.retries", description: "Step retries, by kind (in_turn, reminder)");
+    public static readonly Counter<long> StepRetries = Meter.CreateCounter<long>("reev.cluster.steps.retries", description: "Step retries, by kind (in_turn, reminder)");
 
-    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("reev.steps.duration", unit: "ms", description: "Duration of step attempts");
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("reev.cluster.steps.duration", unit: "ms", description: "Duration of step attempts");
 
-    public static readonly Counter<long> Recoveries = Meter.CreateCounter<long>("reev.recovery.actions", description: "Recovery actions, by strategy");
+    public static readonly Counter<long> Recoveries = Meter.CreateCounter<long>("reev.cluster.recovery.actions", description: "Recovery actions, by strategy");
 
-    public static readonly Counter<long> Consolidations = Meter.CreateCounter<long>("reev.consolidations", description: "Consolidations, by status");
+    public static readonly Counter<long> Consolidations = Meter.CreateCounter<long>("reev.cluster.consolidations", description: "Consolidations, by status");
 }
