@@ -84,16 +84,25 @@ internal static class FlowBenchmark
             var completion = new Dictionary<string, double>(StringComparer.Ordinal);
             var submittedAt = new long[flows];
             var started = Stopwatch.GetTimestamp();
-            var submit = Task.Run(async () =>
+            // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
+            var next = -1;
+            var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
             {
-                for (var i = 0; i < flows; i++)
+                while (true)
                 {
                     await gate.WaitAsync(cancellationToken);
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= flows)
+                    {
+                        gate.Release();
+                        return;
+                    }
+
                     submittedAt[i] = Stopwatch.GetTimestamp();
                     await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
                     startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
                 }
-            }, cancellationToken);
+            }, cancellationToken)));
 
             var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
             while (finished.Count < flows)
