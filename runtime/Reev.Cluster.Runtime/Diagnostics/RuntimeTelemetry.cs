@@ -41,4 +41,22 @@ internal static class RuntimeTelemetry
 
     public static readonly Counter<long> RemindersFired =
         Meter.CreateCounter<long>("reev.cluster.runtime.reminders.fired", "{reminder}", "Reminders turned into messages.");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Silo, byte> Silos = new();
+
+    /// <summary>Gauges over the running silos of this process, tagged with the silo id.</summary>
+    static RuntimeTelemetry()
+    {
+        Meter.CreateObservableGauge("reev.cluster.runtime.inbox.queued", () => Observe(s => s.QueuedMessages), "{message}", "Messages dispatched to activations and not yet committed.");
+        Meter.CreateObservableGauge("reev.cluster.runtime.inbox.depth", () => Observe(s => s.LastInboxDepth), "{message}", "Messages waiting in the durable inbox of the cluster (sampled at each heartbeat).");
+        Meter.CreateObservableGauge("reev.cluster.runtime.partitions.owned", () => Observe(s => s.OwnedPartitions.Count), "{partition}", "Partitions the silo owns.");
+        Meter.CreateObservableGauge("reev.cluster.runtime.activations", () => Observe(s => s.ActivationCount), "{activation}", "Activations in memory.");
+    }
+
+    public static void Register(Silo silo) => Silos.TryAdd(silo, 0);
+
+    public static void Unregister(Silo silo) => Silos.TryRemove(silo, out _);
+
+    private static IEnumerable<Measurement<long>> Observe(Func<Silo, long> value) =>
+        Silos.Keys.Select(s => new Measurement<long>(value(s), new KeyValuePair<string, object?>("reev.silo", s.SiloId)));
 }

@@ -109,6 +109,7 @@ public sealed partial class Silo
                 }
 
                 await BalanceAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _lastInboxDepth, await _store.CountPendingAsync(cancellationToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -23,6 +23,7 @@ public sealed partial class Silo : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly GrainCallRouter _client;
     private int _state; // 0 new, 1 started, 2 stopping, 3 stopped, 4 killed
+    private long _lastInboxDepth = -1;
 
     private Silo(
         SiloOptions options,
@@ -66,6 +67,12 @@ public sealed partial class Silo : IAsyncDisposable
     public int ActivationCount => _directory.Count;
 
     public bool IsRunning => Volatile.Read(ref _state) == 1;
+
+    /// <summary>Messages dispatched to activations and not yet committed.</summary>
+    public long QueuedMessages => Volatile.Read(ref _queued);
+
+    /// <summary>The cluster's inbox depth as last sampled at a heartbeat (-1 before the first sample).</summary>
+    public long LastInboxDepth => Volatile.Read(ref _lastInboxDepth);
 
     /// <summary>Creates a silo on a provider. Call <see cref="StartAsync"/> to join the cluster.</summary>
     public static Silo Create(
@@ -127,6 +134,7 @@ public sealed partial class Silo : IAsyncDisposable
         _loops.Add(Task.Run(() => MembershipLoopAsync(token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReminderLoopAsync(token), CancellationToken.None));
         _loops.Add(Task.Run(() => IdleCollectionLoopAsync(token), CancellationToken.None));
+        RuntimeTelemetry.Register(this);
         RuntimeLog.SiloStarted(_logger, SiloId, _store.ProviderName, _store.PartitionCount);
     }
 
@@ -165,6 +173,7 @@ public sealed partial class Silo : IAsyncDisposable
             await _store.DisposeAsync().ConfigureAwait(false);
         }
 
+        RuntimeTelemetry.Unregister(this);
         RuntimeLog.SiloStopped(_logger, SiloId, leases.Count);
     }
 
@@ -181,6 +190,7 @@ public sealed partial class Silo : IAsyncDisposable
         }
 
         RuntimeLog.SiloKilled(_logger, SiloId);
+        RuntimeTelemetry.Unregister(this);
         _partitions.Clear();
         await _stopping.CancelAsync().ConfigureAwait(false);
         ReplyHub.Unregister(_client.ClientId);

@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using Reev.Cluster.Runtime.Tests.Grains;
+using Reev.Cluster.TestKit;
+using Xunit.Abstractions;
+
+namespace Reev.Cluster.Runtime.Tests;
+
+/// <summary>The runtime's gauges and counters report what the silo really does.</summary>
+public sealed class MetricsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Gauges_report_owned_partitions_and_activations_and_counters_count_turns_and_dead_letters()
+    {
+        await using var handle = await Clusters.StartAsync(Provider.InMemory, output);
+        var silo = handle.Cluster.Silos[0];
+        var gauges = new Dictionary<string, long>(StringComparer.Ordinal);
+        long processed = 0, deadLetters = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Reev.Cluster" && instrument.Name.StartsWith("reev.cluster.runtime.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var bySilo = false;
+            foreach (var tag in tags)
+            {
+                bySilo |= tag.Key == "reev.silo" && (string?)tag.Value == silo.SiloId;
+            }
+
+            lock (gauges)
+            {
+                if (bySilo)
+                {
+                    gauges[instrument.Name] = value;
+                }
+                else if (instrument.Name == "reev.cluster.runtime.messages.processed")
+                {
+                    processed += value;
+                }
+                else if (instrument.Name == "reev.cluster.runtime.dead_letters")
+                {
+                    deadLetters += value;
+                }
+            }
+        });
+        listener.Start();
+
+        var key = $"metrics-{Guid.NewGuid():N}";
+        await handle.Client.GetGrain<ICounterGrain>(key).Increment(1);
+        await handle.Client.GetGrain<ITroubleGrain>(key).Fail("metrics");
+        await handle.Client.GetGrain<ITroubleGrain>(key).Touch();
+        Assert.Equal(1, (await handle.Client.GetGrain<ITroubleGrain>(key).Read()).Touches);
+        listener.RecordObservableInstruments();
+
+        lock (gauges)
+        {
+            Assert.Equal(silo.OwnedPartitions.Count, gauges["reev.cluster.runtime.partitions.owned"]);
+            Assert.Equal(TestCluster.FastOptions().PartitionCount, gauges["reev.cluster.runtime.partitions.owned"]);
+            Assert.True(gauges["reev.cluster.runtime.activations"] >= 2);
+            Assert.True(processed >= 3, $"processed {processed}");
+            Assert.True(deadLetters >= 1, $"dead letters {deadLetters}");
+        }
+    }
+}
