@@ -44,12 +44,11 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
     {
         var parameters = method.Method.GetParameters();
         var result = new object?[parameters.Length];
-        using var doc = JsonDocument.Parse(payload);
-        var elements = doc.RootElement.EnumerateArray().ToArray();
-        if (elements.Length != method.ArgumentTypes.Length)
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        var reader = new Utf8JsonReader(bytes);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
         {
-            throw new GrainCallException(
-                $"{method.WireName}: the message carries {elements.Length} arguments; the method takes {method.ArgumentTypes.Length}.");
+            throw new GrainCallException($"{method.WireName}: the message's arguments are not a JSON array.");
         }
 
         var argIndex = 0;
@@ -61,8 +60,20 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
                 continue;
             }
 
-            result[i] = elements[argIndex].Deserialize(method.ArgumentTypes[argIndex], Options);
+            if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+            {
+                throw new GrainCallException(
+                    $"{method.WireName}: the message carries {argIndex} arguments; the method takes {method.ArgumentTypes.Length}.");
+            }
+
+            result[i] = JsonSerializer.Deserialize(ref reader, method.ArgumentTypes[argIndex], Options);
             argIndex++;
+        }
+
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new GrainCallException(
+                $"{method.WireName}: the message carries more arguments than the {method.ArgumentTypes.Length} the method takes.");
         }
 
         return result;
