@@ -1,0 +1,29 @@
+namespace Reev.Cluster.Client.ReadModels;
+
+/// <summary>A step session as the step-sessions read model keeps it (session id = step grain key).</summary>
+public sealed record StepSessionSummary
+{
+    public required string SessionId { get; init; }
+
+    public required string ExecutionId { get; init; }
+
+    public int StepIndex { get; init; }
+
+    public string Alternate { get; init; } = string.Empty;
+
+    public int Attempt { get; init; }
+
+    public string Status { get; init; } = string.Empty;
+
+    public int ToolCount { get; init; }
+
+    public double Score { get; init; }
+
+    public double DurationMs { get; init; }
+
+    public string Prompt { get; init; } = string.Empty;
+
+    public string? Error { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}

@@ -1,0 +1,274 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Reev.Cluster.Client;
+using Reev.Cluster.Flows.Agents;
+using Reev.Cluster.Flows.Agents.OpenAi;
+using Reev.Cluster.Flows.FlowFiles;
+using Reev.Cluster.Flows.Ledger;
+using Reev.Cluster.Flows.Running;
+using Reev.Cluster.Gateway.Diagnostics;
+using Reev.Cluster.Gateway.Hosting;
+using Reev.Cluster.Gateway.Http;
+using Reev.Cluster.Gateway.Security;
+using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Planning;
+using Reev.Cluster.Planning.Bridge;
+using Reev.Cluster.Planning.Plans;
+
+namespace Reev.Cluster.Gateway.Executions;
+
+/// <summary>
+/// Turns a POST into a durably accepted execution: validates the body (400 naming the field), plans prompts
+/// (422 with the planner's reason), derives the execution id from the <c>Idempotency-Key</c> (so a retried POST
+/// finds the same execution on any gateway), sends Start (idempotent per execution id) and answers 202.
+/// </summary>
+internal sealed class ExecutionSubmitter
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>The agents the grains' registry holds (the flow library's names).</summary>
+    public static readonly IReadOnlyList<string> KnownAgents = [DeterministicAgent.AgentName, NoopAgent.AgentName, OpenAiAgent.AgentName];
+
+    private const decimal DefaultSol = 5m;
+    private const decimal DefaultUsdc = 1000m;
+    private const decimal MaxBalance = 1_000_000_000m;
+    private readonly IReevCluster _cluster;
+    private readonly RecoveryDefaults _defaults;
+    private readonly PromptPlanner _planner;
+    private readonly ILogger _logger;
+
+    public ExecutionSubmitter(IReevCluster cluster, RecoveryDefaults defaults, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _cluster = cluster;
+        _defaults = defaults;
+        _planner = PromptPlanner.Create(timeProvider, logger: loggerFactory.CreateLogger<PromptPlanner>());
+        _logger = loggerFactory.CreateLogger<ExecutionSubmitter>();
+    }
+
+    public async Task<IResult> SubmitFileAsync(HttpContext http, string benchmarkId, FlowFileLoadResult load, RunBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(body);
+        if (ExecutionIdFor(http, "run", out var problem) is not { } executionId)
+        {
+            return problem!;
+        }
+
+        if (await ReplayAsync(http, executionId, FlowSource.File, benchmarkId).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        if (!load.IsSuccess)
+        {
+            return FlowFileProblem(load.Error!);
+        }
+
+        var agent = (body.Agent ?? body.Config?.AgentType ?? DeterministicAgent.AgentName).Trim().ToLowerInvariant();
+        if (body.Faults is { } faults && FaultSpec.Parse(faults) is { IsSuccess: false } parsed)
+        {
+            return Problems.Validation("faults", $"faults: {parsed.Error}");
+        }
+
+        var request = new ExecutionRequest
+        {
+            Document = load.Document!,
+            Source = FlowSource.File,
+            Agent = agent,
+            AtomicMode = body.AtomicMode ?? AtomicMode.Conditional,
+            Recovery = (body.RecoveryConfig ?? new RecoveryConfigBody()).ApplyTo(_defaults.Current.Config),
+            Seed = body.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+            FaultSpec = string.IsNullOrWhiteSpace(body.Faults) ? null : body.Faults,
+            SubmittedBy = Caller(http),
+        };
+        if (Check(request, load.SourceMap) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await AcceptAsync(http, executionId, "run", benchmarkId, request).ConfigureAwait(false);
+    }
+
+    public async Task<IResult> SubmitPromptAsync(HttpContext http, string kind, PromptBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(body);
+        var source = kind == "bridge" ? FlowSource.Bridge : FlowSource.Direct;
+        if (ExecutionIdFor(http, kind, out var problem) is not { } executionId)
+        {
+            return problem!;
+        }
+
+        if (await ReplayAsync(http, executionId, source, null).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Prompt))
+        {
+            return Problems.Validation("prompt", "prompt: required (what to do, e.g. \"swap 0.1 SOL to USDC\").");
+        }
+
+        var sol = body.WalletSol ?? DefaultSol;
+        var usdc = body.WalletUsdc ?? DefaultUsdc;
+        if (sol is < 0 or > MaxBalance)
+        {
+            return Problems.Validation("wallet_sol", $"wallet_sol: must be between 0 and {MaxBalance:0} (got {sol}).");
+        }
+
+        if (usdc is < 0 or > MaxBalance)
+        {
+            return Problems.Validation("wallet_usdc", $"wallet_usdc: must be between 0 and {MaxBalance:0} (got {usdc}).");
+        }
+
+        var address = body.Wallet;
+        if (address is null)
+        {
+            address = Base58.Encode(RandomNumberGenerator.GetBytes(32));
+        }
+        else if (!IsAddress(address))
+        {
+            return Problems.Validation("wallet", "wallet: not a base58 Solana address of 32 bytes.");
+        }
+
+        var ledger = SimulatedLedger.CreateEmpty();
+        ledger.SetSystemAccount(address, (ulong)decimal.Truncate(sol * 1_000_000_000m));
+        ledger.SetTokenAccount(AssociatedTokenAddress.Derive(address, TokenCatalog.UsdcMint), TokenCatalog.UsdcMint, address, (ulong)decimal.Truncate(usdc * 1_000_000m));
+        var mode = source == FlowSource.Bridge ? PlanningMode.Bridge : PlanningMode.Direct;
+        var planned = await _planner.PlanAsync(new PlanRequest(body.Prompt, address, ledger.ToSnapshot(), executionId), mode, cancellationToken).ConfigureAwait(false);
+        if (!planned.IsSuccess)
+        {
+            var error = planned.Error;
+            return Problems.Unprocessable("prompt_rejected", error.Message, "prompt", new Dictionary<string, object?>
+            {
+                ["reason"] = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(error.Reason.ToString()),
+                ["subject"] = error.Subject,
+                ["position"] = error.Position >= 0 ? error.Position : null,
+            });
+        }
+
+        var request = new ExecutionRequest
+        {
+            Document = planned.Flow.Document,
+            Source = source,
+            OriginalPrompt = body.Prompt,
+            Agent = (body.Agent ?? DeterministicAgent.AgentName).Trim().ToLowerInvariant(),
+            AtomicMode = body.AtomicMode ?? AtomicMode.Conditional,
+            Recovery = (body.RecoveryConfig ?? new RecoveryConfigBody()).ApplyTo(_defaults.Current.Config),
+            Seed = body.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+            SubmittedBy = Caller(http),
+        };
+        if (Check(request, null) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await AcceptAsync(http, executionId, kind, null, request).ConfigureAwait(false);
+    }
+
+    private async Task<IResult> AcceptAsync(HttpContext http, string executionId, string kind, string? benchmarkId, ExecutionRequest request)
+    {
+        using var activity = GatewayTelemetry.Source.StartActivity("accept execution");
+        activity?.SetTag("reev.execution.kind", kind);
+        await _cluster.Grains.GetGrain<IExecutionGrain>(executionId).StartAsync(request).ConfigureAwait(false);
+        GatewayTelemetry.ExecutionsAccepted.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        var caller = Caller(http);
+        GatewayLog.ExecutionAccepted(_logger, executionId, kind, caller);
+        return Accepted(http, executionId, kind, benchmarkId, request.Document.Id);
+    }
+
+    /// <summary>A retried POST (same Idempotency-Key, so the same execution id): the same 202, or 409 if the key was used for another request.</summary>
+    private async Task<IResult?> ReplayAsync(HttpContext http, string executionId, FlowSource source, string? benchmarkId)
+    {
+        if (!http.Request.Headers.ContainsKey(IdempotencyHeader))
+        {
+            return null;
+        }
+
+        var existing = await _cluster.Grains.GetGrain<IExecutionGrain>(executionId).ReadAsync().ConfigureAwait(false);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (existing.Source != source || (benchmarkId is not null && existing.FlowId != benchmarkId))
+        {
+            return Problems.Conflict("idempotency_key_reused", "The Idempotency-Key was used for another request.",
+                $"Execution {executionId} was created by this key for a {existing.Source.ToString().ToLowerInvariant()} flow '{existing.FlowId}'.",
+                new Dictionary<string, object?> { ["execution_id"] = executionId, ["field"] = IdempotencyHeader });
+        }
+
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        var kind = existing.Source switch { FlowSource.Bridge => "bridge", FlowSource.Direct => executionId.StartsWith("recovery-", StringComparison.Ordinal) ? "recovery" : "direct", _ => "run" };
+        return Accepted(http, executionId, kind, benchmarkId, existing.FlowId);
+    }
+
+    private static JsonHttpResult<AcceptedExecution> Accepted(HttpContext http, string executionId, string kind, string? benchmarkId, string flowId)
+    {
+        var links = Links(executionId);
+        http.Response.Headers.Location = links.Self;
+        return TypedResults.Json(new AcceptedExecution(executionId, "queued", kind, benchmarkId, flowId, links), GatewayJson.Options, "application/json", StatusCodes.Status202Accepted);
+    }
+
+    public static ExecutionLinks Links(string executionId)
+    {
+        var id = Uri.EscapeDataString(executionId);
+        return new ExecutionLinks(
+            $"/api/v1/executions/{id}",
+            $"/api/v1/executions/{id}",
+            $"/api/v1/executions/{id}/events",
+            $"/api/v1/flows/{id}",
+            $"/api/v1/executions/{id}",
+            $"/api/v1/executions/{id}/consolidated");
+    }
+
+    /// <summary>
+    /// A fresh id, or (with an Idempotency-Key) one derived from the caller and the key, so that retries land on the
+    /// same execution grain, whose Start is idempotent.
+    /// </summary>
+    private static string? ExecutionIdFor(HttpContext http, string kind, out IResult? problem)
+    {
+        problem = null;
+        if (!http.Request.Headers.TryGetValue(IdempotencyHeader, out var values))
+        {
+            return $"{kind}-{Guid.NewGuid():N}";
+        }
+
+        if (values is not [{ Length: > 0 and <= 200 } key] || key.Any(char.IsControl))
+        {
+            problem = Problems.Validation(IdempotencyHeader, $"{IdempotencyHeader}: one value of 1 to 200 printable characters.");
+            return null;
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Caller(http) + "\n" + key));
+        return $"{kind}-{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
+    }
+
+    private static ProblemHttpResult? Check(ExecutionRequest request, FlowSourceMap? sourceMap)
+    {
+        var problems = request.Validate([.. KnownAgents]);
+        if (problems.Count > 0)
+        {
+            return Problems.Validation(Problems.FieldOf(problems[0]), string.Join(" ", problems));
+        }
+
+        var prepared = FlowPreparation.Prepare(request.Document, request.Seed, sourceMap);
+        return prepared.IsSuccess ? null : FlowFileProblem(prepared.Error!);
+    }
+
+    private static ProblemHttpResult FlowFileProblem(FlowFileError error) =>
+        Problems.Unprocessable("invalid_flow_file", error.ToString(), error.Field, new Dictionary<string, object?>
+        {
+            ["file"] = Path.GetFileName(error.File),
+            ["line"] = error.Line > 0 ? error.Line : null,
+            ["column"] = error.Column > 0 ? error.Column : null,
+        });
+
+    private static bool IsAddress(string text) => text.Length is >= 32 and <= 44 && Base58.IsPublicKey(text);
+
+    public static string Caller(HttpContext http) => http.Items[GatewayAccessFilter.ItemKey] is GatewayCaller caller ? caller.Name : "anonymous";
+}

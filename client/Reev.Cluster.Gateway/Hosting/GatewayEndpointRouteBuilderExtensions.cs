@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Reev.Cluster.Gateway.Benchmarks;
+using Reev.Cluster.Gateway.Diagnostics;
+using Reev.Cluster.Gateway.Executions;
+using Reev.Cluster.Gateway.Health;
+using Reev.Cluster.Gateway.Security;
+
+namespace Reev.Cluster.Gateway.Hosting;
+
+/// <summary>Maps the gateway's endpoints onto any ASP.NET Core host.</summary>
+public static class GatewayEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>/api/v1/**</c>, <c>/health/live</c>, <c>/health/ready</c> and <c>/openapi/v1.json</c>. Keys, roles,
+    /// rate limits and error conduct come with the endpoints (an endpoint filter), whatever the host's pipeline.
+    /// </summary>
+    public static IEndpointRouteBuilder MapReevGateway(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var keys = endpoints.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        if (keys.IsOpen)
+        {
+            GatewayLog.OpenOnLoopback(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Reev.Cluster.Gateway"));
+        }
+
+        var filter = endpoints.ServiceProvider.GetRequiredService<GatewayAccessFilter>();
+        var root = endpoints.MapGroup(string.Empty).AddEndpointFilter(filter);
+        var api = root.MapGroup("/api/v1");
+        HealthEndpoints.Map(root, api);
+        BenchmarkEndpoints.Map(api);
+        ExecutionEndpoints.Map(api);
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        return endpoints;
+    }
+}
