@@ -47,7 +47,7 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output,
             services: s => s.AddSingleton<IConsolidationPhaseHook>(new HangingPhase("summarize")));
 
-        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")) with { ConsolidationTimeoutMs = 500 });
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")) with { ConsolidationTimeoutMs = 3000 });
 
         Assert.Equal(ExecutionStatus.Completed, view.Status);
         Assert.True(view.Passed);
