@@ -163,6 +163,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         GrainsLog.ConsolidationEnded(_logger, GrainKey, status, view.DurationMs);
         await GrainFactory.GetGrain<IExecutionGrain>(GrainKey).ConsolidationFinishedAsync(view);
         Publish();
+        DeactivateOnIdle();
         await WriteStateAsync();
     }
 

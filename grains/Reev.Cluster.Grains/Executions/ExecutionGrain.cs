@@ -254,6 +254,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
             Emit("final", null, $"execution {State.Status.ToString().ToLowerInvariant()}");
         }
 
+        DeactivateOnIdle(); // nothing more will happen to it; reads reload it from the store
         await SaveAsync();
     }
 

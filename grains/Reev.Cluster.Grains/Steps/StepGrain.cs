@@ -218,6 +218,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         };
         await GrainFactory.GetGrain<IExecutionGrain>(State.ExecutionId).StepFinishedAsync(report);
         Publish();
+        DeactivateOnIdle(); // a finished step is only read again, rarely: free its memory now
         await WriteStateAsync();
     }
 

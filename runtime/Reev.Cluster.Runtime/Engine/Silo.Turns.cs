@@ -275,6 +275,7 @@ public sealed partial class Silo
 
         activation.Instance = null;
         activation.Loaded = false;
+        activation.CommittedStateJson = null; // reloaded from the store by the next activation
     }
 
     private async Task DeactivateAllAsync(CancellationToken cancellationToken)
