@@ -1,0 +1,23 @@
+namespace Reev.Cluster.Silo.Hosting;
+
+/// <summary>Exit codes of the silo process (documented in the README).</summary>
+public static class SiloExitCodes
+{
+    /// <summary>Stopped on request after a complete drain and hand-over.</summary>
+    public const int Stopped = 0;
+
+    /// <summary>An unexpected failure.</summary>
+    public const int Crashed = 1;
+
+    /// <summary>The configuration cannot work: unknown provider, malformed connection string, partition count mismatch.</summary>
+    public const int BadConfiguration = 2;
+
+    /// <summary>The cluster's database could not be reached.</summary>
+    public const int DatabaseUnavailable = 3;
+
+    /// <summary>The health endpoints' port is taken.</summary>
+    public const int PortInUse = 4;
+
+    /// <summary>The graceful stop did not finish within Reev:Silo:ShutdownGracePeriod; leases pass on by expiry.</summary>
+    public const int GracePeriodExceeded = 5;
+}

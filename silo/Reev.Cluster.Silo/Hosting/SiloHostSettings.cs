@@ -1,0 +1,16 @@
+using System.Net;
+using Reev.Cluster.Runtime;
+
+namespace Reev.Cluster.Silo.Hosting;
+
+/// <summary>The validated configuration of one silo process.</summary>
+public sealed record SiloHostSettings(
+    SiloOptions Silo,
+    SiloHostOptions Host,
+    string Provider,
+    string? ConnectionString,
+    IPAddress ListenAddress,
+    bool JsonLogs)
+{
+    public bool IsPostgres => Provider == SiloHostOptions.PostgresProvider;
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Reev.Cluster.Grains.Hosting;
+using Reev.Cluster.Runtime;
+using Reev.Cluster.Silo.Diagnostics;
+using Reev.Cluster.Silo.Health;
+using Reev.Cluster.Silo.Hosting;
+
+namespace Reev.Cluster.Silo;
+
+/// <summary>
+/// The silo process: configuration, provider, the silo, health endpoints, graceful stop on SIGTERM. A start that
+/// cannot work ends with one line on stderr and an exit code of <see cref="SiloExitCodes"/>.
+/// </summary>
+internal static class SiloProgram
+{
+    private const string ErrorPrefix = "reev-silo: ";
+    private static readonly TimeSpan WebStopTimeout = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter error)
+    {
+        WebApplicationBuilder builder;
+        SiloHostSettings settings;
+        try
+        {
+            // Content root = the binaries' folder, so appsettings.json is found whatever the working directory.
+            builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SiloHostConfiguration.SwitchMappings));
+            settings = SiloHostConfiguration.Load(builder.Configuration);
+        }
+        catch (Exception ex) when (ex is ClusterConfigurationException or FormatException)
+        {
+            return Fail(error, ex.Message, SiloExitCodes.BadConfiguration);
+        }
+
+        ConfigureLogging(builder.Logging, settings);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Host.ShutdownGracePeriod);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(settings.ListenAddress, settings.Host.Port));
+        // Gateway co-hosting hook (issue 6): once client/Reev.Cluster.Gateway ships, register it here with
+        // builder.Services.AddReevGateway() and map it below with app.MapReevGateway(), giving it this silo's grain
+        // factory as its IReevCluster; its own /health routes then replace MapSiloHealth.
+
+        await using var app = builder.Build();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggerFactory.CreateLogger("Reev.Cluster.Silo");
+        Runtime.Silo silo;
+        try
+        {
+            var provider = ReevSiloBuilder.Provider(settings.IsPostgres ? settings.ConnectionString : null);
+            silo = ReevSiloBuilder.Create(provider, settings.Silo, loggerFactory, TimeProvider.System, services => services.AddSingleton<IConfiguration>(app.Configuration));
+        }
+        catch (ClusterConfigurationException ex)
+        {
+            return Fail(error, ex.Message, SiloExitCodes.BadConfiguration);
+        }
+
+        await using var siloLifetime = silo;
+        await using var database = settings.IsPostgres ? ProbeDataSource(settings.ConnectionString!) : null;
+        using var telemetry = SiloTelemetry.StartIfConfigured(app.Configuration[SiloTelemetry.EndpointVariable], silo.SiloId);
+        if (telemetry is not null)
+        {
+            SiloHostLog.OtlpExport(logger, app.Configuration[SiloTelemetry.EndpointVariable]!);
+        }
+
+        app.MapSiloHealth(new SiloReadiness(silo, settings.Provider, database));
+        SiloHostLog.Starting(logger, silo.SiloId, settings.Provider, settings.Silo.PartitionCount, settings.ListenAddress.ToString(), settings.Host.Port);
+
+        // The port first: a taken port fails in milliseconds, before any database work.
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAddressInUse(ex))
+        {
+            return Fail(error, $"port {settings.Host.Port} on {settings.ListenAddress} is already in use ({SiloHostOptions.SectionName}:Port or --port).", SiloExitCodes.PortInUse);
+        }
+
+        var stopping = app.Lifetime.ApplicationStopping;
+        try
+        {
+            await silo.StartAsync(stopping).ConfigureAwait(false);
+        }
+        catch (ClusterUnavailableException ex)
+        {
+            await StopWebAsync(app).ConfigureAwait(false);
+            return Fail(error, ex.Message, SiloExitCodes.DatabaseUnavailable);
+        }
+        catch (ClusterConfigurationException ex)
+        {
+            await StopWebAsync(app).ConfigureAwait(false);
+            return Fail(error, ex.Message, SiloExitCodes.BadConfiguration);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await StopWebAsync(app).ConfigureAwait(false);
+            return SiloExitCodes.Stopped;
+        }
+
+        SiloHostLog.Started(logger, silo.SiloId, silo.OwnedPartitions.Count, settings.Silo.PartitionCount);
+
+        // SIGTERM, SIGINT and SIGQUIT reach the host's console lifetime, which cancels this token (and keeps the process alive).
+        await WaitAsync(stopping).ConfigureAwait(false);
+        var code = await StopSiloAsync(silo, settings.Host.ShutdownGracePeriod, logger).ConfigureAwait(false);
+        await StopWebAsync(app).ConfigureAwait(false);
+        return code;
+    }
+
+    private static async Task<int> StopSiloAsync(Runtime.Silo silo, TimeSpan gracePeriod, ILogger logger)
+    {
+        SiloHostLog.Stopping(logger, silo.SiloId, silo.OwnedPartitions.Count, gracePeriod);
+        var started = Stopwatch.GetTimestamp();
+        // The web server's stop and the process exit come after the hand-over: keep a little of the grace period for them.
+        using var grace = new CancellationTokenSource(gracePeriod - WebStopTimeout > TimeSpan.Zero ? gracePeriod - WebStopTimeout : gracePeriod);
+        try
+        {
+            await silo.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (grace.IsCancellationRequested)
+        {
+            SiloHostLog.GracePeriodExceeded(logger, silo.SiloId, gracePeriod);
+            await silo.KillAsync().ConfigureAwait(false);
+            return SiloExitCodes.GracePeriodExceeded;
+        }
+
+        SiloHostLog.Stopped(logger, silo.SiloId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return SiloExitCodes.Stopped;
+    }
+
+    private static async Task StopWebAsync(WebApplication app)
+    {
+        using var timeout = new CancellationTokenSource(WebStopTimeout);
+        await app.StopAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    private static Task WaitAsync(CancellationToken token)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), stopped);
+        return stopped.Task;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, SiloHostSettings settings)
+    {
+        logging.ClearProviders();
+        // A failed start is reported as one line on stderr by this program; the host's own report is a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        if (settings.JsonLogs)
+        {
+            logging.AddJsonConsole(static o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(static o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+    }
+
+    private static NpgsqlDataSource ProbeDataSource(string connectionString) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 2, Timeout = 2 }.ConnectionString);
+
+    private static bool IsAddressInUse(Exception ex) =>
+        ex is AddressInUseException
+        || (ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        || (ex is IOException && ex.InnerException is not null && IsAddressInUse(ex.InnerException));
+
+    private static int Fail(TextWriter error, string message, int exitCode)
+    {
+        // One line, whatever the exception text holds.
+        error.WriteLine(ErrorPrefix + message.ReplaceLineEndings(" ").Trim());
+        error.Flush();
+        return exitCode;
+    }
+}

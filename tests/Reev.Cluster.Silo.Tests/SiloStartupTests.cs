@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using Reev.Cluster.Grains.Hosting;
+using Reev.Cluster.Runtime;
+using Reev.Cluster.TestKit;
+
+namespace Reev.Cluster.Silo.Tests;
+
+/// <summary>The silo process refuses a start that cannot work: non-zero exit code, one line on stderr saying why.</summary>
+public sealed class SiloStartupTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Start_UnknownProvider_ExitsTwoWithOneLine()
+    {
+        await using var silo = await SiloProcess.RunToExitAsync(["--provider", "mongo"], ExitTimeout);
+
+        Assert.True(silo.ExitCode == 2, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains("Unknown provider 'mongo'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_UnreachableDatabase_ExitsThreeWithOneLine()
+    {
+        var closedPort = SiloProcess.FreePort();
+        await using var silo = await SiloProcess.RunToExitAsync(
+            ["--postgres", $"Host=127.0.0.1;Port={closedPort};Username=reev;Database=reev;Timeout=3"], ExitTimeout);
+
+        Assert.True(silo.ExitCode == 3, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains($"Cannot reach PostgreSQL at 127.0.0.1:{closedPort}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_MalformedConnectionString_ExitsTwoWithOneLine()
+    {
+        await using var silo = await SiloProcess.RunToExitAsync(["--postgres", "this is not a connection string"], ExitTimeout);
+
+        Assert.True(silo.ExitCode == 2, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains("connection string is invalid", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_PortInUse_ExitsFourWithOneLine()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var silo = await SiloProcess.RunToExitAsync(["--provider", "memory", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], ExitTimeout);
+
+        Assert.True(silo.ExitCode == 4, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains($"port {port} on 127.0.0.1 is already in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", silo.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_PartitionCountDiffersFromDatabase_ExitsTwoWithOneLine()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("silo partition mismatch");
+        // The schema is created by a first silo with 16 partitions (in process: only the second start is under test).
+        await using (var first = ReevSiloBuilder.Create(ReevSiloBuilder.Provider(database.ConnectionString), new SiloOptions { PartitionCount = 16 }))
+        {
+            await first.StartAsync(CancellationToken.None);
+            await first.StopAsync(CancellationToken.None);
+        }
+
+        await using var silo = await SiloProcess.RunToExitAsync(
+            ["--postgres", database.ConnectionString, "--partitions", "32"], ExitTimeout);
+
+        Assert.True(silo.ExitCode == 2, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains("created with 16 partitions", line, StringComparison.Ordinal);
+        Assert.Contains("configured with 32", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_DrainLongerThanGracePeriod_ExitsTwoNamingBothSettings()
+    {
+        await using var silo = await SiloProcess.RunToExitAsync(
+            ["--provider", "memory"],
+            ExitTimeout,
+            new Dictionary<string, string> { ["REEV__SILO__DRAINTIMEOUT"] = "00:00:30", ["REEV__SILO__SHUTDOWNGRACEPERIOD"] = "00:00:20" });
+
+        Assert.True(silo.ExitCode == 2, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains("Reev:Silo:DrainTimeout", line, StringComparison.Ordinal);
+        Assert.Contains("Reev:Silo:ShutdownGracePeriod", line, StringComparison.Ordinal);
+    }
+}
