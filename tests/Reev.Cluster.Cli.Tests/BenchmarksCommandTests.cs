@@ -1,3 +1,5 @@
+using Reev.Cluster.Cli.Benchmarks;
+
 namespace Reev.Cluster.Cli.Tests;
 
 /// <summary><c>reev benchmarks</c>: the reference set with ids, steps and descriptions.</summary>
@@ -19,13 +21,36 @@ public sealed class BenchmarksCommandTests
     }
 
     [Fact]
-    public async Task Benchmarks_DefaultDirectory_IsTheSharedSetBesideTheRepository()
+    public async Task Benchmarks_WithoutJson_PrintsATableAndTheCount()
     {
-        var run = await CliRun.InvokeAsync(["benchmarks"]);
+        var run = await CliRun.InvokeAsync(["benchmarks", "--dir", BenchmarkFiles.Directory]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("001-sol-transfer", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("19 flow file(s)", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Locate_NoDirOrVariable_FindsSharedBenchmarksBesideTheRepositoryAboveTheStart()
+    {
+        var root = Directory.CreateTempSubdirectory("reev-cli-layout-");
+        try
+        {
+            var repo = Directory.CreateDirectory(Path.Combine(root.FullName, "clone"));
+            File.WriteAllText(Path.Combine(repo.FullName, "Reev.Cluster.sln"), string.Empty);
+            var nested = Directory.CreateDirectory(Path.Combine(repo.FullName, "artifacts", "bin", "reev"));
+            var benchmarks = Directory.CreateDirectory(Path.Combine(root.FullName, "shared", "benchmarks"));
+            var variable = Directory.CreateDirectory(Path.Combine(root.FullName, "elsewhere"));
+
+            Assert.Equal(benchmarks.FullName, BenchmarkDirectory.Locate(null, _ => null, [null, nested.FullName]));
+            Assert.Equal(variable.FullName, BenchmarkDirectory.Locate(null, v => v == "REEV_BENCHMARKS" ? variable.FullName : null, [nested.FullName]));
+            Assert.Equal(variable.FullName, BenchmarkDirectory.Locate(variable.FullName, _ => null, [nested.FullName]));
+            Assert.Null(BenchmarkDirectory.Locate(null, _ => null, [root.FullName]));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Fact]

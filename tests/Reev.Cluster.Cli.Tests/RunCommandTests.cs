@@ -100,5 +100,6 @@ public sealed class RunCommandTests
         Assert.True(run.ExitCode == 130, $"Ctrl+C exits 130\n{run}");
         Assert.Contains("CANCELLED by cli", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("status cancelled", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("consolidation completed", run.Stdout, StringComparison.Ordinal);
     }
 }

@@ -11,8 +11,14 @@ internal static class BenchmarkDirectory
 {
     private const string SolutionFile = "Reev.Cluster.sln";
 
-    public static string? Locate(string? explicitDirectory)
+    public static string? Locate(string? explicitDirectory) =>
+        Locate(explicitDirectory, Environment.GetEnvironmentVariable, [Directory.GetCurrentDirectory(), AppContext.BaseDirectory, BuiltFrom()]);
+
+    /// <summary>The lookup with its environment and starting directories given (tests).</summary>
+    internal static string? Locate(string? explicitDirectory, Func<string, string?> environment, IEnumerable<string?> starts)
     {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(starts);
         if (!string.IsNullOrWhiteSpace(explicitDirectory))
         {
             return Path.GetFullPath(explicitDirectory);
@@ -20,13 +26,13 @@ internal static class BenchmarkDirectory
 
         foreach (var variable in new[] { "REEV_BENCHMARKS", "REEV_BENCHMARKS_DIR" })
         {
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } configured && Directory.Exists(configured))
+            if (environment(variable) is { Length: > 0 } configured && Directory.Exists(configured))
             {
                 return Path.GetFullPath(configured);
             }
         }
 
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory, BuiltFrom() })
+        foreach (var start in starts)
         {
             if (start is not null && RepositoryRoot(start) is { } root && Path.Combine(root, "..", "shared", "benchmarks") is var candidate && Directory.Exists(candidate))
             {

@@ -14,7 +14,10 @@ internal sealed class ExecutionFollower(IExecutionGrain grain, TimeProvider time
     private const int EventBatch = 200;
     private long _lastSequence;
 
-    /// <summary>Polls until the execution is final and returns its final view, every event delivered before.</summary>
+    /// <summary>
+    /// Polls until the execution is final and its consolidation over, and returns that view, every event delivered
+    /// before. A cancelled execution is final at once while its consolidation still runs: that is waited for too.
+    /// </summary>
     public async Task<ExecutionView> WaitFinalAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -22,7 +25,7 @@ internal sealed class ExecutionFollower(IExecutionGrain grain, TimeProvider time
             cancellationToken.ThrowIfCancellationRequested();
             await DrainEventsAsync().ConfigureAwait(false);
             var view = await grain.ReadAsync().ConfigureAwait(false);
-            if (view is { IsFinal: true })
+            if (view is not null && IsSettled(view))
             {
                 // Events and view are read in separate turns: whatever happened between them is read now.
                 await DrainEventsAsync().ConfigureAwait(false);
@@ -39,6 +42,9 @@ internal sealed class ExecutionFollower(IExecutionGrain grain, TimeProvider time
         await DrainEventsAsync().ConfigureAwait(false);
         return await grain.ReadAsync().ConfigureAwait(false);
     }
+
+    private static bool IsSettled(ExecutionView view) =>
+        view.IsFinal && view.Consolidation is not { Status: ConsolidationStatus.Pending or ConsolidationStatus.InProgress };
 
     private async Task DrainEventsAsync()
     {
