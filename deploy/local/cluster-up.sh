@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Starts a local multi-process cluster on loopback: a private PostgreSQL (unless --postgres is given) and N silo
+# processes, each waited on until /health/ready answers 200. No container engine needed.
+#
+# Usage: deploy/local/cluster-up.sh [--silos N] [--dir DIR] [--postgres CONNECTION_STRING] [--base-port PORT]
+#                                   [--partitions N] [--grace SECONDS] [--artifacts PATH] [--no-build] [--durable]
+#   --silos N        silo processes (default 3), ids silo-1..silo-N
+#   --dir DIR        state, logs and the private PostgreSQL's data (default /tmp/reev-cluster)
+#   --postgres CS    use this database instead of starting one (cluster-down.sh leaves it alone)
+#   --base-port P    first health port tried (default 7101); taken ports are skipped
+#   --partitions N   Reev:Silo:PartitionCount for a new database (default: the silo's, 256)
+#   --grace S        Reev:Silo:ShutdownGracePeriod in seconds (default 20; a drain timeout under it is kept)
+#   --artifacts P    build into P (-p:ArtifactsPath) instead of the checkout's artifacts/
+#   --no-build       run the last Release build as is
+#   --silo-dll PATH  run this build of Reev.Cluster.Silo.dll (no build; the tests use their own)
+#   --durable        private PostgreSQL with fsync on (default off: test data is thrown away)
+# Other REEV__* variables in the environment reach every silo (e.g. REEV__SILO__LEASEDURATION=00:00:05).
+#
+# Prints the state (shell assignments: eval them) on stdout and writes it to DIR/cluster.env and DIR/cluster.json:
+#   REEV_CLUSTER_POSTGRES, REEV_CLUSTER_SILOS, REEV_SILO_<i>_ID|PID|PORT|URL|LOG, REEV_GATEWAY_URL|PID.
+# Stop everything with deploy/local/cluster-down.sh [--dir DIR]; kill one silo with deploy/local/silo-kill.sh <i>.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+silos=3
+dir=/tmp/reev-cluster
+postgres=""
+base_port=7101
+partitions=""
+grace=20
+artifacts=""
+build=1
+silo_dll=""
+durable=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos) silos="$2"; shift ;;
+    --dir) dir="$2"; shift ;;
+    --postgres) postgres="$2"; shift ;;
+    --base-port) base_port="$2"; shift ;;
+    --partitions) partitions="$2"; shift ;;
+    --grace) grace="$2"; shift ;;
+    --artifacts) artifacts="$2"; shift ;;
+    --no-build) build=0 ;;
+    --silo-dll) silo_dll="$2"; build=0; shift ;;
+    --durable) durable="--durable" ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "cluster-up: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { echo "cluster-up: $*" >&2; }
+# Alive = exists and is not a zombie waiting to be reaped (the silos are orphans once this script exits).
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+fail() { log "$*"; exit 1; }
+case "$silos" in ''|*[!0-9]*|0) fail "--silos must be a positive number, not '$silos'" ;; esac
+case "$grace" in ''|*[!0-9]*|0) fail "--grace must be a positive number of seconds, not '$grace'" ;; esac
+command -v curl >/dev/null || fail "curl is needed to wait for the silos' health endpoints"
+
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+state="$dir/cluster.env"
+if [ -f "$state" ]; then
+  # shellcheck disable=SC1090
+  running=$( (. "$state"; for i in $(seq 1 "${REEV_CLUSTER_SILOS:-0}"); do eval "p=\${REEV_SILO_${i}_PID:-}"; alive "$p" && echo "$p"; done) || true)
+  [ -z "$running" ] || fail "a cluster is already running from $dir (pids $(echo $running)): run deploy/local/cluster-down.sh --dir $dir first"
+fi
+rm -f "$state" "$dir/cluster.json" "$dir"/silo-*.log
+
+pids=()
+pg_dir=""
+started_ok=0
+cleanup_on_failure() {
+  [ "$started_ok" -eq 1 ] && return
+  log "start failed: stopping what was started"
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done
+  if [ -n "$pg_dir" ]; then "$repo/deploy/postgres/pg-stop.sh" "$pg_dir"; fi
+}
+trap cleanup_on_failure EXIT
+trap 'exit 130' INT TERM
+
+# 1. The database.
+if [ -z "$postgres" ]; then
+  pg_dir="$dir/postgres"
+  rm -rf "$pg_dir"
+  eval "$("$repo/deploy/postgres/pg-start.sh" --dir "$pg_dir" $durable)"
+  postgres="$REEV_PG_CONNECTION"
+fi
+
+# 2. One Release build of the silo.
+project="$repo/silo/Reev.Cluster.Silo/Reev.Cluster.Silo.csproj"
+props=(-c Release)
+[ -n "$artifacts" ] && props+=("-p:ArtifactsPath=$artifacts")
+if [ "$build" -eq 1 ]; then
+  log "building the silo (Release)"
+  dotnet build "$project" "${props[@]}" -nologo -v quiet >"$dir/build.log" 2>&1 || { tail -n 30 "$dir/build.log" >&2; fail "the silo build failed (log: $dir/build.log)"; }
+fi
+if [ -n "$silo_dll" ]; then
+  dll="$silo_dll"
+else
+  dll="$(dotnet msbuild "$project" -getProperty:TargetPath -p:Configuration=Release ${artifacts:+"-p:ArtifactsPath=$artifacts"})"
+fi
+[ -f "$dll" ] || fail "no silo build at $dll: run without --no-build"
+
+# 3. The silos, on free loopback ports.
+hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
+export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
+# The drain (10 s by default) must end before the grace period does.
+if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+next_port=$base_port
+ports=()
+for i in $(seq 1 "$silos"); do
+  while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
+  ports+=("$next_port")
+  args=(--silo-id "silo-$i" --port "$next_port" --postgres "$postgres")
+  [ -n "$partitions" ] && args+=(--partitions "$partitions")
+  nohup dotnet "$dll" "${args[@]}" >"$dir/silo-$i.log" 2>&1 </dev/null &
+  pids+=("$!")
+  log "silo-$i: pid $!, http://127.0.0.1:$next_port (log $dir/silo-$i.log)"
+  next_port=$((next_port + 1))
+done
+
+for i in $(seq 1 "$silos"); do
+  pid="${pids[$((i - 1))]}"; port="${ports[$((i - 1))]}"
+  for _ in $(seq 1 600); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)
+    [ "$code" = 200 ] && break
+    alive "$pid" || { tail -n 5 "$dir/silo-$i.log" >&2; fail "silo-$i exited before it was ready (log $dir/silo-$i.log)"; }
+    sleep 0.1
+  done
+  [ "$code" = 200 ] || { tail -n 5 "$dir/silo-$i.log" >&2; fail "silo-$i was not ready within 60 s"; }
+done
+
+# --- gateway hook ---------------------------------------------------------------------------------------
+# The gateway process (client/Reev.Cluster.Gateway) is added here by the gateway work of issue 6: build it like
+# the silo, start it with --postgres "$postgres" --urls http://127.0.0.1:<free port>, wait for its
+# /health/ready, and set these two; they land in the state file and cluster-down.sh stops that pid first.
+gateway_url=""
+gateway_pid=""
+# --- end of gateway hook --------------------------------------------------------------------------------
+
+{
+  echo "REEV_CLUSTER_DIR='$dir'"
+  echo "REEV_CLUSTER_POSTGRES='$postgres'"
+  echo "REEV_CLUSTER_PG_DIR='$pg_dir'"
+  echo "REEV_CLUSTER_GRACE_SECONDS='$grace'"
+  echo "REEV_CLUSTER_SILO_DLL='$dll'"
+  echo "REEV_CLUSTER_SILOS='$silos'"
+  for i in $(seq 1 "$silos"); do
+    echo "REEV_SILO_${i}_ID='silo-$i'"
+    echo "REEV_SILO_${i}_PID='${pids[$((i - 1))]}'"
+    echo "REEV_SILO_${i}_PORT='${ports[$((i - 1))]}'"
+    echo "REEV_SILO_${i}_URL='http://127.0.0.1:${ports[$((i - 1))]}'"
+    echo "REEV_SILO_${i}_LOG='$dir/silo-$i.log'"
+  done
+  echo "REEV_GATEWAY_URL='$gateway_url'"
+  echo "REEV_GATEWAY_PID='$gateway_pid'"
+} >"$state"
+
+json_escape() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+{
+  printf '{"dir":"%s","postgres":"%s","grace_seconds":%s,"gateway":' "$(json_escape "$dir")" "$(json_escape "$postgres")" "$grace"
+  if [ -n "$gateway_url" ]; then printf '{"url":"%s","pid":%s}' "$gateway_url" "$gateway_pid"; else printf 'null'; fi
+  printf ',"silos":['
+  for i in $(seq 1 "$silos"); do
+    [ "$i" -gt 1 ] && printf ','
+    printf '{"index":%s,"id":"silo-%s","pid":%s,"port":%s,"url":"http://127.0.0.1:%s","log":"%s"}' \
+      "$i" "$i" "${pids[$((i - 1))]}" "${ports[$((i - 1))]}" "${ports[$((i - 1))]}" "$(json_escape "$dir/silo-$i.log")"
+  done
+  printf ']}\n'
+} >"$dir/cluster.json"
+
+started_ok=1
+log "$silos silos ready; state in $state and $dir/cluster.json"
+cat "$state"

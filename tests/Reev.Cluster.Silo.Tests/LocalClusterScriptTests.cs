@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Reev.Cluster.TestKit;
+
+namespace Reev.Cluster.Silo.Tests;
+
+/// <summary>deploy/local: cluster-up.sh starts silo processes on a database, silo-kill.sh kills one, cluster-down.sh stops the rest.</summary>
+public sealed class LocalClusterScriptTests
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task ClusterUp_TwoSilos_ReadyThenSiloKillMovesPartitionsAndClusterDownStopsEverything()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("silo cluster scripts");
+        var dir = Directory.CreateTempSubdirectory("reev-cluster-test-").FullName;
+        // Short leases so that the killed silo's partitions move within the test's budget.
+        var environment = new Dictionary<string, string>
+        {
+            ["REEV__SILO__LEASEDURATION"] = "00:00:03",
+            ["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01",
+        };
+        var up = await ScriptRun.InvokeAsync(
+            "local/cluster-up.sh",
+            ["--silos", "2", "--dir", dir, "--postgres", database.ConnectionString, "--silo-dll", RepositoryPaths.SiloAssembly,
+             "--base-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--partitions", "8", "--grace", "6"],
+            TimeSpan.FromSeconds(60),
+            environment);
+        try
+        {
+            Assert.True(up.ExitCode == 0, $"phase 'cluster-up'.\n{up}");
+            Assert.Contains("REEV_SILO_2_URL=", up.StandardOutput, StringComparison.Ordinal);
+            using var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "cluster.json")));
+            var silos = state.RootElement.GetProperty("silos").EnumerateArray().ToList();
+            Assert.Equal(2, silos.Count);
+            foreach (var silo in silos)
+            {
+                using var ready = await Http.GetAsync(new Uri(new Uri(silo.GetProperty("url").GetString()!), "/health/ready"));
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            }
+
+            var killed = silos[0].GetProperty("pid").GetInt32();
+            var survivor = silos[1].GetProperty("pid").GetInt32();
+            var kill = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["1", "--dir", dir], TimeSpan.FromSeconds(10));
+            Assert.True(kill.ExitCode == 0, $"phase 'silo-kill'.\n{kill}");
+            await Eventually.HoldsAsync(() => !Alive(killed), TimeSpan.FromSeconds(5), $"silo-1 (pid {killed}) should be dead after SIGKILL");
+            await Eventually.HoldsAsync(
+                async () => await database.ScalarAsync<long>("SELECT count(*) FROM reev_partitions WHERE owner = 'silo-2'") == 8,
+                TimeSpan.FromSeconds(15),
+                "phase 'failover': silo-2 should own all 8 partitions once silo-1's lease expired");
+
+            var down = await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
+            Assert.True(down.ExitCode == 0, $"phase 'cluster-down'.\n{down}");
+            Assert.False(Alive(survivor), $"silo-2 (pid {survivor}) should have stopped.\n{down}");
+            Assert.Contains("silo-2 (pid", down.StandardError, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dir, "cluster.env")));
+            Assert.Equal("left", await database.ScalarAsync<string>("SELECT status FROM reev_silos WHERE silo_id = 'silo-2'"));
+        }
+        finally
+        {
+            await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SiloKill_WithoutCluster_ExitsTwoSayingSo()
+    {
+        var dir = Directory.CreateTempSubdirectory("reev-cluster-none-").FullName;
+        try
+        {
+            var run = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["1", "--dir", dir], TimeSpan.FromSeconds(10));
+
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains("no cluster state", run.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Running and not a zombie: the silos are orphans of cluster-up.sh, reaped by whoever adopted them.</summary>
+    private static bool Alive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
