@@ -82,6 +82,25 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_step_that_keeps_failing_after_backoff_retries_and_its_alternate_ends_the_flow()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var recovery = new RecoveryConfig { InTurnRetries = 0, BaseRetryDelayMs = 50, MaxRetryDelayMs = 100, MaxRecoveryTimeMs = 400 };
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer"), faults: "transient=1", recovery: recovery), TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExecutionStatus.Failed, view.Status);
+        var step = view.Steps[0];
+        Assert.Equal(StepRunStatus.Failed, step.Status);
+        Assert.Equal("Transient", step.ErrorKind);
+        Assert.True(step.Attempts >= 3, $"attempts {step.Attempts}: the first, at least one backoff retry, and the fresh-attempt alternate");
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "retry" && a.Succeeded == false);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Detail.Contains("FreshAttempt", StringComparison.Ordinal) && a.Succeeded == false);
+        var events = await host.Client.GetGrain<IExecutionGrain>(view.ExecutionId).ReadEventsAsync(0, 1000);
+        Assert.True(events.Count(e => e.Type == "step_retrying") >= 2, "every backoff retry is an event");
+    }
+
+    [Fact]
     public async Task A_venue_outage_is_recovered_on_the_second_venue()
     {
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);

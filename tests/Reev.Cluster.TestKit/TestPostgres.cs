@@ -22,7 +22,8 @@ public static class TestPostgres
     public static async Task<TestDatabase> CreateDatabaseAsync(string purpose, CancellationToken cancellationToken = default)
     {
         var server = new NpgsqlConnectionStringBuilder(ServerConnectionString);
-        var name = $"reev_t_{Sanitize(purpose)}_{Guid.NewGuid():N}"[..48];
+        var full = $"reev_t_{Sanitize(purpose)}_{Guid.NewGuid():N}";
+        var name = full[..Math.Min(48, full.Length)];
         var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false };
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {

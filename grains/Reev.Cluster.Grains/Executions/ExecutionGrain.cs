@@ -145,6 +145,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
             return;
         }
 
+        step.Status = StepRunStatus.Running; // it may have waited for a retry: it is decided now
         step.Attempts += report.Attempts;
         step.Retries += report.Retries;
         step.DurationMs += report.DurationMs;
@@ -212,7 +213,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
     public async Task StepRetryingAsync(int index, int attempt, string message, int delayMs)
     {
         var step = State.Steps.ElementAtOrDefault(index - 1);
-        if (step is null || IsFinal || step.Status != StepRunStatus.Running)
+        if (step is null || IsFinal || step.Status is not (StepRunStatus.Running or StepRunStatus.WaitingRetry))
         {
             return;
         }
@@ -227,7 +228,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
     {
         ArgumentNullException.ThrowIfNull(order);
         var step = State.Steps.ElementAtOrDefault(stepIndex - 1);
-        if (step is null || IsFinal || step.PendingAlternates is not null || step.Status != StepRunStatus.Running)
+        if (step is null || IsFinal || step.PendingAlternates is not null || step.Status is not (StepRunStatus.Running or StepRunStatus.WaitingRetry))
         {
             return;
         }
