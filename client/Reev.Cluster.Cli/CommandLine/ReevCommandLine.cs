@@ -29,6 +29,7 @@ internal sealed class ReevCommandLine
             ExecCommand.Create(this),
             PlanCommand.Create(this),
             BenchmarksCommand.Create(this),
+            Load.LoadCommand.Create(this),
         };
     }
 

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Reev.Cluster.Grains.Hosting;
+using Reev.Cluster.Grains.ReadModels;
+using Reev.Cluster.Runtime;
+using Reev.Cluster.Runtime.InMemory;
+
+namespace Reev.Cluster.Cli.Load;
+
+/// <summary>
+/// The silos a load run drives: one embedded in-memory silo, or K silos on PostgreSQL, each with its own
+/// identity and connections, so that one can be killed abruptly (connections dropped, no hand-over).
+/// </summary>
+internal sealed class LoadCluster : IAsyncDisposable
+{
+    private readonly List<Silo> _silos;
+    private readonly ClusterProvider? _memory;
+    private readonly string? _postgres;
+
+    private LoadCluster(List<Silo> silos, ClusterProvider? memory, string? postgres)
+    {
+        _silos = silos;
+        _memory = memory;
+        _postgres = postgres;
+    }
+
+    public IReadOnlyList<Silo> Silos => _silos;
+
+    /// <summary>A client: the factory of the last silo (never the one a run kills).</summary>
+    public IGrainFactory Client => _silos[^1].GrainFactory;
+
+    public static async Task<LoadCluster> StartAsync(string? postgres, int silos, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var options = new SiloOptions { LeaseDuration = TimeSpan.FromSeconds(5), HeartbeatInterval = TimeSpan.FromSeconds(1) };
+        if (postgres is null)
+        {
+            var memory = ReevSiloBuilder.Provider(null);
+            var silo = ReevSiloBuilder.Create(memory, options, loggerFactory);
+            await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new LoadCluster([silo], memory, null);
+        }
+
+        var list = new List<Silo>();
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                var silo = ReevSiloBuilder.Create(ReevSiloBuilder.Provider(postgres), options, loggerFactory);
+                list.Add(silo);
+                await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var silo in list)
+            {
+                await silo.KillAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        return new LoadCluster(list, null, postgres);
+    }
+
+    /// <summary>Executions among <paramref name="ids"/> that reached a final state, with when they finished.</summary>
+    public async Task<IReadOnlyList<(string Id, string Status)>> FinishedAsync(CancellationToken cancellationToken)
+    {
+        if (_memory is InMemoryClusterProvider memory)
+        {
+            return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName)
+                .Where(static r => r.Status is "completed" or "failed" or "cancelled")
+                .Select(static r => (r.ExecutionId, r.Status)).ToList();
+        }
+
+        await using var connection = new NpgsqlConnection(_postgres);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("SELECT execution_id, status FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id LIKE 'load-%'", connection);
+        var list = new List<(string, string)>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Steps that ran more than once: more than one session for a step, or a session whose attempt count
+    /// is above 1 (the load flows inject no faults, so every step succeeds at its first attempt).
+    /// </summary>
+    public async Task<int> DuplicateStepsAsync(IReadOnlyCollection<string> executionIds, CancellationToken cancellationToken)
+    {
+        var ids = executionIds.ToHashSet(StringComparer.Ordinal);
+        if (_memory is InMemoryClusterProvider memory)
+        {
+            var sessions = memory.ReadRows<StepSessionRow>(StepSessionRow.TableName).Where(s => ids.Contains(s.ExecutionId)).ToList();
+            return sessions.GroupBy(static s => (s.ExecutionId, s.StepIndex)).Count(static g => g.Count() > 1 || g.Any(static s => s.Attempt > 1));
+        }
+
+        await using var connection = new NpgsqlConnection(_postgres);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*) FROM (
+                SELECT execution_id, step_index FROM reev_step_sessions WHERE execution_id = ANY(@ids)
+                GROUP BY execution_id, step_index HAVING count(*) > 1 OR max(attempt) > 1) d
+            """, connection);
+        cmd.Parameters.AddWithValue("ids", ids.ToArray());
+        return (int)(long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _silos.Where(static s => s.IsRunning))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await silo.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await silo.KillAsync().ConfigureAwait(false);
+            }
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Reev.Cluster.Cli.CommandLine;
+using Reev.Cluster.Runtime;
+
+namespace Reev.Cluster.Cli.Load;
+
+/// <summary>
+/// <c>reev load</c>: runs many flows at once and verifies that every one finished and no step ran twice,
+/// optionally killing a silo mid-run. Silos run in this process (each with its own identity and connections;
+/// a kill drops its connections and stops its heartbeats without any hand-over).
+/// </summary>
+internal static class LoadCommand
+{
+    public static Command Create(ReevCommandLine cli)
+    {
+        var flows = new Option<int>("--flows") { Description = "Flows to run.", DefaultValueFactory = static _ => 100 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Flows in flight at most.", DefaultValueFactory = static _ => 50 };
+        var steps = new Option<int>("--steps") { Description = "Steps per flow.", DefaultValueFactory = static _ => 3 };
+        var agent = new Option<string>("--agent") { Description = "noop (overhead only) or deterministic.", DefaultValueFactory = static _ => "noop" };
+        agent.AcceptOnlyFromAmong("noop", "deterministic");
+        var silos = new Option<int>("--silos") { Description = "Silos to start (with --postgres).", DefaultValueFactory = static _ => 1 };
+        var kill = new Option<double?>("--kill-silo-after") { Description = "Kill one silo abruptly this many seconds into the run (needs --silos 2 or more).", HelpName = "seconds" };
+        var report = new Option<string?>("--report") { Description = "Write an HTML report (charts as inline SVG) to this file.", HelpName = "file.html" };
+        var gateway = new Option<string?>("--gateway") { Description = "Drive an existing cluster through its API gateway (not available yet).", HelpName = "url" };
+        var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = static _ => 600 };
+        var command = new Command("load", "Run many flows at once and verify that none is lost and no step runs twice.")
+        {
+            flows, concurrency, steps, agent, silos, kill, report, gateway, timeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var owned = cli.CreateContext(parse);
+            var context = owned.Context;
+            if (parse.GetValue(gateway) is not null)
+            {
+                return context.Fail(new CliError("unsupported_option", "--gateway: driving a cluster through its gateway is not available in this version; use --postgres <connection string> --silos K"));
+            }
+
+            var settings = new LoadSettings(
+                parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), parse.GetValue(agent)!,
+                context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            if (Validate(settings) is { } problem)
+            {
+                return context.Fail(new CliError("invalid_arguments", problem));
+            }
+
+            return await ExecuteAsync(context, settings, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static string? Validate(LoadSettings s) =>
+        s.Flows < 1 ? $"--flows must be at least 1, not {s.Flows}" :
+        s.Concurrency < 1 ? $"--concurrency must be at least 1, not {s.Concurrency}" :
+        s.Steps is < 1 or > 50 ? $"--steps must be between 1 and 50, not {s.Steps}" :
+        s.Silos is < 1 or > 16 ? $"--silos must be between 1 and 16, not {s.Silos}" :
+        s.Silos > 1 && s.Postgres is null ? "--silos above 1 needs --postgres (the in-memory provider runs one silo)" :
+        s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
+        s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
+        null;
+
+    private static async Task<int> ExecuteAsync(CliContext cli, LoadSettings settings, CancellationToken cancellationToken)
+    {
+        LoadCluster cluster;
+        try
+        {
+            cluster = await LoadCluster.StartAsync(settings.Postgres, settings.Silos, cli.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterConfigurationException ex)
+        {
+            return cli.Fail(new CliError("invalid_postgres", ex.Message));
+        }
+        catch (Exception ex) when (ex is ReevClusterException or System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return cli.Fail(new CliError("cluster_unavailable", $"the silos could not start: {ex.Message}", ExitCodes.ClusterError));
+        }
+
+        LoadResult result;
+        await using (cluster.ConfigureAwait(false))
+        {
+            var last = -1;
+            result = await LoadRunner.RunAsync(cluster, settings, (done, total) =>
+            {
+                if (!cli.Json && done * 10 / total != last)
+                {
+                    last = done * 10 / total;
+                    cli.Error.WriteLine($"reev load: {done}/{total} flows finished");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.ReportPath is { } path)
+        {
+            await LoadReport.WriteHtmlAsync(path, result, settings, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (cli.Json)
+        {
+            LoadReport.WriteJson(cli.Output, result);
+        }
+        else
+        {
+            cli.Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{result.Flows} flows x {result.StepsPerFlow} steps in {result.Seconds:0.00} s: {result.FlowsPerSecond:0.0} flows/s, {result.StepsPerSecond:0.0} steps/s; start p50 {result.StartP50:0.0} ms p99 {result.StartP99:0.0} ms; completion p50 {result.CompletionP50:0} ms p99 {result.CompletionP99:0} ms; failed {result.Failed}, lost {result.Lost}, duplicate steps {result.DuplicateSteps}, silos {result.Silos} ({result.SilosKilled} killed)"));
+        }
+
+        return result.Lost == 0 && result.DuplicateSteps == 0 && result.Failed == 0 ? ExitCodes.Passed : ExitCodes.Failed;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Reev.Cluster.Flows.FlowFiles;
+using Reev.Cluster.GrainInterfaces;
+
+namespace Reev.Cluster.Cli.Load;
+
+/// <summary>
+/// Submits N flows of S steps with at most C in flight (64 concurrent submitters, as a gateway's requests
+/// would), follows completion in the executions read model, optionally kills a silo mid-run, and then
+/// verifies that every flow finished and no step ran twice.
+/// </summary>
+internal static class LoadRunner
+{
+    private const int Submitters = 64;
+
+    public static async Task<LoadResult> RunAsync(LoadCluster cluster, LoadSettings settings, Action<int, int> progress, CancellationToken cancellationToken)
+    {
+        var document = Document(settings.Steps);
+        var request = new ExecutionRequest
+        {
+            Document = document,
+            Source = FlowSource.Direct,
+            Agent = settings.Agent,
+            AtomicMode = AtomicMode.Conditional,
+            SubmittedBy = "reev load",
+        };
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var ids = Enumerable.Range(0, settings.Flows).Select(i => string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i:D6}")).ToArray();
+        var index = ids.Select(static (id, i) => (id, i)).ToDictionary(static p => p.id, static p => p.i, StringComparer.Ordinal);
+        var submittedAt = new long[settings.Flows];
+        var startLatency = new double[settings.Flows];
+        var completion = new double?[settings.Flows];
+        var failed = 0;
+        var killed = 0;
+        using var gate = new SemaphoreSlim(settings.Concurrency);
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(Submitters, settings.Concurrency)).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var i = Interlocked.Increment(ref next);
+                if (i >= settings.Flows)
+                {
+                    gate.Release();
+                    return;
+                }
+
+                submittedAt[i] = Stopwatch.GetTimestamp();
+                await cluster.Client.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request).ConfigureAwait(false);
+                startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
+            }
+        }, cancellationToken)));
+
+        var timeline = new List<(double, int)>();
+        var done = 0;
+        while (done < settings.Flows)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (settings.KillSiloAfterSeconds is { } after && killed == 0 && elapsed.TotalSeconds >= after && cluster.Silos.Count > 1)
+            {
+                await cluster.Silos[0].KillAsync().ConfigureAwait(false);
+                killed = 1;
+            }
+
+            foreach (var (id, status) in await cluster.FinishedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (index.TryGetValue(id, out var i) && completion[i] is null && submittedAt[i] != 0)
+                {
+                    completion[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
+                    failed += status == "completed" ? 0 : 1;
+                    done++;
+                    gate.Release();
+                }
+            }
+
+            timeline.Add((elapsed.TotalSeconds, done));
+            progress(done, settings.Flows);
+            if (elapsed > settings.Timeout)
+            {
+                break;
+            }
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (done == settings.Flows)
+        {
+            await submit.ConfigureAwait(false);
+        }
+
+        var finished = ids.Where((_, i) => completion[i] is not null).ToList();
+        var duplicates = await cluster.DuplicateStepsAsync(finished, cancellationToken).ConfigureAwait(false);
+        var starts = startLatency.Where((_, i) => submittedAt[i] != 0).Order().ToArray();
+        var completions = completion.Where(static c => c is not null).Select(static c => c!.Value).Order().ToArray();
+        return new LoadResult(
+            settings.Flows,
+            settings.Steps,
+            seconds,
+            done / seconds,
+            done * settings.Steps / seconds,
+            Percentile(starts, 0.50),
+            Percentile(starts, 0.99),
+            Percentile(completions, 0.50),
+            Percentile(completions, 0.99),
+            failed,
+            settings.Flows - done,
+            duplicates,
+            cluster.Silos.Count,
+            killed,
+            timeline);
+    }
+
+    /// <summary>A flow of <paramref name="steps"/> read-only steps on a 1 SOL wallet.</summary>
+    internal static FlowDocument Document(int steps)
+    {
+        var yaml = new StringBuilder("""
+            id: load
+            description: load test flow
+            tags: ["load"]
+            initial_state:
+              - pubkey: "USER_WALLET_PUBKEY"
+                owner: "11111111111111111111111111111111"
+                lamports: 1000000000
+            prompt: "load"
+            flow:
+
+            """);
+        for (var i = 1; i <= steps; i++)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  - step: {i}\n    description: \"step {i}\"\n    prompt: \"Check my SOL balance.\"\n    critical: true\n");
+        }
+
+        yaml.Append("ground_truth:\n  skip_instruction_validation: true\n");
+        return FlowFileLoader.Parse(yaml.ToString(), "load.yml").GetDocumentOrThrow();
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+}

@@ -1,0 +1,66 @@
+using Reev.Cluster.TestKit;
+
+namespace Reev.Cluster.Cli.Tests;
+
+/// <summary><c>reev load</c>: many flows at once, verified complete and exactly-once, with a silo killed mid-run.</summary>
+public sealed class LoadCommandTests
+{
+    [Fact]
+    public async Task Load_InMemory_PrintsTheDocumentedJsonWithNothingLostAndAnHtmlReport()
+    {
+        var report = Path.Combine(Path.GetTempPath(), $"reev-load-{Guid.NewGuid():N}.html");
+        try
+        {
+            var run = await CliRun.InvokeAsync(["load", "--flows", "120", "--concurrency", "60", "--steps", "3", "--agent", "noop", "--json", "--report", report], TimeSpan.FromSeconds(120));
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var json = run.Json();
+            Assert.Equal(120, json.GetProperty("flows").GetInt32());
+            Assert.Equal(3, json.GetProperty("steps_per_flow").GetInt32());
+            Assert.Equal(0, json.GetProperty("lost").GetInt32());
+            Assert.Equal(0, json.GetProperty("failed").GetInt32());
+            Assert.Equal(0, json.GetProperty("duplicate_steps").GetInt32());
+            Assert.Equal(1, json.GetProperty("silos").GetInt32());
+            Assert.True(json.GetProperty("steps_per_s").GetDouble() > 0);
+            Assert.True(json.GetProperty("completion_latency_ms").GetProperty("p99").GetDouble() >= json.GetProperty("completion_latency_ms").GetProperty("p50").GetDouble());
+            var html = await File.ReadAllTextAsync(report);
+            Assert.Contains("<svg", html, StringComparison.Ordinal);
+            Assert.Contains("<polyline", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
+    [Fact]
+    public async Task Load_OnPostgres_WithASiloKilledMidRun_LosesNothingAndRunsNoStepTwice()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("cli load kill");
+
+        var run = await CliRun.InvokeAsync(
+            ["load", "--flows", "200", "--concurrency", "100", "--steps", "3", "--postgres", database.ConnectionString, "--silos", "3", "--kill-silo-after", "1", "--json"],
+            TimeSpan.FromSeconds(180));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = run.Json();
+        Assert.Equal(0, json.GetProperty("lost").GetInt32());
+        Assert.Equal(0, json.GetProperty("duplicate_steps").GetInt32());
+        Assert.Equal(1, json.GetProperty("silos_killed").GetInt32());
+        Assert.Equal(200, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
+        Assert.Equal(600, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE status = 'Succeeded' AND attempt = 1"));
+    }
+
+    [Theory]
+    [InlineData("--flows", "0", "--flows")]
+    [InlineData("--silos", "3", "--silos above 1 needs --postgres")]
+    [InlineData("--gateway", "http://127.0.0.1:1", "--gateway")]
+    public async Task Load_BadOptions_ExitTwoNamingTheOption(string option, string value, string expected)
+    {
+        var run = await CliRun.InvokeAsync(["load", option, value, "--json"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(expected, run.Json().GetProperty("error").GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+}
