@@ -28,6 +28,11 @@ internal static class SiloProgram
 
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
+        if (args is ["--probe", var kind, .. var rest])
+        {
+            return await SiloProbe.RunAsync(kind, rest, error).ConfigureAwait(false);
+        }
+
         WebApplicationBuilder builder;
         SiloHostSettings settings;
         try

@@ -30,6 +30,11 @@ public sealed class SiloLifecycleTests
         Assert.Equal(id, ready.RootElement.GetProperty("silo").GetString());
         Assert.Equal("memory", ready.RootElement.GetProperty("provider").GetString());
         Assert.Equal(8, ready.RootElement.GetProperty("owned_partitions").GetInt32());
+        // The container HEALTHCHECK: the same binary probes the running silo on the configured port.
+        await using (var probe = await SiloProcess.RunToExitAsync(["--probe", "ready", "--port", silo.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(20)))
+        {
+            Assert.True(probe.ExitCode == 0, probe.ToString());
+        }
 
         silo.Terminate();
         var code = await silo.WaitForExitAsync(TimeSpan.FromSeconds(20));

@@ -79,6 +79,16 @@ public sealed class SiloStartupTests
     }
 
     [Fact]
+    public async Task Probe_NothingListening_ExitsOneWithOneLine()
+    {
+        var port = SiloProcess.FreePort();
+        await using var probe = await SiloProcess.RunToExitAsync(["--probe", "ready", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], ExitTimeout);
+
+        Assert.True(probe.ExitCode == 1, probe.ToString());
+        Assert.Contains($"/health/ready did not answer", Assert.Single(probe.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_DrainLongerThanGracePeriod_ExitsTwoNamingBothSettings()
     {
         await using var silo = await SiloProcess.RunToExitAsync(
