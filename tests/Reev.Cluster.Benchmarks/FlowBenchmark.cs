@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Npgsql;
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.GrainInterfaces;
@@ -69,7 +68,7 @@ internal static class FlowBenchmark
             var clusterProvider = ReevSiloBuilder.Provider(connection);
             await using var silo = ReevSiloBuilder.Create(clusterProvider);
             await silo.StartAsync(cancellationToken);
-            var document = Document(steps);
+            var document = SyntheticFlows.BalanceChecks(steps, "bench-noop");
             var request = new ExecutionRequest
             {
                 Document = document,
@@ -174,29 +173,6 @@ internal static class FlowBenchmark
         }
 
         return (name, new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
-    }
-
-    private static FlowDocument Document(int steps)
-    {
-        var yaml = new StringBuilder("""
-            id: bench-noop
-            description: benchmark flow
-            tags: ["bench"]
-            initial_state:
-              - pubkey: "USER_WALLET_PUBKEY"
-                owner: "11111111111111111111111111111111"
-                lamports: 1000000000
-            prompt: "benchmark"
-            flow:
-
-            """);
-        for (var i = 1; i <= steps; i++)
-        {
-            yaml.Append(CultureInfo.InvariantCulture, $"  - step: {i}\n    description: \"step {i}\"\n    prompt: \"Check my SOL balance.\"\n    critical: true\n");
-        }
-
-        yaml.Append("ground_truth:\n  skip_instruction_validation: true\n");
-        return FlowFileLoader.Parse(yaml.ToString(), "bench.yml").GetDocumentOrThrow();
     }
 
     private static double P(double[] sorted, double p) =>

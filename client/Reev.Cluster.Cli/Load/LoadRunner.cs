@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.GrainInterfaces;
 
@@ -17,7 +16,7 @@ internal static class LoadRunner
 
     public static async Task<LoadResult> RunAsync(LoadCluster cluster, LoadSettings settings, Action<int, int> progress, CancellationToken cancellationToken)
     {
-        var document = Document(settings.Steps);
+        var document = SyntheticFlows.BalanceChecks(settings.Steps, "load");
         var request = new ExecutionRequest
         {
             Document = document,
@@ -112,30 +111,6 @@ internal static class LoadRunner
             cluster.Silos.Count,
             killed,
             timeline);
-    }
-
-    /// <summary>A flow of <paramref name="steps"/> read-only steps on a 1 SOL wallet.</summary>
-    internal static FlowDocument Document(int steps)
-    {
-        var yaml = new StringBuilder("""
-            id: load
-            description: load test flow
-            tags: ["load"]
-            initial_state:
-              - pubkey: "USER_WALLET_PUBKEY"
-                owner: "11111111111111111111111111111111"
-                lamports: 1000000000
-            prompt: "load"
-            flow:
-
-            """);
-        for (var i = 1; i <= steps; i++)
-        {
-            yaml.Append(CultureInfo.InvariantCulture, $"  - step: {i}\n    description: \"step {i}\"\n    prompt: \"Check my SOL balance.\"\n    critical: true\n");
-        }
-
-        yaml.Append("ground_truth:\n  skip_instruction_validation: true\n");
-        return FlowFileLoader.Parse(yaml.ToString(), "load.yml").GetDocumentOrThrow();
     }
 
     private static double Percentile(double[] sorted, double p) =>
