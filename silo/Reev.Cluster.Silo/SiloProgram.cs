@@ -92,6 +92,11 @@ internal static class SiloProgram
         var stopping = app.Lifetime.ApplicationStopping;
         try
         {
+            if (database is not null && !string.IsNullOrEmpty(settings.Silo.SiloId))
+            {
+                await SiloIdentityGuard.EnsureFreeAsync(database, silo.SiloId, settings.Silo, TimeProvider.System, stopping).ConfigureAwait(false);
+            }
+
             await silo.StartAsync(stopping).ConfigureAwait(false);
         }
         catch (ClusterUnavailableException ex)

@@ -88,4 +88,49 @@ public sealed class SiloLifecycleTests
             $"phase 'hand-over': silo {b} should own all 16 partitions after {a} stopped");
         Assert.Equal(HttpStatusCode.OK, await second.GetStatusAsync("/health/ready"));
     }
+
+    [Fact]
+    public async Task Postgres_SecondProcessWithALiveSilosId_ExitsTwoWithOneLine()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("silo duplicate id");
+        var environment = new Dictionary<string, string>
+        {
+            ["REEV__POSTGRES__CONNECTIONSTRING"] = database.ConnectionString,
+            ["REEV__SILO__PARTITIONCOUNT"] = "8",
+            ["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01",
+        };
+        var id = $"dup-{Guid.NewGuid():N}"[..12];
+        await using var first = SiloProcess.Start(["--silo-id", id], environment);
+        await first.WaitUntilReadyAsync(ReadyTimeout);
+
+        await using var second = await SiloProcess.RunToExitAsync(["--silo-id", id], TimeSpan.FromSeconds(30), environment);
+
+        Assert.True(second.ExitCode == 2, second.ToString());
+        Assert.Contains($"Silo id '{id}' is held by a live silo", Assert.Single(second.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await first.GetStatusAsync("/health/ready"));
+    }
+
+    [Fact]
+    public async Task Postgres_RestartUnderTheIdOfAKilledSilo_StartsOnceItsLeaseExpired()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("silo restart same id");
+        var environment = new Dictionary<string, string>
+        {
+            ["REEV__POSTGRES__CONNECTIONSTRING"] = database.ConnectionString,
+            ["REEV__SILO__PARTITIONCOUNT"] = "8",
+            ["REEV__SILO__LEASEDURATION"] = "00:00:03",
+            ["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01",
+        };
+        var id = $"re-{Guid.NewGuid():N}"[..12];
+        await using (var killed = SiloProcess.Start(["--silo-id", id], environment))
+        {
+            await killed.WaitUntilReadyAsync(ReadyTimeout);
+            await killed.KillAsync();
+        }
+
+        await using var restarted = SiloProcess.Start(["--silo-id", id], environment);
+        await restarted.WaitUntilReadyAsync(ReadyTimeout);
+
+        Assert.Equal(8L, await database.ScalarAsync<long>($"SELECT count(*) FROM reev_partitions WHERE owner = '{id}'"));
+    }
 }

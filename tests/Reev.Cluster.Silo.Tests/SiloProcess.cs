@@ -175,6 +175,13 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL: no drain, no hand-over.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
