@@ -34,8 +34,9 @@ public sealed class LoadCommandTests
         }
     }
 
+    /// <summary>The chaos shape: silo processes, one killed with SIGKILL while flows run.</summary>
     [Fact]
-    public async Task Load_OnPostgres_WithASiloKilledMidRun_LosesNothingAndRunsNoStepTwice()
+    public async Task Load_OnPostgres_WithASiloProcessKilledMidRun_LosesNothingAndRunsNoStepTwice()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("cli load kill");
 
@@ -50,6 +51,21 @@ public sealed class LoadCommandTests
         Assert.Equal(1, json.GetProperty("silos_killed").GetInt32());
         Assert.Equal(200, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
         Assert.Equal(600, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE status = 'Succeeded' AND attempt = 1"));
+    }
+
+    [Fact]
+    public async Task Load_OnPostgres_InProcess_WithASiloKilledMidRun_LosesNothing()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("cli load in process");
+
+        var run = await CliRun.InvokeAsync(
+            ["load", "--flows", "150", "--concurrency", "75", "--steps", "2", "--postgres", database.ConnectionString, "--silos", "2", "--in-process", "--kill-silo-after", "1", "--json"],
+            TimeSpan.FromSeconds(180));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(0, run.Json().GetProperty("lost").GetInt32());
+        Assert.Equal(0, run.Json().GetProperty("duplicate_steps").GetInt32());
+        Assert.Equal(150, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
     }
 
     [Theory]

@@ -16,18 +16,56 @@ internal sealed class LoadCluster : IAsyncDisposable
     private readonly List<Silo> _silos;
     private readonly ClusterProvider? _memory;
     private readonly string? _postgres;
+    private readonly SiloProcesses? _processes;
+    private readonly ClusterClient? _client;
 
-    private LoadCluster(List<Silo> silos, ClusterProvider? memory, string? postgres)
+    private LoadCluster(List<Silo> silos, ClusterProvider? memory, string? postgres, SiloProcesses? processes = null, ClusterClient? client = null)
     {
         _silos = silos;
         _memory = memory;
         _postgres = postgres;
+        _processes = processes;
+        _client = client;
     }
 
-    public IReadOnlyList<Silo> Silos => _silos;
+    /// <summary>Silos started for the run.</summary>
+    public int SiloCount => _processes?.Count ?? _silos.Count;
 
-    /// <summary>A client: the factory of the last silo (never the one a run kills).</summary>
-    public IGrainFactory Client => _silos[^1].GrainFactory;
+    /// <summary>A client: the load's own cluster client (silo processes), or the last in-process silo's factory (never the one a run kills).</summary>
+    public IGrainFactory Client => _client?.GrainFactory ?? _silos[^1].GrainFactory;
+
+    /// <summary>Kills one silo abruptly: SIGKILL of a silo process, or an in-process silo's connections dropped without hand-over.</summary>
+    public async Task KillOneAsync()
+    {
+        if (_processes is not null)
+        {
+            _processes.KillOne();
+            return;
+        }
+
+        await _silos[0].KillAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>K silo processes on PostgreSQL, driven through a cluster client that hosts no grains.</summary>
+    public static async Task<LoadCluster> StartProcessesAsync(string postgres, int silos, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var processes = await SiloProcesses.StartAsync(postgres, silos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var client = ClusterClient.Create(
+                new ClusterClientOptions(),
+                new Runtime.Postgres.PostgresClusterProvider(postgres).AddReevReadModels(),
+                loggerFactory,
+                serializerOptions: ReevGrains.SerializerOptions);
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return new LoadCluster([], null, postgres, processes, client);
+        }
+        catch
+        {
+            await processes.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     public static async Task<LoadCluster> StartAsync(string? postgres, int silos, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -112,6 +150,16 @@ internal sealed class LoadCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_processes is not null)
+        {
+            await _processes.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var silo in _silos.Where(static s => s.IsRunning))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));

@@ -6,8 +6,8 @@ namespace Reev.Cluster.Cli.Load;
 
 /// <summary>
 /// <c>reev load</c>: runs many flows at once and verifies that every one finished and no step ran twice,
-/// optionally killing a silo mid-run. Silos run in this process (each with its own identity and connections;
-/// a kill drops its connections and stops its heartbeats without any hand-over).
+/// optionally killing a silo mid-run. On PostgreSQL the silos are child processes of the silo host (a kill is a
+/// SIGKILL) and the load drives them through a cluster client; <c>--in-process</c> runs them in this process instead.
 /// </summary>
 internal static class LoadCommand
 {
@@ -23,9 +23,10 @@ internal static class LoadCommand
         var report = new Option<string?>("--report") { Description = "Write an HTML report (charts as inline SVG) to this file.", HelpName = "file.html" };
         var gateway = new Option<string?>("--gateway") { Description = "Drive an existing cluster through its API gateway (not available yet).", HelpName = "url" };
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = static _ => 600 };
+        var inProcess = new Option<bool>("--in-process") { Description = "With --postgres: run the silos in this process instead of as silo processes." };
         var command = new Command("load", "Run many flows at once and verify that none is lost and no step runs twice.")
         {
-            flows, concurrency, steps, agent, silos, kill, report, gateway, timeout,
+            flows, concurrency, steps, agent, silos, kill, report, gateway, timeout, inProcess,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,7 +39,7 @@ internal static class LoadCommand
 
             var settings = new LoadSettings(
                 parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), parse.GetValue(agent)!,
-                context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess));
             if (Validate(settings) is { } problem)
             {
                 return context.Fail(new CliError("invalid_arguments", problem));
@@ -64,13 +65,15 @@ internal static class LoadCommand
         LoadCluster cluster;
         try
         {
-            cluster = await LoadCluster.StartAsync(settings.Postgres, settings.Silos, cli.LoggerFactory, cancellationToken).ConfigureAwait(false);
+            cluster = settings.Postgres is { } postgres && !settings.InProcess
+                ? await LoadCluster.StartProcessesAsync(postgres, settings.Silos, cli.LoggerFactory, cancellationToken).ConfigureAwait(false)
+                : await LoadCluster.StartAsync(settings.Postgres, settings.Silos, cli.LoggerFactory, cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterConfigurationException ex)
         {
             return cli.Fail(new CliError("invalid_postgres", ex.Message));
         }
-        catch (Exception ex) when (ex is ReevClusterException or System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception ex) when (ex is ReevClusterException or System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException or FileNotFoundException)
         {
             return cli.Fail(new CliError("cluster_unavailable", $"the silos could not start: {ex.Message}", ExitCodes.ClusterError));
         }

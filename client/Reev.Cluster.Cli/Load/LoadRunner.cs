@@ -60,9 +60,9 @@ internal static class LoadRunner
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (settings.KillSiloAfterSeconds is { } after && killed == 0 && elapsed.TotalSeconds >= after && cluster.Silos.Count > 1)
+            if (settings.KillSiloAfterSeconds is { } after && killed == 0 && elapsed.TotalSeconds >= after && cluster.SiloCount > 1)
             {
-                await cluster.Silos[0].KillAsync().ConfigureAwait(false);
+                await cluster.KillOneAsync().ConfigureAwait(false);
                 killed = 1;
             }
 
@@ -108,7 +108,7 @@ internal static class LoadRunner
             failed,
             settings.Flows - done,
             duplicates,
-            cluster.Silos.Count,
+            cluster.SiloCount,
             killed,
             timeline);
     }

@@ -10,4 +10,5 @@ internal sealed record LoadSettings(
     int Silos,
     double? KillSiloAfterSeconds,
     string? ReportPath,
-    TimeSpan Timeout);
+    TimeSpan Timeout,
+    bool InProcess = false);
