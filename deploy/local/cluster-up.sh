@@ -18,7 +18,8 @@
 #
 # Prints the state (shell assignments: eval them) on stdout and writes it to DIR/cluster.env and DIR/cluster.json:
 #   REEV_CLUSTER_POSTGRES, REEV_CLUSTER_SILOS, REEV_SILO_<i>_ID|PID|PORT|URL|LOG, REEV_GATEWAY_URL|PID.
-# Stop everything with deploy/local/cluster-down.sh [--dir DIR]; kill one silo with deploy/local/silo-kill.sh <i>.
+# Stop everything with deploy/local/cluster-down.sh [--dir DIR]; kill one silo with deploy/local/silo-kill.sh <i>,
+# start it again with deploy/local/silo-start.sh <i>.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --silo-dll) silo_dll="$2"; build=0; shift ;;
     --durable) durable="--durable" ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster-up: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -148,6 +149,7 @@ gateway_pid=""
   echo "REEV_CLUSTER_PG_DIR='$pg_dir'"
   echo "REEV_CLUSTER_GRACE_SECONDS='$grace'"
   echo "REEV_CLUSTER_SILO_DLL='$dll'"
+  echo "REEV_CLUSTER_PARTITIONS='$partitions'"
   echo "REEV_CLUSTER_SILOS='$silos'"
   for i in $(seq 1 "$silos"); do
     echo "REEV_SILO_${i}_ID='silo-$i'"

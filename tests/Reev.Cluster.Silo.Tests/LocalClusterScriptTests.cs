@@ -5,13 +5,13 @@ using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Silo.Tests;
 
-/// <summary>deploy/local: cluster-up.sh starts silo processes on a database, silo-kill.sh kills one, cluster-down.sh stops the rest.</summary>
+/// <summary>deploy/local: cluster-up.sh starts silo processes on a database, silo-kill.sh kills one, silo-start.sh restarts it, cluster-down.sh stops them.</summary>
 public sealed class LocalClusterScriptTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     [Fact]
-    public async Task ClusterUp_TwoSilos_ReadyThenSiloKillMovesPartitionsAndClusterDownStopsEverything()
+    public async Task ClusterUp_TwoSilos_ReadyThenSiloKillMovesPartitionsSiloStartRejoinsAndClusterDownStopsEverything()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("silo cluster scripts");
         var dir = Directory.CreateTempSubdirectory("reev-cluster-test-").FullName;
@@ -49,6 +49,21 @@ public sealed class LocalClusterScriptTests
                 async () => await database.ScalarAsync<long>("SELECT count(*) FROM reev_partitions WHERE owner = 'silo-2'") == 8,
                 TimeSpan.FromSeconds(15),
                 "phase 'failover': silo-2 should own all 8 partitions once silo-1's lease expired");
+
+            var restart = await ScriptRun.InvokeAsync("local/silo-start.sh", ["1", "--dir", dir], TimeSpan.FromSeconds(60), environment);
+            Assert.True(restart.ExitCode == 0, $"phase 'silo-start'.\n{restart}");
+            using (var restarted = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "cluster.json"))))
+            {
+                var pid = restarted.RootElement.GetProperty("silos")[0].GetProperty("pid").GetInt32();
+                Assert.NotEqual(killed, pid);
+                Assert.True(Alive(pid), $"the restarted silo-1 (pid {pid}) should run.\n{restart}");
+                Assert.Contains($"REEV_SILO_1_PID='{pid}'", await File.ReadAllTextAsync(Path.Combine(dir, "cluster.env")), StringComparison.Ordinal);
+            }
+
+            await Eventually.HoldsAsync(
+                async () => await database.ScalarAsync<long>("SELECT count(*) FROM reev_partitions WHERE owner = 'silo-1'") > 0,
+                TimeSpan.FromSeconds(15),
+                "phase 'rejoin': the restarted silo-1 should own partitions again");
 
             var down = await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
             Assert.True(down.ExitCode == 0, $"phase 'cluster-down'.\n{down}");

@@ -1,7 +1,7 @@
 namespace Reev.Cluster.Silo.Hosting;
 
 /// <summary>The cluster's database (section <c>Reev:Postgres</c>).</summary>
-public sealed class PostgresOptions
+internal sealed class PostgresOptions
 {
     public const string SectionName = "Reev:Postgres";
 

@@ -1,7 +1,7 @@
 namespace Reev.Cluster.Silo.Hosting;
 
 /// <summary>Exit codes of the silo process (documented in the README).</summary>
-public static class SiloExitCodes
+internal static class SiloExitCodes
 {
     /// <summary>Stopped on request after a complete drain and hand-over.</summary>
     public const int Stopped = 0;

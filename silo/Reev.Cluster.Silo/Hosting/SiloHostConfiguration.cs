@@ -9,7 +9,7 @@ namespace Reev.Cluster.Silo.Hosting;
 /// Reads and checks the silo's configuration: appsettings.json, then environment variables (<c>REEV__SILO__PORT</c>),
 /// then the command line (<c>--silo-id</c>, <c>--port</c>, <c>--postgres</c>, <c>--provider</c>, ...), later sources winning.
 /// </summary>
-public static class SiloHostConfiguration
+internal static class SiloHostConfiguration
 {
     /// <summary>The command-line switches and the keys they set.</summary>
     public static IReadOnlyDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)

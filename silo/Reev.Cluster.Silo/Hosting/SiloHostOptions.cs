@@ -6,7 +6,7 @@ namespace Reev.Cluster.Silo.Hosting;
 /// Settings of the silo process (section <c>Reev:Silo</c>, next to the runtime's <see cref="Runtime.SiloOptions"/>):
 /// which provider, where the health endpoints listen, how long a graceful stop may take, the log format.
 /// </summary>
-public sealed class SiloHostOptions
+internal sealed class SiloHostOptions
 {
     public const string SectionName = "Reev:Silo";
     public const string MemoryProvider = "memory";

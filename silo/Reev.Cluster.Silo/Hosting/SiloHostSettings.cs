@@ -4,7 +4,7 @@ using Reev.Cluster.Runtime;
 namespace Reev.Cluster.Silo.Hosting;
 
 /// <summary>The validated configuration of one silo process.</summary>
-public sealed record SiloHostSettings(
+internal sealed record SiloHostSettings(
     SiloOptions Silo,
     SiloHostOptions Host,
     string Provider,

@@ -52,5 +52,3 @@ internal sealed record Dockerfile(List<DockerInstruction> Instructions)
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1].Trim('"') : "", StringComparer.Ordinal);
 }
-
-internal sealed record DockerInstruction(string Keyword, string Arguments, int Stage);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Starts again one silo of a cluster started by cluster-up.sh (after silo-kill.sh): same id, port, database and
+# build. A silo killed with SIGKILL still holds its membership lease: the new process waits it out (about 10 s)
+# before it joins. Waits until /health/ready answers 200, then records the new PID in cluster.env and cluster.json.
+# Usage: deploy/local/silo-start.sh <index> [--dir DIR]
+set -euo pipefail
+
+dir=/tmp/reev-cluster
+index=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) dir="$2"; shift ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) [ -z "$index" ] || { echo "silo-start: unexpected argument $1" >&2; exit 2; }; index="$1" ;;
+  esac
+  shift
+done
+
+log() { echo "silo-start: $*" >&2; }
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
+state="$dir/cluster.env"
+[ -f "$state" ] || { log "no cluster state in $dir: start one with deploy/local/cluster-up.sh"; exit 2; }
+# shellcheck disable=SC1090
+. "$state"
+case "$index" in ''|*[!0-9]*) log "usage: silo-start.sh <index> [--dir DIR]"; exit 2 ;; esac
+if [ "$index" -lt 1 ] || [ "$index" -gt "${REEV_CLUSTER_SILOS:-0}" ]; then
+  log "no silo $index: the cluster has silos 1..${REEV_CLUSTER_SILOS:-0}"; exit 2
+fi
+eval "old=\${REEV_SILO_${index}_PID}; port=\${REEV_SILO_${index}_PORT}; id=\${REEV_SILO_${index}_ID}; logfile=\${REEV_SILO_${index}_LOG}"
+if alive "$old" && grep -qa "Reev.Cluster.Silo" "/proc/$old/cmdline" 2>/dev/null; then
+  log "$id (pid $old) is running: stop it first (silo-kill.sh $index)"; exit 3
+fi
+
+grace="${REEV_CLUSTER_GRACE_SECONDS:-20}"
+export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
+if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
+args=(--silo-id "$id" --port "$port" --postgres "$REEV_CLUSTER_POSTGRES")
+[ -n "${REEV_CLUSTER_PARTITIONS:-}" ] && args+=(--partitions "$REEV_CLUSTER_PARTITIONS")
+echo "--- restarted by silo-start.sh ---" >>"$logfile"
+nohup dotnet "$REEV_CLUSTER_SILO_DLL" "${args[@]}" >>"$logfile" 2>&1 </dev/null &
+pid=$!
+log "$id: pid $pid, http://127.0.0.1:$port (log $logfile)"
+
+code=""
+for _ in $(seq 1 600); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)
+  [ "$code" = 200 ] && break
+  alive "$pid" || { tail -n 5 "$logfile" >&2; log "$id exited before it was ready"; exit 1; }
+  sleep 0.1
+done
+[ "$code" = 200 ] || { kill -KILL "$pid" 2>/dev/null; log "$id was not ready within 60 s"; exit 1; }
+
+sed -i "s/^REEV_SILO_${index}_PID=.*/REEV_SILO_${index}_PID='$pid'/" "$state"
+[ -f "$dir/cluster.json" ] && sed -i "s/\"index\":$index,\"id\":\"$id\",\"pid\":[0-9]*/\"index\":$index,\"id\":\"$id\",\"pid\":$pid/" "$dir/cluster.json"
+log "$id ready"
+echo "REEV_SILO_${index}_PID='$pid'"
