@@ -1,6 +1,9 @@
 namespace Reev.Cluster.Client.ReadModels;
 
-/// <summary>A step session as the step-sessions read model keeps it (session id = step grain key).</summary>
+/// <summary>
+/// A step session as the step-sessions read model keeps it (session id = step grain key). Status and alternate are
+/// snake_case (<c>succeeded</c>, <c>reduced_amount</c>) whatever the row's spelling (see <see cref="Normalize"/>).
+/// </summary>
 public sealed record StepSessionSummary
 {
     public required string SessionId { get; init; }
@@ -26,4 +29,7 @@ public sealed record StepSessionSummary
     public string? Error { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The rows store enum names as written by the grains (<c>Succeeded</c>); listings use snake_case like every other status.</summary>
+    public static string Normalize(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name ?? string.Empty);
 }

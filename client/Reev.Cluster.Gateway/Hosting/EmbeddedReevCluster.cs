@@ -50,7 +50,9 @@ internal sealed class EmbeddedReevCluster : IReevCluster, IHostedService, IAsync
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _silo.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Started off the caller's synchronization context, so that the silo's long-lived loops never need it (a test
+        // runner's context, blocked while it disposes the host, would otherwise deadlock the stop).
+        await Task.Run(() => _silo.StartAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         GatewayLog.EmbeddedSiloStarted(_logger, _silo.SiloId, _providerName);
     }
 
@@ -65,7 +67,7 @@ internal sealed class EmbeddedReevCluster : IReevCluster, IHostedService, IAsync
         timeout.CancelAfter(StopTimeout);
         try
         {
-            await _silo.StopAsync(timeout.Token).ConfigureAwait(false);
+            await Task.Run(() => _silo.StopAsync(timeout.Token), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {

@@ -3,10 +3,14 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reev.Cluster.Gateway.Benchmarks;
+using Reev.Cluster.Gateway.Diagrams;
 using Reev.Cluster.Gateway.Diagnostics;
 using Reev.Cluster.Gateway.Executions;
 using Reev.Cluster.Gateway.Health;
+using Reev.Cluster.Gateway.Logs;
+using Reev.Cluster.Gateway.Recovery;
 using Reev.Cluster.Gateway.Security;
+using Reev.Cluster.Gateway.Sessions;
 
 namespace Reev.Cluster.Gateway.Hosting;
 
@@ -32,6 +36,10 @@ public static class GatewayEndpointRouteBuilderExtensions
         HealthEndpoints.Map(root, api);
         BenchmarkEndpoints.Map(api);
         ExecutionEndpoints.Map(api);
+        SessionEndpoints.Map(api);
+        RecoveryEndpoints.Map(api);
+        DiagramEndpoints.Map(api);
+        LogEndpoints.Map(api);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;
     }
