@@ -28,6 +28,21 @@ internal static class SiloProgram
 
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
+        try
+        {
+            return await RunCoreAsync(args, error).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not a configuration the checks know: one line, then the details for whoever has to fix it.
+            Fail(error, $"unexpected failure: {ex.GetType().Name}: {ex.Message}", SiloExitCodes.Crashed);
+            await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            return SiloExitCodes.Crashed;
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(string[] args, TextWriter error)
+    {
         if (args is ["--probe", var kind, .. var rest])
         {
             return await SiloProbe.RunAsync(kind, rest, error).ConfigureAwait(false);
@@ -49,6 +64,10 @@ internal static class SiloProgram
 
         ConfigureLogging(builder.Logging, settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Host.ShutdownGracePeriod);
+        // Reev:Silo:ListenAddress/Port decide; the URLs and ports the .NET container images set (ASPNETCORE_HTTP_PORTS) do not.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, string.Empty);
         builder.WebHost.ConfigureKestrel(k => k.Listen(settings.ListenAddress, settings.Host.Port));
         // Gateway co-hosting hook (issue 6): once client/Reev.Cluster.Gateway ships, register it here with
         // builder.Services.AddReevGateway() and map it below with app.MapReevGateway(), giving it this silo's grain
@@ -148,7 +167,14 @@ internal static class SiloProgram
     private static async Task StopWebAsync(WebApplication app)
     {
         using var timeout = new CancellationTokenSource(WebStopTimeout);
-        await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Connections still open after the timeout are aborted; the silo has already handed over.
+        }
     }
 
     private static Task WaitAsync(CancellationToken token)

@@ -56,7 +56,8 @@ internal static class SiloHostConfiguration
                 $"The postgres provider needs a connection string: set {PostgresOptions.SectionName}:ConnectionString (REEV__POSTGRES__CONNECTIONSTRING) or pass --postgres.");
         }
 
-        if (!IPAddress.TryParse(host.ListenAddress, out var address))
+        var address = string.Equals(host.ListenAddress, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : null;
+        if (address is null && !IPAddress.TryParse(host.ListenAddress, out address))
         {
             throw new ClusterConfigurationException(
                 $"{SiloHostOptions.SectionName}:ListenAddress '{host.ListenAddress}' is not an IP address (use 127.0.0.1, or 0.0.0.0 in a container).");
