@@ -55,10 +55,17 @@ done
 log() { echo "cluster-up: $*" >&2; }
 # Alive = exists and is not a zombie waiting to be reaped (the silos are orphans once this script exits).
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# The HTTP status of GET /health/ready on a loopback port (000 when nothing answers); curl if present, else bash.
+ready_status() {
+  if command -v curl >/dev/null; then
+    curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/health/ready" || true
+  else
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /health/ready HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && head -n 1 <&3' "$1" 2>/dev/null | awk '{print $2}' | grep . || echo 000
+  fi
+}
 fail() { log "$*"; exit 1; }
 case "$silos" in ''|*[!0-9]*|0) fail "--silos must be a positive number, not '$silos'" ;; esac
 case "$grace" in ''|*[!0-9]*|0) fail "--grace must be a positive number of seconds, not '$grace'" ;; esac
-command -v curl >/dev/null || fail "curl is needed to wait for the silos' health endpoints"
 
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
@@ -127,7 +134,7 @@ done
 for i in $(seq 1 "$silos"); do
   pid="${pids[$((i - 1))]}"; port="${ports[$((i - 1))]}"
   for _ in $(seq 1 600); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)
+    code=$(ready_status "$port")
     [ "$code" = 200 ] && break
     alive "$pid" || { tail -n 5 "$dir/silo-$i.log" >&2; fail "silo-$i exited before it was ready (log $dir/silo-$i.log)"; }
     sleep 0.1

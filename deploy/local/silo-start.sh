@@ -18,6 +18,14 @@ done
 
 log() { echo "silo-start: $*" >&2; }
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# The HTTP status of GET /health/ready on a loopback port (000 when nothing answers); curl if present, else bash.
+ready_status() {
+  if command -v curl >/dev/null; then
+    curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/health/ready" || true
+  else
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /health/ready HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && head -n 1 <&3' "$1" 2>/dev/null | awk '{print $2}' | grep . || echo 000
+  fi
+}
 hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
 state="$dir/cluster.env"
 [ -f "$state" ] || { log "no cluster state in $dir: start one with deploy/local/cluster-up.sh"; exit 2; }
@@ -44,7 +52,7 @@ log "$id: pid $pid, http://127.0.0.1:$port (log $logfile)"
 
 code=""
 for _ in $(seq 1 600); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)
+  code=$(ready_status "$port")
   [ "$code" = 200 ] && break
   alive "$pid" || { tail -n 5 "$logfile" >&2; log "$id exited before it was ready"; exit 1; }
   sleep 0.1
