@@ -66,6 +66,32 @@ public sealed class ConfigurationTests
         Assert.Contains("PartitionCount", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_second_live_silo_under_the_same_id_is_refused_and_the_first_keeps_its_partitions(bool postgres)
+    {
+        await using var database = postgres ? await TestPostgres.CreateDatabaseAsync("same silo id") : null;
+        var memory = new Reev.Cluster.Runtime.InMemory.InMemoryClusterProvider();
+        ClusterProvider Provider() => database is null ? memory : new PostgresClusterProvider(database.ConnectionString);
+        var options = TestCluster.FastOptions();
+        options.SiloId = "silo-twin";
+        await using var first = Silo.Create(options, Provider(), Clusters.Grains());
+        await first.StartAsync(default);
+        await using var twin = Silo.Create(options, Provider(), Clusters.Grains());
+
+        var ex = await Assert.ThrowsAsync<ClusterConfigurationException>(() => twin.StartAsync(default));
+
+        Assert.Contains("Silo id 'silo-twin' is held by another live silo", ex.Message, StringComparison.Ordinal);
+        Assert.False(twin.IsRunning);
+        Assert.True(first.IsRunning);
+        Assert.Equal(options.PartitionCount, first.OwnedPartitions.Count);
+        await first.StopAsync(default);
+        await using var successor = Silo.Create(options, Provider(), Clusters.Grains());
+        await successor.StartAsync(default); // the id is free again once its holder left
+        Assert.True(successor.IsRunning);
+    }
+
     [Fact]
     public void A_lease_not_longer_than_the_heartbeat_is_refused()
     {

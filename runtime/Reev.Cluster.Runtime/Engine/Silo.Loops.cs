@@ -124,7 +124,7 @@ public sealed partial class Silo
 
     private async Task BalanceAsync(CancellationToken cancellationToken)
     {
-        var live = await _store.HeartbeatAsync(SiloId, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         RuntimeTelemetry.LeaseRenewals.Add(1);
         var owned = await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false);
         var ownedSet = owned.ToHashSet();

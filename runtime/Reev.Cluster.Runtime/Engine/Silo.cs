@@ -24,6 +24,7 @@ public sealed partial class Silo : IAsyncDisposable
     private readonly GrainCallRouter _client;
     private int _state; // 0 new, 1 started, 2 stopping, 3 stopped, 4 killed
     private long _lastInboxDepth = -1;
+    private readonly Guid _incarnation = Guid.NewGuid();
 
     private Silo(
         SiloOptions options,

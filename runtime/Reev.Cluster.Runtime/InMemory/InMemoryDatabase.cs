@@ -11,7 +11,7 @@ internal sealed class InMemoryDatabase
 
     public (string? Owner, long Epoch)[] Partitions { get; set; } = [];
 
-    public Dictionary<string, (DateTimeOffset LeaseExpiresAt, bool Left)> Silos { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, (DateTimeOffset LeaseExpiresAt, bool Left, Guid Incarnation)> Silos { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<long, StoredMessage> Messages { get; } = [];
 

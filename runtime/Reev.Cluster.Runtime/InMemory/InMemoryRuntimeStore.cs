@@ -32,13 +32,18 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken)
     {
         lock (db.Lock)
         {
             Check();
             var now = timeProvider.GetUtcNow();
-            db.Silos[siloId] = (now + lease, false);
+            if (db.Silos.TryGetValue(siloId, out var existing) && existing.Incarnation != incarnation && !existing.Left && existing.LeaseExpiresAt > now)
+            {
+                throw new ClusterConfigurationException(SiloIdInUse(siloId, existing.LeaseExpiresAt));
+            }
+
+            db.Silos[siloId] = (now + lease, false, incarnation);
             IReadOnlyList<string> live = db.Silos.Where(s => !s.Value.Left && s.Value.LeaseExpiresAt > now)
                 .Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
             return Task.FromResult(live);
@@ -106,7 +111,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
             Check();
             if (db.Silos.TryGetValue(siloId, out var silo))
             {
-                db.Silos[siloId] = (silo.LeaseExpiresAt, true);
+                db.Silos[siloId] = (silo.LeaseExpiresAt, true, silo.Incarnation);
             }
         }
 
@@ -382,4 +387,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
     }
 
     private void Check() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    internal static string SiloIdInUse(string siloId, DateTimeOffset until) =>
+        $"Silo id '{siloId}' is held by another live silo (its lease runs until {until:O}); give each silo its own {SiloOptions.SectionName}:SiloId.";
 }

@@ -53,17 +53,30 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         }
     }
 
-    public async Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken)
     {
+        // The upsert takes the row only for this incarnation, or when the previous holder left or its lease ran out.
         await using var cmd = _dataSource.CreateCommand("""
-            INSERT INTO reev_silos (silo_id, status, lease_expires_at) VALUES (@id, 'active', now() + @lease)
-            ON CONFLICT (silo_id) DO UPDATE SET status = 'active', heartbeat_at = now(), lease_expires_at = now() + @lease;
+            WITH renewed AS (
+                INSERT INTO reev_silos AS s (silo_id, status, lease_expires_at, incarnation) VALUES (@id, 'active', now() + @lease, @inc)
+                ON CONFLICT (silo_id) DO UPDATE SET status = 'active', heartbeat_at = now(), lease_expires_at = now() + @lease, incarnation = @inc
+                WHERE s.incarnation IS NOT DISTINCT FROM @inc OR s.status <> 'active' OR s.lease_expires_at < now()
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM renewed), (SELECT lease_expires_at FROM reev_silos WHERE silo_id = @id);
             SELECT silo_id FROM reev_silos WHERE status = 'active' AND lease_expires_at > now() ORDER BY silo_id COLLATE "C";
             """);
         cmd.Parameters.AddWithValue("id", siloId);
         cmd.Parameters.AddWithValue("lease", lease);
+        cmd.Parameters.AddWithValue("inc", incarnation);
         var live = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (reader.GetInt64(0) == 0)
+        {
+            throw new ClusterConfigurationException(InMemory.InMemoryRuntimeStore.SiloIdInUse(siloId, reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             live.Add(reader.GetString(0));

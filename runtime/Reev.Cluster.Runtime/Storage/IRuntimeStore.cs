@@ -13,8 +13,12 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// <summary>Applies migrations and creates the cluster's partitions if absent.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
-    /// <summary>Renews the silo's membership lease and returns the live silos, sorted.</summary>
-    Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// Renews the silo's membership lease and returns the live silos, sorted. The incarnation tells this
+    /// process apart from another live process under the same silo id: that would share the id's leases and
+    /// pass every fence, so the heartbeat is refused with <see cref="ClusterConfigurationException"/> instead.
+    /// </summary>
+    Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>The partitions this silo owns, with their epochs.</summary>
     Task<IReadOnlyList<PartitionLease>> ReadOwnedAsync(string siloId, CancellationToken cancellationToken);
