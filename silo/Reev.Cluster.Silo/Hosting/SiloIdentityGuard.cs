@@ -4,9 +4,10 @@ using Reev.Cluster.Runtime;
 namespace Reev.Cluster.Silo.Hosting;
 
 /// <summary>
-/// Refuses to start a second live silo under an id that a running silo holds: both would pass each other's fencing
-/// (the fence checks owner and epoch, and the owner would be the same), breaking single activation. A silo that died
-/// with that id is told apart by its lease: a live one renews it, a dead one's lease runs out, which is waited for.
+/// A silo id under a live lease: the runtime refuses a heartbeat from another process under that id while the lease
+/// runs (two processes under one id would pass each other's fences), so a silo restarted right after a SIGKILL would
+/// fail to start. This guard tells the two cases apart before the start: a live holder renews its lease (refused here
+/// with a clear line), a dead one's lease runs out (waited for, so the restart succeeds).
 /// </summary>
 internal static class SiloIdentityGuard
 {
