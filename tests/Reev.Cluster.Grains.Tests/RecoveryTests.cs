@@ -132,6 +132,8 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal("changed my mind", view.CancelReason);
         Assert.Equal(StepRunStatus.Cancelled, view.Steps[0].Status);
         Assert.Equal(StepRunStatus.Skipped, view.Steps[1].Status);
+        var events = await grain.ReadEventsAsync(0, 1000);
+        Assert.Equal(events.Single(e => e.Type == "cancelled").Sequence + 2, events.Single(e => e.Type == "final").Sequence); // cancelled, flow_finished, final
         await Task.Delay(TimeSpan.FromSeconds(2.5), TimeProvider.System);
         var session = await host.Client.GetGrain<IStepGrain>(view.Steps[0].SessionKey!).ReadAsync();
         Assert.Equal(StepRunStatus.Cancelled, session!.Status);

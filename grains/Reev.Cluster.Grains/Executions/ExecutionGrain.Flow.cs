@@ -205,6 +205,11 @@ public sealed partial class ExecutionGrain
         GrainsTelemetry.ExecutionsFinished.Add(1, new KeyValuePair<string, object?>("status", outcome.ToString()));
         GrainsLog.ExecutionFinished(_logger, GrainKey, outcome, State.Score?.FlowScore ?? 0, State.Passed);
         Emit("flow_finished", null, $"steps ended: {outcome.ToString().ToLowerInvariant()}, score {State.Score?.FlowScore ?? 0:0.###}, passed {State.Passed.ToString().ToLowerInvariant()}");
+        if (outcome == ExecutionStatus.Cancelled)
+        {
+            // Final at once: the consolidation that follows is bookkeeping and never changes a cancelled outcome.
+            Emit("final", null, "execution cancelled");
+        }
 
         var recovery = GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key);
         foreach (var action in State.Actions.Where(a => a.Succeeded is not null))
