@@ -1,6 +1,21 @@
 using System.Globalization;
 using Reev.Cluster.Benchmarks;
 
+if (args.Length > 0 && args[0] == "gateway")
+{
+    using var gatewayCancel = new CancellationTokenSource();
+    try
+    {
+        return await GatewayBenchmark.RunAsync(args[1..], gatewayCancel.Token);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        Console.Error.WriteLine(GatewayBenchmark.Usage);
+        return 2;
+    }
+}
+
 if (args.Length > 0 && args[0] == "flows")
 {
     using var flowCancel = new CancellationTokenSource();

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Reev.Cluster.Benchmarks;
+
+/// <summary>
+/// POST-to-202 latency of the API gateway: the gateway runs as its own process (embedded in-memory silo, or a
+/// co-hosted silo on PostgreSQL); N requests are sent at once after a warm-up, each accepted once its start
+/// command is durable.
+/// </summary>
+internal static class GatewayBenchmark
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- gateway [--postgres <cs>] [--requests 200] [--benchmark 001-sol-transfer]
+        """;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        string? postgres = null;
+        var requests = 200;
+        var benchmark = "001-sol-transfer";
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--postgres": postgres = Next(); break;
+                case "--requests": requests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--benchmark": benchmark = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(here.Parent!.Parent!.FullName, "Reev.Cluster.Gateway", here.Name, "Reev.Cluster.Gateway.dll");
+        if (!File.Exists(dll))
+        {
+            throw new ArgumentException($"the gateway was not built at {dll}");
+        }
+
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}" }.Concat(postgres is null ? [] : ["--postgres", postgres, "--silo", "true"]))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var gateway = Process.Start(info)!;
+        gateway.OutputDataReceived += static (_, _) => { };
+        gateway.ErrorDataReceived += static (_, _) => { };
+        gateway.BeginOutputReadLine();
+        gateway.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+            await WaitReadyAsync(http, gateway, cancellationToken);
+            for (var i = 0; i < 20; i++)
+            {
+                await PostAsync(http, benchmark, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
+            }
+
+            var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, cancellationToken)));
+            var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
+            var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"gateway ({(postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL")}), {requests} concurrent POST /api/v1/benchmarks/{benchmark}/run: {accepted} x 202; p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
+            return accepted == requests ? 0 : 1;
+        }
+        finally
+        {
+            gateway.Kill(entireProcessTree: true);
+            await gateway.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, double Milliseconds)> PostAsync(HttpClient http, string benchmark, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var content = new StringContent("{\"agent\":\"deterministic\"}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri($"/api/v1/benchmarks/{benchmark}/run", UriKind.Relative), content, cancellationToken);
+        return (response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, Process gateway, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (gateway.HasExited)
+            {
+                throw new InvalidOperationException($"the gateway exited with code {gateway.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("the gateway was not ready within 60 s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, cancellationToken);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static double P(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}
