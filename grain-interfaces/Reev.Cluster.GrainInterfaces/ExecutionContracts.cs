@@ -153,7 +153,11 @@ public sealed record StepView(
 public sealed record AccountView(string Placeholder, string Address, ulong Lamports, string? Mint, ulong? Amount, ulong InitialLamports, ulong? InitialAmount);
 
 /// <summary>A recovery decision taken by the execution or a step.</summary>
-public sealed record RecoveryAction(int Step, string Strategy, string Detail, bool? Succeeded, DateTimeOffset At);
+public sealed record RecoveryAction(int Step, string Strategy, string Detail, bool? Succeeded, DateTimeOffset At)
+{
+    /// <summary>The user strategy (<c>POST /api/v1/recovery/strategies</c>) that chose this alternate; null for the playbook's own choices.</summary>
+    public string? RuleId { get; init; }
+}
 
 /// <summary>Questions of an execution waiting for its user.</summary>
 public sealed record PendingQuestion(int Step, string Error, IReadOnlyList<FulfillmentAnswer> Options, FulfillmentAnswer DefaultAnswer, DateTimeOffset DeadlineAt);

@@ -31,6 +31,9 @@ public interface IExecutionGrain : IGrain
     /// <summary>From the recovery grain: the alternates to try for a failed step, best first.</summary>
     Task AlternatesChosenAsync(int stepIndex, IReadOnlyList<AlternateKind> order);
 
+    /// <summary>From the recovery grain: a user strategy matched a failed step; records the strategy, then goes on as <see cref="AlternatesChosenAsync"/>.</summary>
+    Task StrategyMatchedAsync(StrategyMatch match);
+
     /// <summary>From the consolidation grain: consolidation is over (whatever its outcome).</summary>
     Task ConsolidationFinishedAsync(ConsolidationView view);
 }
@@ -55,7 +58,7 @@ public interface IConsolidationGrain : IGrain
     Task<ConsolidationView?> ReadAsync();
 }
 
-/// <summary>The cluster's recovery counters and playbook (one grain, key <see cref="Key"/>).</summary>
+/// <summary>The cluster's recovery counters, playbook and user strategies (one grain, key <see cref="Key"/>).</summary>
 [GrainType("recovery")]
 public interface IRecoveryGrain : IGrain
 {
@@ -68,6 +71,15 @@ public interface IRecoveryGrain : IGrain
     Task UpdatePlaybookAsync(PlaybookUpdate update);
 
     Task<RecoveryMetrics> ReadMetricsAsync();
+
+    /// <summary>Registers a user alternate-flow strategy (validated again here); a request id seen before returns its strategy.</summary>
+    Task<RecoveryStrategyResult> AddStrategyAsync(RecoveryStrategyDraft draft);
+
+    /// <summary>The registered strategies, in the order they are consulted.</summary>
+    Task<IReadOnlyList<RecoveryStrategy>> ListStrategiesAsync();
+
+    /// <summary>Removes a strategy; false when no strategy has this id.</summary>
+    Task<bool> RemoveStrategyAsync(string strategyId);
 }
 
 /// <summary>Key helpers for step grains.</summary>

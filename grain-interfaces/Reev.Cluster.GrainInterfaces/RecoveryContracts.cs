@@ -28,7 +28,14 @@ public sealed record PlaybookEntry(string ErrorKind, AlternateKind Alternate, lo
 }
 
 /// <summary>An execution asks which alternates to try for an error, in which order.</summary>
-public sealed record AlternateQuery(string ExecutionId, int Step, string ErrorKind, IReadOnlyList<AlternateKind> Candidates);
+public sealed record AlternateQuery(string ExecutionId, int Step, string ErrorKind, IReadOnlyList<AlternateKind> Candidates)
+{
+    /// <summary>The failed step's error message (user strategies match it as well as the kind).</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The tools the failed step called (for strategies with a tool filter).</summary>
+    public IReadOnlyList<string>? Tools { get; init; }
+}
 
 /// <summary>Outcomes of alternates, fed back into the playbook by consolidations.</summary>
 public sealed record PlaybookUpdate(string ExecutionId, IReadOnlyList<PlaybookObservation> Observations);

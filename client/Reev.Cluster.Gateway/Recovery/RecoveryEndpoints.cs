@@ -13,7 +13,7 @@ using Reev.Cluster.GrainInterfaces;
 
 namespace Reev.Cluster.Gateway.Recovery;
 
-/// <summary>Recovery defaults (<c>GET/PUT /api/v1/recovery/config</c>, PUT for admins) and the real counters (<c>GET /api/v1/metrics/recovery</c>).</summary>
+/// <summary>Recovery defaults (<c>GET/PUT /api/v1/recovery/config</c>, PUT for admins), the real counters (<c>GET /api/v1/metrics/recovery</c>) and the user strategies (<see cref="StrategyEndpoints"/>).</summary>
 internal static class RecoveryEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -26,6 +26,7 @@ internal static class RecoveryEndpoints
         api.MapPut("/recovery/config", PutConfigAsync).WithMetadata(new RequiredRole(GatewayRole.Admin)).WithName("PutRecoveryConfig")
             .Accepts<RecoveryConfigBody>("application/json").Produces<RecoveryConfig>();
         api.MapGet("/metrics/recovery", MetricsAsync).WithName("GetRecoveryMetrics").Produces<RecoveryMetricsResource>();
+        StrategyEndpoints.Map(api);
     }
 
     private static async Task<IResult> PutConfigAsync(HttpContext http, RecoveryDefaults defaults, IOptions<GatewayOptions> options, ILogger<RecoveryDefaults> logger, CancellationToken ct)

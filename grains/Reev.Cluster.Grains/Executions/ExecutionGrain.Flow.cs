@@ -90,7 +90,7 @@ public sealed partial class ExecutionGrain
                 step.AlternateTrigger = step.ErrorKind;
                 Emit("recovery", step.Index, $"choosing an alternate flow for {step.ErrorKind}");
                 await GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key)
-                    .ChooseAlternatesAsync(new AlternateQuery(GrainKey, step.Index, step.ErrorKind!, candidates));
+                    .ChooseAlternatesAsync(new AlternateQuery(GrainKey, step.Index, step.ErrorKind!, candidates) { Error = step.Error, Tools = [.. step.Tools] });
                 return;
             }
 

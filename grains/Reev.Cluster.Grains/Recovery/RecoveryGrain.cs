@@ -6,9 +6,9 @@ namespace Reev.Cluster.Grains.Recovery;
 /// <summary>
 /// The cluster's recovery counters and playbook. Alternates are ordered by their observed success
 /// rate for the error kind once the playbook holds <see cref="MinimumTries"/> tries of them; until
-/// then the default order stands.
+/// then the default order stands. A matching user strategy (<c>RecoveryGrain.Strategies.cs</c>) goes first.
 /// </summary>
-public sealed class RecoveryGrain : Grain<RecoveryState>, IRecoveryGrain
+public sealed partial class RecoveryGrain : Grain<RecoveryState>, IRecoveryGrain
 {
     internal const int MinimumTries = 3;
 
@@ -40,7 +40,17 @@ public sealed class RecoveryGrain : Grain<RecoveryState>, IRecoveryGrain
             .ThenBy(c => c.index)
             .Select(c => c.kind)
             .ToList();
-        return GrainFactory.GetGrain<IExecutionGrain>(query.ExecutionId).AlternatesChosenAsync(query.Step, order);
+        var execution = GrainFactory.GetGrain<IExecutionGrain>(query.ExecutionId);
+        if (MatchStrategy(query) is not { } strategy)
+        {
+            return execution.AlternatesChosenAsync(query.Step, order);
+        }
+
+        // The user's alternate runs first, even one the playbook would not have offered for this error.
+        order.Remove(strategy.Alternate);
+        order.Insert(0, strategy.Alternate);
+        StrategiesMatched.Add(1, new KeyValuePair<string, object?>("alternate", strategy.Alternate.ToString()));
+        return execution.StrategyMatchedAsync(new StrategyMatch(query.Step, strategy.Id, strategy.Alternate, order));
     }
 
     public Task UpdatePlaybookAsync(PlaybookUpdate update)

@@ -17,4 +17,7 @@ public sealed class RecoveryState
     public double TotalTimeSpentMs { get; set; }
 
     public List<PlaybookEntry> Playbook { get; set; } = [];
+
+    /// <summary>User alternate-flow strategies, consulted before the playbook (absent in rows written before them).</summary>
+    public List<RecoveryStrategy> Strategies { get; set; } = [];
 }
