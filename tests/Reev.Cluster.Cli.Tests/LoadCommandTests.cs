@@ -71,7 +71,7 @@ public sealed class LoadCommandTests
     [Theory]
     [InlineData("--flows", "0", "--flows")]
     [InlineData("--silos", "3", "--silos above 1 needs --postgres")]
-    [InlineData("--gateway", "http://127.0.0.1:1", "--gateway")]
+    [InlineData("--gateway", "not a url", "--gateway")]
     public async Task Load_BadOptions_ExitTwoNamingTheOption(string option, string value, string expected)
     {
         var run = await CliRun.InvokeAsync(["load", option, value, "--json"]);

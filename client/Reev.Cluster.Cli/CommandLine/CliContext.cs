@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Reev.Cluster.Cli.CommandLine;
 
 /// <summary>What every command gets: its writers, the console over stdout, the global options and the loggers.</summary>
-internal sealed class CliContext(TextWriter output, TextWriter error, bool json, string? postgres, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+internal sealed class CliContext(TextWriter output, TextWriter error, bool json, string? postgres, ILoggerFactory loggerFactory, TimeProvider timeProvider, string? gateway = null, string? apiKey = null)
 {
     public TextWriter Output { get; } = output;
 
@@ -16,6 +16,12 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool json,
 
     /// <summary>The PostgreSQL connection string of <c>--postgres</c>; null for the embedded in-memory provider.</summary>
     public string? Postgres { get; } = postgres;
+
+    /// <summary>The API gateway's URL of <c>--gateway</c> (or <c>REEV_GATEWAY</c>); null to run on a silo of this process.</summary>
+    public string? Gateway { get; } = gateway;
+
+    /// <summary>The API key of <c>--api-key</c> (or <c>REEV_API_KEY</c>); null for a gateway open on loopback.</summary>
+    public string? ApiKey { get; } = apiKey;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 

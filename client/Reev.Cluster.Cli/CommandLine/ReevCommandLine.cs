@@ -9,11 +9,18 @@ using Reev.Cluster.Cli.Planning;
 namespace Reev.Cluster.Cli.CommandLine;
 
 /// <summary>
-/// The <c>reev</c> command tree (System.CommandLine): <c>run</c>, <c>exec</c>, <c>plan</c>, <c>benchmarks</c>, and
-/// the global <c>--json</c> and <c>--postgres</c>. Parse errors exit with code 2 (bad input), as JSON with <c>--json</c>.
+/// The <c>reev</c> command tree (System.CommandLine): <c>run</c>, <c>exec</c>, <c>plan</c>, <c>benchmarks</c>, <c>load</c>,
+/// the remote <c>status</c>, <c>watch</c>, <c>cancel</c>, <c>answer</c>, <c>executions</c>, and the global <c>--json</c>,
+/// <c>--postgres</c>, <c>--gateway</c> and <c>--api-key</c>. Parse errors exit with code 2 (bad input), as JSON with <c>--json</c>.
 /// </summary>
 internal sealed class ReevCommandLine
 {
+    /// <summary>The gateway URL when <c>--gateway</c> is not given.</summary>
+    public const string GatewayVariable = "REEV_GATEWAY";
+
+    /// <summary>The API key when <c>--api-key</c> is not given.</summary>
+    public const string ApiKeyVariable = "REEV_API_KEY";
+
     private readonly TextWriter _output;
     private readonly TextWriter _error;
 
@@ -21,15 +28,22 @@ internal sealed class ReevCommandLine
     {
         _output = output;
         _error = error;
-        Root = new RootCommand("reev: runs DeFi agent flows as durable grains, on an embedded silo (in memory) or a PostgreSQL cluster.")
+        Root = new RootCommand("reev: runs DeFi agent flows as durable grains, on an embedded silo (in memory), a PostgreSQL cluster (--postgres) or a running cluster through its API gateway (--gateway).")
         {
             Json,
             Postgres,
+            Gateway,
+            ApiKey,
             RunCommand.Create(this),
             ExecCommand.Create(this),
             PlanCommand.Create(this),
             BenchmarksCommand.Create(this),
             Load.LoadCommand.Create(this),
+            Remote.StatusCommand.Create(this),
+            Remote.WatchCommand.Create(this),
+            Remote.CancelCommand.Create(this),
+            Remote.AnswerCommand.Create(this),
+            Remote.ExecutionsCommand.Create(this),
         };
     }
 
@@ -42,6 +56,20 @@ internal sealed class ReevCommandLine
     {
         Description = "Run on a PostgreSQL cluster (connection string) instead of the embedded in-memory provider.",
         HelpName = "connection string",
+        Recursive = true,
+    };
+
+    public Option<string?> Gateway { get; } = new("--gateway")
+    {
+        Description = "Drive a running cluster through its API gateway (URL; default $REEV_GATEWAY) instead of a silo in this process.",
+        HelpName = "url",
+        Recursive = true,
+    };
+
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = "API key for --gateway (default $REEV_API_KEY; not needed for a gateway open on loopback).",
+        HelpName = "key",
         Recursive = true,
     };
 
@@ -87,8 +115,15 @@ internal sealed class ReevCommandLine
         var loggerFactory = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Warning)
             .AddProvider(new TextWriterLoggerProvider(_error, LogLevel.Warning)));
-        return new OwnedContext(new CliContext(_output, _error, json, parse.GetValue(Postgres), loggerFactory, TimeProvider.System), loggerFactory);
+        var postgres = parse.GetValue(Postgres);
+        // An explicit --postgres wins over a gateway from the environment; both given explicitly is refused later.
+        var gateway = parse.GetValue(Gateway) ?? (postgres is null ? Environment(GatewayVariable) : null);
+        var apiKey = parse.GetValue(ApiKey) ?? Environment(ApiKeyVariable);
+        return new OwnedContext(new CliContext(_output, _error, json, postgres, loggerFactory, TimeProvider.System, gateway, apiKey), loggerFactory);
     }
+
+    private static string? Environment(string name) =>
+        System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>A <see cref="CliContext"/> with the logger factory it owns.</summary>
     internal sealed class OwnedContext(CliContext context, ILoggerFactory loggerFactory) : IDisposable

@@ -49,6 +49,12 @@ internal static class ExecCommand
 
     private static async Task<int> ExecuteAsync(CliContext cli, string prompt, PlanningMode mode, decimal sol, decimal usdc, AtomicMode atomic, CancellationToken cancellationToken)
     {
+        if (cli.Gateway is not null)
+        {
+            // The gateway plans the prompt (its wallet checks and rejections answer as problem+json).
+            return await Remote.RemoteRun.ExecAsync(cli, prompt, mode == PlanningMode.Bridge ? "bridge" : "direct", sol, usdc, atomic, cancellationToken).ConfigureAwait(false);
+        }
+
         if (SimulatedWallet.TryCreate(sol, usdc, out var walletError) is not { } wallet)
         {
             return cli.Fail(new CliError("invalid_wallet", walletError!));

@@ -7,12 +7,15 @@ using Reev.Cluster.GrainInterfaces;
 
 namespace Reev.Cluster.Cli.Executions;
 
-/// <summary><c>reev run &lt;file.yml&gt; [--agent] [--atomic] [--seed N] [--faults spec] [--json]</c>: runs a flow file.</summary>
+/// <summary>
+/// <c>reev run &lt;file.yml&gt; [--agent] [--atomic] [--seed N] [--faults spec] [--json]</c>: runs a flow file (with
+/// <c>--gateway</c>: the gateway's benchmark of that id, see <see cref="Remote.RemoteRun"/>).
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create(ReevCommandLine cli)
     {
-        var file = new Argument<string>("file") { Description = "Flow file in the reference benchmark format (.yml)." };
+        var file = new Argument<string>("file") { Description = "Flow file in the reference benchmark format (.yml); with --gateway also a benchmark id of the gateway." };
         var agent = new Option<string>("--agent")
         {
             Description = "Agent that runs the steps: deterministic (default, offline), openai or noop.",
@@ -46,6 +49,11 @@ internal static class RunCommand
 
     private static async Task<int> ExecuteAsync(CliContext cli, string path, string agent, AtomicMode atomic, int? seed, string? faults, CancellationToken cancellationToken)
     {
+        if (cli.Gateway is not null)
+        {
+            return await Remote.RemoteRun.RunBenchmarkAsync(cli, path, agent.ToLowerInvariant(), atomic, seed, faults, cancellationToken).ConfigureAwait(false);
+        }
+
         var load = await FlowFileLoader.LoadAsync(path, cancellationToken).ConfigureAwait(false);
         if (!load.IsSuccess)
         {

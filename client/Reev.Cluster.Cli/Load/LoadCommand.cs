@@ -6,7 +6,8 @@ namespace Reev.Cluster.Cli.Load;
 
 /// <summary>
 /// <c>reev load</c>: runs many flows at once and verifies that every one finished and no step ran twice,
-/// optionally killing a silo mid-run. On PostgreSQL the silos are child processes of the silo host (a kill is a
+/// optionally killing a silo mid-run. With <c>--gateway</c> it drives a running cluster through its API gateway
+/// (<see cref="GatewayLoadRunner"/>). On PostgreSQL the silos are child processes of the silo host (a kill is a
 /// SIGKILL) and the load drives them through a cluster client; <c>--in-process</c> runs them in this process instead.
 /// </summary>
 internal static class LoadCommand
@@ -21,31 +22,27 @@ internal static class LoadCommand
         var silos = new Option<int>("--silos") { Description = "Silos to start (with --postgres).", DefaultValueFactory = static _ => 1 };
         var kill = new Option<double?>("--kill-silo-after") { Description = "Kill one silo abruptly this many seconds into the run (needs --silos 2 or more).", HelpName = "seconds" };
         var report = new Option<string?>("--report") { Description = "Write an HTML report (charts as inline SVG) to this file.", HelpName = "file.html" };
-        var gateway = new Option<string?>("--gateway") { Description = "Drive an existing cluster through its API gateway (not available yet).", HelpName = "url" };
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = static _ => 600 };
         var inProcess = new Option<bool>("--in-process") { Description = "With --postgres: run the silos in this process instead of as silo processes." };
         var command = new Command("load", "Run many flows at once and verify that none is lost and no step runs twice.")
         {
-            flows, concurrency, steps, agent, silos, kill, report, gateway, timeout, inProcess,
+            flows, concurrency, steps, agent, silos, kill, report, timeout, inProcess,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var owned = cli.CreateContext(parse);
             var context = owned.Context;
-            if (parse.GetValue(gateway) is not null)
-            {
-                return context.Fail(new CliError("unsupported_option", "--gateway: driving a cluster through its gateway is not available in this version; use --postgres <connection string> --silos K"));
-            }
-
             var settings = new LoadSettings(
                 parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), parse.GetValue(agent)!,
                 context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess));
-            if (Validate(settings) is { } problem)
+            if ((context.Gateway is null ? Validate(settings) : ValidateRemote(settings, parse.GetResult(silos) is { Implicit: false })) is { } problem)
             {
                 return context.Fail(new CliError("invalid_arguments", problem));
             }
 
-            return await ExecuteAsync(context, settings, cancellationToken).ConfigureAwait(false);
+            return context.Gateway is null
+                ? await ExecuteAsync(context, settings, cancellationToken).ConfigureAwait(false)
+                : await ExecuteRemoteAsync(context, settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -59,6 +56,30 @@ internal static class LoadCommand
         s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
         s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
         null;
+
+    private static string? ValidateRemote(LoadSettings s, bool silosGiven) =>
+        s.Flows < 1 ? $"--flows must be at least 1, not {s.Flows}" :
+        s.Concurrency < 1 ? $"--concurrency must be at least 1, not {s.Concurrency}" :
+        s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
+        silosGiven || s.KillSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
+        s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
+        null;
+
+    private static Task<int> ExecuteRemoteAsync(CliContext cli, LoadSettings settings, CancellationToken cancellationToken) =>
+        Remote.RemoteCommand.RunAsync(cli, async connection =>
+        {
+            var last = -1;
+            var (result, refused) = await GatewayLoadRunner.RunAsync(connection, settings, (done, total) =>
+            {
+                if (!cli.Json && done * 10 / total is var tenth && Interlocked.Exchange(ref last, tenth) != tenth)
+                {
+                    cli.Error.WriteLine($"reev load: {done}/{total} flows finished");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            return refused is not null
+                ? cli.Fail(Remote.RemoteErrors.FromProblem(refused, connection, "execute-direct"))
+                : await ReportAsync(cli, result!, settings, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     private static async Task<int> ExecuteAsync(CliContext cli, LoadSettings settings, CancellationToken cancellationToken)
     {
@@ -92,6 +113,11 @@ internal static class LoadCommand
             }, cancellationToken).ConfigureAwait(false);
         }
 
+        return await ReportAsync(cli, result, settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ReportAsync(CliContext cli, LoadResult result, LoadSettings settings, CancellationToken cancellationToken)
+    {
         if (settings.ReportPath is { } path)
         {
             await LoadReport.WriteHtmlAsync(path, result, settings, cancellationToken).ConfigureAwait(false);

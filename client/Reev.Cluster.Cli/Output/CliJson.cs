@@ -35,6 +35,23 @@ internal static class CliJson
         output.Flush();
     }
 
+    /// <summary>Writes one JSON array followed by a newline (<c>reev executions --json</c>).</summary>
+    public static void WriteArray(TextWriter output, Action<Utf8JsonWriter> writeItems)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(writeItems);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartArray();
+            writeItems(writer);
+            writer.WriteEndArray();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        output.Flush();
+    }
+
     /// <summary>A score or ratio: rounded to 6 decimals and always written with a decimal point (1.0, not 1).</summary>
     public static void WriteScore(this Utf8JsonWriter writer, string name, double? value)
     {

@@ -1,3 +1,4 @@
+using Reev.Cluster.Client.ReadModels;
 using Reev.Cluster.GrainInterfaces;
 
 namespace Reev.Cluster.Client.Gateway;
@@ -33,6 +34,33 @@ public sealed record GatewayExecution
     public long Version { get; init; }
 
     public int? PollAfterSeconds { get; init; }
+
+    public FlowSource Source { get; init; }
+
+    public string Agent { get; init; } = string.Empty;
+
+    public AtomicMode AtomicMode { get; init; }
+
+    public int Seed { get; init; }
+
+    public IReadOnlyList<AccountView> Accounts { get; init; } = [];
+
+    public ConsolidationView? Consolidation { get; init; }
+
+    public string? CancelledBy { get; init; }
+
+    public string? CancelReason { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public int EventCount { get; init; }
+
+    /// <summary>True when nothing about the execution changes any more (final, and its consolidation over).</summary>
+    public bool IsSettled => IsFinal && Consolidation?.Status is not (ConsolidationStatus.Pending or ConsolidationStatus.InProgress);
 }
 
 /// <summary>One row of <c>GET /api/v1/executions</c>.</summary>
@@ -40,6 +68,9 @@ public sealed record GatewayExecutionSummary(string ExecutionId, string FlowId, 
 
 /// <summary>A page of executions; <see cref="NextCursor"/> continues it.</summary>
 public sealed record GatewayExecutionPage(IReadOnlyList<GatewayExecutionSummary> Items, int Limit, string? NextCursor);
+
+/// <summary>The step sessions of an execution (<c>GET /api/v1/flows/{execution_id}/sessions</c>): one per step run, alternates apart.</summary>
+public sealed record GatewaySessionList(string FlowId, IReadOnlyList<StepSessionSummary> Sessions);
 
 /// <summary>One server-sent event of an execution (sequence = SSE id).</summary>
 public sealed record GatewayEvent(long Sequence, string Type, DateTimeOffset At, int? Step, string Message, IReadOnlyDictionary<string, string>? Data);

@@ -57,6 +57,10 @@ public sealed class ReevGatewayClient
         return SendAsync<GatewayExecutionPage>(HttpMethod.Get, "api/v1/executions" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query)), null, null, cancellationToken);
     }
 
+    /// <summary>The step sessions an execution recorded (a step that ran twice shows twice).</summary>
+    public Task<GatewayResponse<GatewaySessionList>> ListSessionsAsync(string executionId, CancellationToken cancellationToken) =>
+        SendAsync<GatewaySessionList>(HttpMethod.Get, $"api/v1/flows/{Uri.EscapeDataString(executionId)}/sessions", null, null, cancellationToken);
+
     /// <summary>Cancels a running execution (a finished one answers 409 <c>already_finished</c>).</summary>
     public Task<GatewayResponse<JsonElementBox>> CancelAsync(string executionId, string? reason, CancellationToken cancellationToken) =>
         SendAsync<JsonElementBox>(HttpMethod.Delete, $"api/v1/executions/{Uri.EscapeDataString(executionId)}", reason is null ? null : new { reason }, null, cancellationToken);
