@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Reev.Cluster.Client;
+using Reev.Cluster.Gateway.Hosting;
 using Reev.Cluster.Grains.Hosting;
 using Reev.Cluster.Runtime;
 using Reev.Cluster.Silo.Diagnostics;
@@ -18,8 +20,9 @@ using Reev.Cluster.Silo.Hosting;
 namespace Reev.Cluster.Silo;
 
 /// <summary>
-/// The silo process: configuration, provider, the silo, health endpoints, graceful stop on SIGTERM. A start that
-/// cannot work ends with one line on stderr and an exit code of <see cref="SiloExitCodes"/>.
+/// The silo process: configuration, provider, the silo, health endpoints, the co-hosted API gateway (unless
+/// <c>Reev:Silo:Gateway:Enabled</c> is false), graceful stop on SIGTERM. A start that cannot work ends with one line on
+/// stderr and an exit code of <see cref="SiloExitCodes"/>.
 /// </summary>
 internal static class SiloProgram
 {
@@ -69,9 +72,18 @@ internal static class SiloProgram
         builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
         builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, string.Empty);
         builder.WebHost.ConfigureKestrel(k => k.Listen(settings.ListenAddress, settings.Host.Port));
-        // Gateway co-hosting hook (issue 6): once client/Reev.Cluster.Gateway ships, register it here with
-        // builder.Services.AddReevGateway() and map it below with app.MapReevGateway(), giving it this silo's grain
-        // factory as its IReevCluster; its own /health routes then replace MapSiloHealth.
+        // The gateway over this process's silo. The silo is created once the host is built (it logs through the host's
+        // logger factory); the gateway resolves its IReevCluster at the first request, after the silo exists.
+        Runtime.Silo? cohosted = null;
+        ClusterProvider? cohostedProvider = null;
+        if (settings.GatewayEnabled)
+        {
+            builder.Services.AddSingleton<IReevCluster>(_ => new CoHostedReevCluster(
+                cohosted ?? throw new InvalidOperationException("The gateway was asked for the cluster before the silo was created."),
+                cohostedProvider!,
+                settings.ConnectionString));
+            builder.Services.AddReevGateway();
+        }
 
         await using var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
@@ -81,6 +93,7 @@ internal static class SiloProgram
         {
             var provider = ReevSiloBuilder.Provider(settings.IsPostgres ? settings.ConnectionString : null);
             silo = ReevSiloBuilder.Create(provider, settings.Silo, loggerFactory, TimeProvider.System, services => services.AddSingleton<IConfiguration>(app.Configuration));
+            (cohosted, cohostedProvider) = (silo, provider);
         }
         catch (ClusterConfigurationException ex)
         {
@@ -95,7 +108,15 @@ internal static class SiloProgram
             SiloHostLog.OtlpExport(logger, app.Configuration[SiloTelemetry.EndpointVariable]!);
         }
 
+        // One set of probes, the silo's (its readiness also checks the database); the gateway keeps /api/v1/health.
         app.MapSiloHealth(new SiloReadiness(silo, settings.Provider, database));
+        if (settings.GatewayEnabled)
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.MapReevGateway(mapHealthProbes: false);
+        }
+
         SiloHostLog.Starting(logger, silo.SiloId, settings.Provider, settings.Silo.PartitionCount, settings.ListenAddress.ToString(), settings.Host.Port);
 
         // The port first: a taken port fails in milliseconds, before any database work.

@@ -18,6 +18,17 @@ public sealed class SiloHostConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(20), settings.Host.ShutdownGracePeriod);
         Assert.Equal(SiloOptions.DefaultPartitionCount, settings.Silo.PartitionCount);
         Assert.False(settings.JsonLogs);
+        Assert.True(settings.GatewayEnabled);
+    }
+
+    [Fact]
+    public void Load_GatewaySwitchAndBenchmarks_TurnTheGatewayOffAndReachTheGatewaysSection()
+    {
+        var configuration = Build(["--gateway", "false", "--benchmarks", "/srv/flows"]);
+
+        Assert.False(SiloHostConfiguration.Load(configuration).GatewayEnabled);
+        Assert.Equal("/srv/flows", configuration["Reev:Gateway:BenchmarksDirectory"]);
+        Assert.False(SiloHostConfiguration.Load(Build([], new() { ["REEV:SILO:GATEWAY:ENABLED"] = "False" })).GatewayEnabled);
     }
 
     [Fact]
@@ -51,6 +62,7 @@ public sealed class SiloHostConfigurationTests
     [InlineData(new[] { "--port", "70000" }, "Reev:Silo:Port")]
     [InlineData(new[] { "--port", "many" }, "Reev:Silo:Port")]
     [InlineData(new[] { "--partitions", "0" }, "Reev:Silo:PartitionCount")]
+    [InlineData(new[] { "--gateway", "maybe" }, "Reev:Silo:Gateway:Enabled")]
     public void Load_BadSetting_RefusedNamingIt(string[] args, string expected)
     {
         var ex = Assert.Throws<ClusterConfigurationException>(() => SiloHostConfiguration.Load(Build(args)));

@@ -13,11 +13,15 @@ internal static class HealthEndpoints
 {
     private static readonly string Version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static void Map(IEndpointRouteBuilder root, RouteGroupBuilder api)
+    public static void Map(IEndpointRouteBuilder root, RouteGroupBuilder api, bool mapProbes)
     {
-        root.MapGet("/health/live", (TimeProvider time) => TypedResults.Json(new { status = "alive", timestamp = time.GetUtcNow() }, GatewayJson.Options))
-            .WithMetadata(OpenAccess.Instance).WithName("Live");
-        root.MapGet("/health/ready", ReadyAsync).WithMetadata(OpenAccess.Instance).WithName("Ready");
+        if (mapProbes)
+        {
+            root.MapGet("/health/live", (TimeProvider time) => TypedResults.Json(new { status = "alive", timestamp = time.GetUtcNow() }, GatewayJson.Options))
+                .WithMetadata(OpenAccess.Instance).WithName("Live");
+            root.MapGet("/health/ready", ReadyAsync).WithMetadata(OpenAccess.Instance).WithName("Ready");
+        }
+
         api.MapGet("/health", async (IReevCluster cluster, TimeProvider time, CancellationToken ct) =>
         {
             var readiness = await cluster.CheckReadinessAsync(ct).ConfigureAwait(false);

@@ -21,7 +21,13 @@ public static class GatewayEndpointRouteBuilderExtensions
     /// Maps <c>/api/v1/**</c>, <c>/health/live</c>, <c>/health/ready</c> and <c>/openapi/v1.json</c>. Keys, roles,
     /// rate limits and error conduct come with the endpoints (an endpoint filter), whatever the host's pipeline.
     /// </summary>
-    public static IEndpointRouteBuilder MapReevGateway(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapReevGateway(this IEndpointRouteBuilder endpoints) => endpoints.MapReevGateway(mapHealthProbes: true);
+
+    /// <summary>
+    /// Maps the gateway; with <paramref name="mapHealthProbes"/> false, <c>/health/live</c> and <c>/health/ready</c> are
+    /// left to the host (a silo host keeps its own probes, with the silo's readiness) while <c>/api/v1/health</c> stays.
+    /// </summary>
+    public static IEndpointRouteBuilder MapReevGateway(this IEndpointRouteBuilder endpoints, bool mapHealthProbes)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var keys = endpoints.ServiceProvider.GetRequiredService<ApiKeyStore>();
@@ -33,7 +39,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var filter = endpoints.ServiceProvider.GetRequiredService<GatewayAccessFilter>();
         var root = endpoints.MapGroup(string.Empty).AddEndpointFilter(filter);
         var api = root.MapGroup("/api/v1");
-        HealthEndpoints.Map(root, api);
+        HealthEndpoints.Map(root, api, mapHealthProbes);
         BenchmarkEndpoints.Map(api);
         ExecutionEndpoints.Map(api);
         SessionEndpoints.Map(api);

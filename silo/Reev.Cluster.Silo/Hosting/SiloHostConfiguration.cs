@@ -1,13 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Reev.Cluster.Gateway.Hosting;
 using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.Silo.Hosting;
 
 /// <summary>
 /// Reads and checks the silo's configuration: appsettings.json, then environment variables (<c>REEV__SILO__PORT</c>),
-/// then the command line (<c>--silo-id</c>, <c>--port</c>, <c>--postgres</c>, <c>--provider</c>, ...), later sources winning.
+/// then the command line (<c>--silo-id</c>, <c>--port</c>, <c>--postgres</c>, <c>--provider</c>, <c>--gateway</c>, ...), later
+/// sources winning.
 /// </summary>
 internal static class SiloHostConfiguration
 {
@@ -21,6 +23,8 @@ internal static class SiloHostConfiguration
         ["--partitions"] = $"{SiloOptions.SectionName}:{nameof(SiloOptions.PartitionCount)}",
         ["--log-format"] = $"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.LogFormat)}",
         ["--postgres"] = $"{PostgresOptions.SectionName}:{nameof(PostgresOptions.ConnectionString)}",
+        ["--gateway"] = $"{SiloGatewayOptions.SectionName}:{nameof(SiloGatewayOptions.Enabled)}",
+        ["--benchmarks"] = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.BenchmarksDirectory)}",
     };
 
     /// <summary>The option types the silo binds, with their sections (the keys an operator may set).</summary>
@@ -29,6 +33,9 @@ internal static class SiloHostConfiguration
         (SiloOptions.SectionName, typeof(SiloOptions)),
         (SiloHostOptions.SectionName, typeof(SiloHostOptions)),
         (PostgresOptions.SectionName, typeof(PostgresOptions)),
+        (SiloGatewayOptions.SectionName, typeof(SiloGatewayOptions)),
+        // Bound by the co-hosted gateway itself (AddReevGateway), validated at start.
+        (GatewayOptions.SectionName, typeof(GatewayOptions)),
     ];
 
     /// <summary>Binds and validates everything; a <see cref="ClusterConfigurationException"/> names the setting at fault.</summary>
@@ -38,6 +45,7 @@ internal static class SiloHostConfiguration
         var host = Bind<SiloHostOptions>(configuration, SiloHostOptions.SectionName);
         var silo = Bind<SiloOptions>(configuration, SiloOptions.SectionName);
         var postgres = Bind<PostgresOptions>(configuration, PostgresOptions.SectionName);
+        var gateway = Bind<SiloGatewayOptions>(configuration, SiloGatewayOptions.SectionName);
         Validate(host, SiloHostOptions.SectionName);
         Validate(silo, SiloOptions.SectionName);
 
@@ -81,7 +89,7 @@ internal static class SiloHostConfiguration
                 $"{SiloOptions.SectionName}:DrainTimeout ({silo.DrainTimeout}) must be shorter than {SiloHostOptions.SectionName}:ShutdownGracePeriod ({host.ShutdownGracePeriod}): the hand-over follows the drain.");
         }
 
-        return new SiloHostSettings(silo, host, provider, connectionString, address, logFormat == SiloHostOptions.JsonLogFormat);
+        return new SiloHostSettings(silo, host, provider, connectionString, address, logFormat == SiloHostOptions.JsonLogFormat, gateway.Enabled);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

@@ -10,7 +10,8 @@ internal sealed record SiloHostSettings(
     string Provider,
     string? ConnectionString,
     IPAddress ListenAddress,
-    bool JsonLogs)
+    bool JsonLogs,
+    bool GatewayEnabled)
 {
     public bool IsPostgres => Provider == SiloHostOptions.PostgresProvider;
 }
