@@ -3,7 +3,7 @@ using static Reev.Cluster.Silo.Tests.Manifests.YamlFile;
 
 namespace Reev.Cluster.Silo.Tests.Manifests;
 
-/// <summary>deploy/docker-compose.yml: PostgreSQL and three silos with distinct ids, health checks and enough stop grace.</summary>
+/// <summary>deploy/docker-compose.yml: PostgreSQL, three silos with distinct ids, health checks and enough stop grace, and the gateway.</summary>
 public sealed class ComposeTests
 {
     private static readonly Dictionary<object, object> Compose = Assert.Single(Documents(DeployFiles.PathOf("docker-compose.yml")));
@@ -75,6 +75,40 @@ public sealed class ComposeTests
         {
             Assert.All(Environment(silo).Keys, k => Assert.True(SiloConfigurationKeys.Problem(k) is null, $"{name}: {SiloConfigurationKeys.Problem(k)}"));
         }
+    }
+
+    [Fact]
+    public void Compose_GatewayBuildsFromItsDockerfileReadsTheClustersDatabaseAndWaitsForIt()
+    {
+        var gateway = Map(Compose, "services.gateway");
+
+        Assert.StartsWith(DeployFiles.GatewayImage + ":", Text(gateway, "image"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Deploy, Text(gateway, "build.context")!, Text(gateway, "build.dockerfile")!)));
+        Assert.EndsWith("Dockerfile.gateway", Text(gateway, "build.dockerfile"), StringComparison.Ordinal);
+        Assert.Equal("service_healthy", Text(gateway, "depends_on.postgres.condition"));
+        Assert.Contains(Silos, s => Text(gateway, $"depends_on.{s.Name}.condition") == "service_healthy");
+        var environment = Environment(gateway);
+        Assert.Contains("Host=postgres;", environment["REEV__CLIENT__CONNECTIONSTRING"], StringComparison.Ordinal);
+        Assert.Equal(Environment(Silos[0].Service)["REEV__SILO__PARTITIONCOUNT"], environment["REEV__CLIENT__PARTITIONCOUNT"]);
+        // Requests reach a container from the Docker bridge: an open (loopback-only) gateway would refuse every one.
+        Assert.True(environment.ContainsKey("REEV__GATEWAY__APIKEYS__0__KEY"), "the gateway needs an API key in compose");
+    }
+
+    [Fact]
+    public void Compose_GatewayChecksReadinessRunsAsNonRootPublishesItsPortAndSetsOnlyKeysItReads()
+    {
+        var gateway = Map(Compose, "services.gateway");
+        var environment = Environment(gateway);
+        var port = new Uri(environment["ASPNETCORE_URLS"]).Port.ToString(CultureInfo.InvariantCulture);
+
+        var test = string.Join(' ', List(gateway, "healthcheck.test").Cast<string>());
+        Assert.Contains("/health/ready", test, StringComparison.Ordinal);
+        Assert.Contains($"/dev/tcp/127.0.0.1/{port}", test, StringComparison.Ordinal);
+        Assert.EndsWith($":{port}", Assert.Single(List(gateway, "ports").Cast<string>()), StringComparison.Ordinal);
+        var user = Text(gateway, "user");
+        Assert.False(user is null || user.StartsWith('0') || user.StartsWith("root", StringComparison.Ordinal), "the gateway runs as root");
+        Assert.NotNull(Text(gateway, "deploy.resources.reservations.memory"));
+        Assert.All(environment.Keys, k => Assert.True(GatewayConfigurationKeys.Problem(k) is null, GatewayConfigurationKeys.Problem(k)));
     }
 
     private static Dictionary<string, string> Environment(Dictionary<object, object> service) =>

@@ -6,6 +6,7 @@ namespace Reev.Cluster.Silo.Tests.Manifests;
 internal static class DeployFiles
 {
     public const string SiloImage = "reev-cluster/silo";
+    public const string GatewayImage = "reev-cluster/gateway";
 
     public static string PathOf(string relative) => Path.Combine(RepositoryPaths.Deploy, relative);
 
@@ -15,11 +16,14 @@ internal static class DeployFiles
     public static IEnumerable<string> Kubernetes() =>
         Directory.EnumerateFiles(PathOf("k8s"), "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml").Order(StringComparer.Ordinal);
 
-    /// <summary>The folders (relative to the repository root) of the silo project and every project it references, transitively.</summary>
-    public static IReadOnlyList<string> SiloProjectClosure()
+    /// <summary>The project files (relative to the repository root) of the silo project and every project it references, transitively.</summary>
+    public static IReadOnlyList<string> SiloProjectClosure() => ProjectClosure("silo/Reev.Cluster.Silo/Reev.Cluster.Silo.csproj");
+
+    /// <summary>The project files (relative to the repository root) of a project and every project it references, transitively.</summary>
+    public static IReadOnlyList<string> ProjectClosure(string relativeProject)
     {
         var seen = new SortedSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([Path.Combine(RepositoryPaths.Root, "silo", "Reev.Cluster.Silo", "Reev.Cluster.Silo.csproj")]);
+        var pending = new Stack<string>([Path.Combine(RepositoryPaths.Root, relativeProject)]);
         while (pending.Count > 0)
         {
             var project = Path.GetFullPath(pending.Pop());

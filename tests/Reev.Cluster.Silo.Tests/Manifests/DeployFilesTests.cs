@@ -49,6 +49,8 @@ public sealed class DeployFilesTests
         Assert.Contains("Dockerfile.silo", checkedFiles);
         Assert.Contains("docker-compose.yml", checkedFiles);
         Assert.Contains(Path.Combine("k8s", "silo-deployment.yaml"), checkedFiles);
+        Assert.Contains("Dockerfile.gateway", checkedFiles);
+        Assert.Contains(Path.Combine("k8s", "gateway-deployment.yaml"), checkedFiles);
     }
 
     [Fact]

@@ -18,21 +18,28 @@ public sealed class KubernetesTests
     private static Dictionary<object, object> Container =>
         (Dictionary<object, object>)Assert.Single(List(Silo, "spec.template.spec.containers"));
 
+    private static Dictionary<object, object> Gateway => Get("Deployment", "reev-gateway");
+
+    private static Dictionary<object, object> GatewayContainer =>
+        (Dictionary<object, object>)Assert.Single(List(Gateway, "spec.template.spec.containers"));
+
     /// <summary>The silo container's environment: envFrom ConfigMaps plus env entries (values of secret references as "secret:name/key").</summary>
-    private static Dictionary<string, string> Environment()
+    private static Dictionary<string, string> Environment() => Environment(Container);
+
+    private static Dictionary<string, string> Environment(Dictionary<object, object> container)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Dictionary<object, object> source in At(Container, "envFrom") as List<object> ?? [])
+        foreach (Dictionary<object, object> source in At(container, "envFrom") as List<object> ?? [])
         {
             var configMap = Text(source, "configMapRef.name");
-            Assert.True(configMap is not null, "the silo imports only ConfigMaps wholesale (envFrom); secrets by key, so no unrelated variable reaches it");
+            Assert.True(configMap is not null, "containers import only ConfigMaps wholesale (envFrom); secrets by key, so no unrelated variable reaches them");
             foreach (var (key, value) in Map(Get("ConfigMap", configMap!), "data"))
             {
                 environment[(string)key] = (string)value;
             }
         }
 
-        foreach (Dictionary<object, object> variable in List(Container, "env"))
+        foreach (Dictionary<object, object> variable in List(container, "env"))
         {
             var name = Text(variable, "name")!;
             environment[name] = Text(variable, "value")
@@ -115,6 +122,70 @@ public sealed class KubernetesTests
         var connection = (string)Map(Get("Secret", "reev-postgres"), "stringData")["connection-string"];
         var host = connection.Split(';').Select(p => p.Split('=', 2)).Single(p => p[0].Equals("Host", StringComparison.OrdinalIgnoreCase))[1];
         Get("Service", host);
+    }
+
+    [Fact]
+    public void GatewayDeployment_ProbesReadinessAndLivenessOnThePortItListensOn()
+    {
+        var port = (Dictionary<object, object>)Assert.Single(List(GatewayContainer, "ports"));
+        var environment = Environment(GatewayContainer);
+
+        Assert.Equal("/health/ready", Text(GatewayContainer, "readinessProbe.httpGet.path"));
+        Assert.Equal("/health/live", Text(GatewayContainer, "livenessProbe.httpGet.path"));
+        foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
+        {
+            var probePort = Text(GatewayContainer, $"{probe}.httpGet.port");
+            Assert.True(probePort == Text(port, "name") || probePort == Text(port, "containerPort"), $"{probe} targets port {probePort}, not the gateway's");
+        }
+
+        // The gateway's own default is 127.0.0.1:5080: the kubelet's probes need every interface, on the container port.
+        var urls = new Uri(environment["ASPNETCORE_URLS"]);
+        Assert.Equal("0.0.0.0", urls.Host);
+        Assert.Equal(Text(port, "containerPort"), urls.Port.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void GatewayDeployment_RequestsResourcesRunsAsNonRootAndUsesTheGatewayImage()
+    {
+        Assert.NotNull(Text(GatewayContainer, "resources.requests.cpu"));
+        Assert.NotNull(Text(GatewayContainer, "resources.requests.memory"));
+        Assert.NotNull(Text(GatewayContainer, "resources.limits.memory"));
+        Assert.StartsWith(DeployFiles.GatewayImage + ":", Text(GatewayContainer, "image"), StringComparison.Ordinal);
+        Assert.Equal("true", Text(Gateway, "spec.template.spec.securityContext.runAsNonRoot"));
+        Assert.NotEqual("0", Text(Gateway, "spec.template.spec.securityContext.runAsUser"));
+        Assert.Equal("false", Text(GatewayContainer, "securityContext.allowPrivilegeEscalation"));
+    }
+
+    [Fact]
+    public void GatewayDeployment_EnvironmentKeysAreReadByTheGatewayApiKeysComeFromASecretAndReferencesResolve()
+    {
+        var environment = Environment(GatewayContainer);
+
+        Assert.All(environment.Keys, k => Assert.True(GatewayConfigurationKeys.Problem(k) is null, GatewayConfigurationKeys.Problem(k)));
+        Assert.StartsWith("secret:", environment["REEV__CLIENT__CONNECTIONSTRING"], StringComparison.Ordinal);
+        var keys = environment.Where(e => e.Key.StartsWith("REEV__GATEWAY__APIKEYS__", StringComparison.Ordinal) && e.Key.EndsWith("__KEY", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.StartsWith("secret:", k.Value, StringComparison.Ordinal));
+        foreach (var reference in environment.Values.Where(v => v.StartsWith("secret:", StringComparison.Ordinal)))
+        {
+            var (name, key) = (reference[7..].Split('/')[0], reference[7..].Split('/')[1]);
+            Assert.True(Map(Get("Secret", name), "stringData").ContainsKey(key), $"Secret {name} has no key {key}");
+        }
+
+        Assert.Equal(Environment()["REEV__SILO__PARTITIONCOUNT"], environment["REEV__CLIENT__PARTITIONCOUNT"]);
+        Assert.Equal("false", Environment()["REEV__SILO__GATEWAY__ENABLED"]);
+    }
+
+    [Fact]
+    public void GatewayService_SelectsTheGatewayPodsAndTargetsTheirPort()
+    {
+        var service = Get("Service", "reev-gateway");
+        var podLabels = Map(Gateway, "spec.template.metadata.labels");
+        var containerPort = (Dictionary<object, object>)Assert.Single(List(GatewayContainer, "ports"));
+
+        Assert.All(Map(service, "spec.selector"), l => Assert.Equal(l.Value, podLabels[l.Key]));
+        var target = Text((Dictionary<object, object>)Assert.Single(List(service, "spec.ports")), "targetPort");
+        Assert.True(target == Text(containerPort, "name") || target == Text(containerPort, "containerPort"), $"the Service targets {target}");
     }
 
     [Fact]
