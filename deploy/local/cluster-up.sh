@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Starts a local multi-process cluster on loopback: a private PostgreSQL (unless --postgres is given) and N silo
-# processes, each waited on until /health/ready answers 200. No container engine needed.
+# Starts a local multi-process cluster on loopback: a private PostgreSQL (unless --postgres is given), N silo
+# processes and the API gateway (the standalone gateway as a client of that database), each waited on until
+# /health/ready answers 200. No container engine needed.
 #
 # Usage: deploy/local/cluster-up.sh [--silos N] [--dir DIR] [--postgres CONNECTION_STRING] [--base-port PORT]
 #                                   [--partitions N] [--grace SECONDS] [--artifacts PATH] [--no-build] [--durable]
+#                                   [--gateway-port PORT] [--no-gateway] [--silo-dll PATH] [--gateway-dll PATH]
 #   --silos N        silo processes (default 3), ids silo-1..silo-N
 #   --dir DIR        state, logs and the private PostgreSQL's data (default /tmp/reev-cluster)
 #   --postgres CS    use this database instead of starting one (cluster-down.sh leaves it alone)
@@ -13,11 +15,15 @@
 #   --artifacts P    build into P (-p:ArtifactsPath) instead of the checkout's artifacts/
 #   --no-build       run the last Release build as is
 #   --silo-dll PATH  run this build of Reev.Cluster.Silo.dll (no build; the tests use their own)
+#   --gateway-port P the gateway's loopback port (default 5080; taken: the next free one)
+#   --no-gateway     silos only (REEV_GATEWAY_URL and REEV_GATEWAY_PID are then empty)
+#   --gateway-dll P  run this build of Reev.Cluster.Gateway.dll (default: the one built with the silo)
 #   --durable        private PostgreSQL with fsync on (default off: test data is thrown away)
-# Other REEV__* variables in the environment reach every silo (e.g. REEV__SILO__LEASEDURATION=00:00:05).
+# Other REEV__* variables in the environment reach every silo and the gateway (e.g. REEV__SILO__LEASEDURATION=00:00:05,
+# REEV__GATEWAY__BENCHMARKSDIRECTORY=/path/to/flows).
 #
 # Prints the state (shell assignments: eval them) on stdout and writes it to DIR/cluster.env and DIR/cluster.json:
-#   REEV_CLUSTER_POSTGRES, REEV_CLUSTER_SILOS, REEV_SILO_<i>_ID|PID|PORT|URL|LOG, REEV_GATEWAY_URL|PID.
+#   REEV_CLUSTER_POSTGRES, REEV_CLUSTER_SILOS, REEV_SILO_<i>_ID|PID|PORT|URL|LOG, REEV_GATEWAY_URL|PID|PORT|LOG.
 # Stop everything with deploy/local/cluster-down.sh [--dir DIR]; kill one silo with deploy/local/silo-kill.sh <i>,
 # start it again with deploy/local/silo-start.sh <i>.
 set -euo pipefail
@@ -33,6 +39,9 @@ grace=20
 artifacts=""
 build=1
 silo_dll=""
+gateway=1
+gateway_port=5080
+gateway_dll=""
 durable=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,8 +54,11 @@ while [ $# -gt 0 ]; do
     --artifacts) artifacts="$2"; shift ;;
     --no-build) build=0 ;;
     --silo-dll) silo_dll="$2"; build=0; shift ;;
+    --gateway-port) gateway_port="$2"; shift ;;
+    --no-gateway) gateway=0 ;;
+    --gateway-dll) gateway_dll="$2"; shift ;;
     --durable) durable="--durable" ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster-up: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -66,16 +78,17 @@ ready_status() {
 fail() { log "$*"; exit 1; }
 case "$silos" in ''|*[!0-9]*|0) fail "--silos must be a positive number, not '$silos'" ;; esac
 case "$grace" in ''|*[!0-9]*|0) fail "--grace must be a positive number of seconds, not '$grace'" ;; esac
+case "$gateway_port" in ''|*[!0-9]*|0) fail "--gateway-port must be a port number, not '$gateway_port'" ;; esac
 
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 state="$dir/cluster.env"
 if [ -f "$state" ]; then
   # shellcheck disable=SC1090
-  running=$( (. "$state"; for i in $(seq 1 "${REEV_CLUSTER_SILOS:-0}"); do eval "p=\${REEV_SILO_${i}_PID:-}"; alive "$p" && echo "$p"; done) || true)
+  running=$( (. "$state"; for i in $(seq 1 "${REEV_CLUSTER_SILOS:-0}"); do eval "p=\${REEV_SILO_${i}_PID:-}"; alive "$p" && echo "$p"; done; alive "${REEV_GATEWAY_PID:-}" && echo "$REEV_GATEWAY_PID") || true)
   [ -z "$running" ] || fail "a cluster is already running from $dir (pids $(echo $running)): run deploy/local/cluster-down.sh --dir $dir first"
 fi
-rm -f "$state" "$dir/cluster.json" "$dir"/silo-*.log
+rm -f "$state" "$dir/cluster.json" "$dir"/silo-*.log "$dir/gateway.log"
 
 pids=()
 pg_dir=""
@@ -97,7 +110,7 @@ if [ -z "$postgres" ]; then
   postgres="$REEV_PG_CONNECTION"
 fi
 
-# 2. One Release build of the silo.
+# 2. One Release build of the silo (the gateway, which it references, is built with it).
 project="$repo/silo/Reev.Cluster.Silo/Reev.Cluster.Silo.csproj"
 props=(-c Release)
 [ -n "$artifacts" ] && props+=("-p:ArtifactsPath=$artifacts")
@@ -111,6 +124,16 @@ else
   dll="$(dotnet msbuild "$project" -getProperty:TargetPath -p:Configuration=Release ${artifacts:+"-p:ArtifactsPath=$artifacts"})"
 fi
 [ -f "$dll" ] || fail "no silo build at $dll: run without --no-build"
+if [ "$gateway" -eq 1 ] && [ -z "$gateway_dll" ]; then
+  if [ -n "$silo_dll" ]; then
+    # Next to a given silo build: its sibling output folder (artifacts layout), else the copy in the silo's folder.
+    gateway_dll="$(dirname "$silo_dll" | sed 's#/Reev.Cluster.Silo/#/Reev.Cluster.Gateway/#')/Reev.Cluster.Gateway.dll"
+    [ -f "$gateway_dll" ] || gateway_dll="$(dirname "$silo_dll")/Reev.Cluster.Gateway.dll"
+  else
+    gateway_dll="$(dotnet msbuild "$repo/client/Reev.Cluster.Gateway/Reev.Cluster.Gateway.csproj" -getProperty:TargetPath -p:Configuration=Release ${artifacts:+"-p:ArtifactsPath=$artifacts"})"
+  fi
+fi
+[ "$gateway" -eq 0 ] || [ -f "$gateway_dll" ] || fail "no gateway build at $gateway_dll: run without --no-build, or pass --gateway-dll"
 
 # 3. The silos, on free loopback ports.
 hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
@@ -142,13 +165,30 @@ for i in $(seq 1 "$silos"); do
   [ "$code" = 200 ] || { tail -n 5 "$dir/silo-$i.log" >&2; fail "silo-$i was not ready within 60 s"; }
 done
 
-# --- gateway hook ---------------------------------------------------------------------------------------
-# The gateway process (client/Reev.Cluster.Gateway) is added here by the gateway work of issue 6: build it like
-# the silo, start it with --postgres "$postgres" --urls http://127.0.0.1:<free port>, wait for its
-# /health/ready, and set these two; they land in the state file and cluster-down.sh stops that pid first.
+# 4. The gateway: the standalone gateway as a client of the cluster's database, on a free loopback port. Open to
+# loopback clients without API keys (set REEV__GATEWAY__APIKEYS__0__KEY and friends to require one).
 gateway_url=""
 gateway_pid=""
-# --- end of gateway hook --------------------------------------------------------------------------------
+if [ "$gateway" -eq 1 ]; then
+  while ! port_free "$gateway_port"; do gateway_port=$((gateway_port + 1)); done
+  gateway_args=(--postgres "$postgres" --urls "http://127.0.0.1:$gateway_port")
+  [ -n "$partitions" ] && export REEV__CLIENT__PARTITIONCOUNT="$partitions"
+  nohup dotnet "$gateway_dll" "${gateway_args[@]}" >"$dir/gateway.log" 2>&1 </dev/null &
+  gateway_pid=$!
+  pids+=("$gateway_pid")
+  gateway_url="http://127.0.0.1:$gateway_port"
+  log "gateway: pid $gateway_pid, $gateway_url (log $dir/gateway.log)"
+  # Ready once it reaches the database and every partition is owned by a live silo.
+  for _ in $(seq 1 600); do
+    code=$(ready_status "$gateway_port")
+    [ "$code" = 200 ] && break
+    alive "$gateway_pid" || { tail -n 5 "$dir/gateway.log" >&2; fail "the gateway exited before it was ready (log $dir/gateway.log)"; }
+    sleep 0.1
+  done
+  [ "$code" = 200 ] || { tail -n 5 "$dir/gateway.log" >&2; fail "the gateway was not ready within 60 s"; }
+else
+  gateway_port=""
+fi
 
 {
   echo "REEV_CLUSTER_DIR='$dir'"
@@ -167,12 +207,18 @@ gateway_pid=""
   done
   echo "REEV_GATEWAY_URL='$gateway_url'"
   echo "REEV_GATEWAY_PID='$gateway_pid'"
+  echo "REEV_GATEWAY_PORT='$gateway_port'"
+  echo "REEV_GATEWAY_LOG='${gateway_url:+$dir/gateway.log}'"
 } >"$state"
 
 json_escape() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 {
   printf '{"dir":"%s","postgres":"%s","grace_seconds":%s,"gateway":' "$(json_escape "$dir")" "$(json_escape "$postgres")" "$grace"
-  if [ -n "$gateway_url" ]; then printf '{"url":"%s","pid":%s}' "$gateway_url" "$gateway_pid"; else printf 'null'; fi
+  if [ -n "$gateway_url" ]; then
+    printf '{"url":"%s","pid":%s,"port":%s,"log":"%s"}' "$gateway_url" "$gateway_pid" "$gateway_port" "$(json_escape "$dir/gateway.log")"
+  else
+    printf 'null'
+  fi
   printf ',"silos":['
   for i in $(seq 1 "$silos"); do
     [ "$i" -gt 1 ] && printf ','
@@ -183,5 +229,5 @@ json_escape() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 } >"$dir/cluster.json"
 
 started_ok=1
-log "$silos silos ready; state in $state and $dir/cluster.json"
+log "$silos silos${gateway_url:+ and the gateway ($gateway_url)} ready; state in $state and $dir/cluster.json"
 cat "$state"

@@ -5,7 +5,7 @@ using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Silo.Tests;
 
-/// <summary>deploy/local: cluster-up.sh starts silo processes on a database, silo-kill.sh kills one, silo-start.sh restarts it, cluster-down.sh stops them.</summary>
+/// <summary>deploy/local: cluster-up.sh starts silo processes and the gateway on a database, silo-kill.sh kills one silo, silo-start.sh restarts it, cluster-down.sh stops them.</summary>
 public sealed class LocalClusterScriptTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -24,8 +24,9 @@ public sealed class LocalClusterScriptTests
         var up = await ScriptRun.InvokeAsync(
             "local/cluster-up.sh",
             ["--silos", "2", "--dir", dir, "--postgres", database.ConnectionString, "--silo-dll", RepositoryPaths.SiloAssembly,
-             "--base-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--partitions", "8", "--grace", "6"],
-            TimeSpan.FromSeconds(60),
+             "--base-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--partitions", "8", "--grace", "6",
+             "--gateway-dll", RepositoryPaths.GatewayAssembly, "--gateway-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture)],
+            TimeSpan.FromSeconds(90),
             environment);
         try
         {
@@ -38,6 +39,17 @@ public sealed class LocalClusterScriptTests
             {
                 using var ready = await Http.GetAsync(new Uri(new Uri(silo.GetProperty("url").GetString()!), "/health/ready"));
                 Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            }
+
+            var gateway = state.RootElement.GetProperty("gateway");
+            var gatewayUrl = gateway.GetProperty("url").GetString()!;
+            var gatewayPid = gateway.GetProperty("pid").GetInt32();
+            Assert.Contains($"REEV_GATEWAY_URL='{gatewayUrl}'", up.StandardOutput, StringComparison.Ordinal);
+            Assert.StartsWith("http://127.0.0.1:", gatewayUrl, StringComparison.Ordinal);
+            using (var health = await Http.GetAsync(new Uri(new Uri(gatewayUrl), "/api/v1/health")))
+            {
+                Assert.True(health.StatusCode == HttpStatusCode.OK, $"phase 'gateway': /api/v1/health answered {(int)health.StatusCode}.\n{up}");
+                Assert.Contains("\"healthy\"", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
             var killed = silos[0].GetProperty("pid").GetInt32();
@@ -68,6 +80,8 @@ public sealed class LocalClusterScriptTests
             var down = await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
             Assert.True(down.ExitCode == 0, $"phase 'cluster-down'.\n{down}");
             Assert.False(Alive(survivor), $"silo-2 (pid {survivor}) should have stopped.\n{down}");
+            Assert.False(Alive(gatewayPid), $"the gateway (pid {gatewayPid}) should have stopped.\n{down}");
+            Assert.Contains("gateway (pid", down.StandardError, StringComparison.Ordinal);
             Assert.Contains("silo-2 (pid", down.StandardError, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(dir, "cluster.env")));
             Assert.Equal("left", await database.ScalarAsync<string>("SELECT status FROM reev_silos WHERE silo_id = 'silo-2'"));

@@ -13,6 +13,25 @@ internal static class RepositoryPaths
     /// <summary>Reev.Cluster.Silo.dll in the silo project's own output folder.</summary>
     public static string SiloAssembly { get; } = FindSilo();
 
+    /// <summary>Reev.Cluster.Gateway.dll in the gateway project's own output folder (built as a reference of the silo).</summary>
+    public static string GatewayAssembly { get; } = FindGateway();
+
+    private static string FindGateway()
+    {
+        var siloFolder = Path.GetDirectoryName(SiloAssembly)!;
+        // The artifacts layout: bin/Reev.Cluster.Silo/<pivot> -> bin/Reev.Cluster.Gateway/<pivot>; else the copy beside the silo.
+        var sibling = Path.Combine(siloFolder.Replace($"{Path.DirectorySeparatorChar}Reev.Cluster.Silo{Path.DirectorySeparatorChar}", $"{Path.DirectorySeparatorChar}Reev.Cluster.Gateway{Path.DirectorySeparatorChar}", StringComparison.Ordinal), "Reev.Cluster.Gateway.dll");
+        foreach (var candidate in new[] { sibling, Path.Combine(siloFolder, "Reev.Cluster.Gateway.dll") })
+        {
+            if (File.Exists(candidate) && File.Exists(Path.ChangeExtension(candidate, ".runtimeconfig.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"Reev.Cluster.Gateway.dll was found neither at {sibling} nor beside the silo. Build the solution first.");
+    }
+
     private static string FindSilo()
     {
         if (Metadata("ReevSiloPath") is { Length: > 0 } recorded && File.Exists(recorded))
