@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Npgsql;
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.GrainInterfaces;
@@ -83,6 +84,10 @@ internal static class FlowBenchmark
             var completion = new Dictionary<string, double>(StringComparer.Ordinal);
             var submittedAt = new long[flows];
             var started = Stopwatch.GetTimestamp();
+            // CPU time and allocations per step do not depend on what else runs on the machine, unlike throughput.
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var gcBefore = GC.CollectionCount(0);
             // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
             var next = -1;
             var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
@@ -124,12 +129,17 @@ internal static class FlowBenchmark
 
             await submit;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var allocatedPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(flows * steps);
+            var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / (flows * steps);
+            var collections = GC.CollectionCount(0) - gcBefore;
             var completions = completion.Values.Order().ToArray();
             Array.Sort(startLatency);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}, {Environment.ProcessorCount} cores"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} gen0 collections, {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
             await silo.StopAsync(cancellationToken);
             return 0;
         }

@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using Reev.Cluster.Runtime.Messaging;
 
 namespace Reev.Cluster.Runtime.Engine;
@@ -7,6 +9,7 @@ namespace Reev.Cluster.Runtime.Engine;
 internal sealed class GrainClassInfo
 {
     private readonly Dictionary<string, GrainMethod> _methods;
+    private readonly ObjectFactory _factory;
 
     public GrainClassInfo(Type grainClass, Type interfaceType)
     {
@@ -16,11 +19,21 @@ internal sealed class GrainClassInfo
         StateType = FindStateType(grainClass);
         if (StateType is not null)
         {
+            // Compiled once per grain class: state is read and set on every turn's commit and every activation.
             var baseType = typeof(Grain<>).MakeGenericType(StateType);
-            GetState = baseType.GetMethod("GetStateObject", BindingFlags.Instance | BindingFlags.NonPublic)!;
-            SetState = baseType.GetMethod("SetState", BindingFlags.Instance | BindingFlags.NonPublic)!;
+            var grain = Expression.Parameter(typeof(object), "grain");
+            var typed = Expression.Convert(grain, baseType);
+            GetState = Expression.Lambda<Func<object, object?>>(
+                Expression.Call(typed, baseType.GetMethod("GetStateObject", BindingFlags.Instance | BindingFlags.NonPublic)!), grain).Compile();
+            var state = Expression.Parameter(typeof(object), "state");
+            var version = Expression.Parameter(typeof(long), "version");
+            SetState = Expression.Lambda<Action<object, object?, long>>(
+                Expression.Call(typed, baseType.GetMethod("SetState", BindingFlags.Instance | BindingFlags.NonPublic)!, state, version), grain, state, version).Compile();
         }
+
+        _factory = ActivatorUtilities.CreateFactory(grainClass, Type.EmptyTypes);
     }
+
 
     public Type GrainClass { get; }
 
@@ -30,9 +43,12 @@ internal sealed class GrainClassInfo
 
     public Type? StateType { get; }
 
-    public MethodInfo? GetState { get; }
+    public Func<object, object?>? GetState { get; }
 
-    public MethodInfo? SetState { get; }
+    public Action<object, object?, long>? SetState { get; }
+
+    /// <summary>A new instance of the grain class with its services (a factory compiled once, not a reflection lookup per activation).</summary>
+    public Grain Create(IServiceProvider services) => (Grain)_factory(services, null);
 
     public bool TryGetMethod(string wireName, out GrainMethod method) => _methods.TryGetValue(wireName, out method!);
 

@@ -109,7 +109,7 @@ public sealed partial class Silo
         string? stateJson = null;
         if (turn.StateDirty && activation.ClassInfo.StateType is { } stateType)
         {
-            stateJson = _serializer.Serialize(activation.ClassInfo.GetState!.Invoke(activation.Instance, null), stateType);
+            stateJson = _serializer.Serialize(activation.ClassInfo.GetState!(activation.Instance!), stateType);
         }
 
         var commit = new TurnCommit
@@ -142,7 +142,7 @@ public sealed partial class Silo
         {
             activation.CommittedStateJson = stateJson;
             activation.StateVersion++;
-            activation.ClassInfo.SetState!.Invoke(activation.Instance, [activation.ClassInfo.GetState!.Invoke(activation.Instance, null), activation.StateVersion]);
+            activation.ClassInfo.SetState!(activation.Instance!, activation.ClassInfo.GetState!(activation.Instance!), activation.StateVersion);
         }
 
         if (message.ReplyTo is { } to && commit.Reply is null)
@@ -215,14 +215,14 @@ public sealed partial class Silo
             return;
         }
 
-        var grain = (Grain)ActivatorUtilities.CreateInstance(_services, activation.ClassInfo.GrainClass);
+        var grain = activation.ClassInfo.Create(_services);
         grain.Attach(new GrainActivationContext(activation.Id, _client, TimeProvider));
         if (activation.ClassInfo.StateType is { } stateType)
         {
             var state = activation.CommittedStateJson is { } json
                 ? _serializer.Deserialize(json, stateType)
                 : Activator.CreateInstance(stateType);
-            activation.ClassInfo.SetState!.Invoke(grain, [state, activation.StateVersion]);
+            activation.ClassInfo.SetState!(grain, state, activation.StateVersion);
         }
 
         activation.Instance = grain;
@@ -246,9 +246,9 @@ public sealed partial class Silo
         }
 
         var args = _serializer.DeserializeArguments(method!, message.Payload, _stopping.Token);
-        var task = (Task)method!.Method.Invoke(grain, args)!;
+        var task = method!.Invoker(grain, args);
         await task.ConfigureAwait(false);
-        return method.IsAsk ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
+        return method.ResultReader?.Invoke(task);
     }
 
     private async Task DeactivateAsync(Activation activation, bool force = false)

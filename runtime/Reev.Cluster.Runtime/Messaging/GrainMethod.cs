@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 
 namespace Reev.Cluster.Runtime.Messaging;
@@ -19,4 +20,31 @@ internal sealed class GrainMethod
     public required Type? ResultType { get; init; }
 
     public bool IsAsk => ResultType is not null;
+
+    /// <summary>The method's parameters (cached: <see cref="MethodBase.GetParameters"/> copies its array on every call).</summary>
+    public ParameterInfo[] Parameters => field ??= Method.GetParameters();
+
+    /// <summary>Calls the method on a grain with its arguments: a compiled delegate, not <see cref="MethodBase.Invoke(object, object[])"/>.</summary>
+    public Func<object, object?[], Task> Invoker => field ??= CompileInvoker(Method, Parameters);
+
+    /// <summary>Reads the result of a finished ask's Task&lt;T&gt;; null for one-way methods.</summary>
+    public Func<Task, object?>? ResultReader => ResultType is null ? null : field ??= CompileResultReader(ResultType);
+
+    private static Func<object, object?[], Task> CompileInvoker(MethodInfo method, ParameterInfo[] parameters)
+    {
+        var target = Expression.Parameter(typeof(object), "grain");
+        var args = Expression.Parameter(typeof(object?[]), "args");
+        var call = Expression.Call(
+            Expression.Convert(target, method.DeclaringType!),
+            method,
+            parameters.Select((p, i) => Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), p.ParameterType)));
+        return Expression.Lambda<Func<object, object?[], Task>>(Expression.Convert(call, typeof(Task)), target, args).Compile();
+    }
+
+    private static Func<Task, object?> CompileResultReader(Type resultType)
+    {
+        var task = Expression.Parameter(typeof(Task), "task");
+        var result = Expression.Property(Expression.Convert(task, typeof(Task<>).MakeGenericType(resultType)), "Result");
+        return Expression.Lambda<Func<Task, object?>>(Expression.Convert(result, typeof(object)), task).Compile();
+    }
 }

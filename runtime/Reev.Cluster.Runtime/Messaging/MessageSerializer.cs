@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Reev.Cluster.Runtime.Messaging;
@@ -5,16 +6,24 @@ namespace Reev.Cluster.Runtime.Messaging;
 /// <summary>Serializes call arguments (a JSON array), results and grain state.</summary>
 internal sealed class MessageSerializer(JsonSerializerOptions options)
 {
+    // Every turn serializes its state and its sends: the buffer is reused per thread (only used synchronously,
+    // between a reset and the string copy) instead of growing a new buffer each time.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
     public JsonSerializerOptions Options { get; } = options;
+
+    // The writer follows the serializer options as JsonSerializer.Serialize to a string does.
+    private readonly JsonWriterOptions _writerOptions = new() { Encoder = options.Encoder, Indented = options.WriteIndented, MaxDepth = options.MaxDepth };
 
     public string SerializeArguments(GrainMethod method, object?[]? args, string grainType)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var (buffer, writer) = Rent();
+        try
         {
             writer.WriteStartArray();
             var argIndex = 0;
-            var parameters = method.Method.GetParameters();
+            var parameters = method.Parameters;
             for (var i = 0; i < parameters.Length; i++)
             {
                 if (i == method.CancellationTokenIndex)
@@ -35,16 +44,70 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
             }
 
             writer.WriteEndArray();
+            writer.Flush();
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            Return(buffer, writer);
+        }
     }
 
     public object?[] DeserializeArguments(GrainMethod method, string payload, CancellationToken cancellationToken)
     {
-        var parameters = method.Method.GetParameters();
+        var parameters = method.Parameters;
         var result = new object?[parameters.Length];
-        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        var rented = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(payload.Length));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(payload, rented);
+            ReadArguments(method, rented.AsSpan(0, length), result, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return result;
+    }
+
+    public string Serialize(object? value, Type type)
+    {
+        var (buffer, writer) = Rent();
+        try
+        {
+            JsonSerializer.Serialize(writer, value, type, Options);
+            writer.Flush();
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            Return(buffer, writer);
+        }
+    }
+
+    public object? Deserialize(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
+
+    private (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) Rent()
+    {
+        var buffer = _threadBuffer ?? new ArrayBufferWriter<byte>(4096);
+        _threadBuffer = null; // a nested use on this thread gets a buffer of its own
+        buffer.ResetWrittenCount();
+        return (buffer, new Utf8JsonWriter(buffer, _writerOptions));
+    }
+
+    private static void Return(ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
+    {
+        writer.Dispose();
+        if (buffer.Capacity <= 1 << 20)
+        {
+            _threadBuffer = buffer; // buffers of ordinary size are kept; a huge state's is left to the GC
+        }
+    }
+
+    private void ReadArguments(GrainMethod method, ReadOnlySpan<byte> bytes, object?[] result, CancellationToken cancellationToken)
+    {
+        var parameters = method.Parameters;
         var reader = new Utf8JsonReader(bytes);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
         {
@@ -76,10 +139,5 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
                 $"{method.WireName}: the message carries more arguments than the {method.ArgumentTypes.Length} the method takes.");
         }
 
-        return result;
     }
-
-    public string Serialize(object? value, Type type) => JsonSerializer.Serialize(value, type, Options);
-
-    public object? Deserialize(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
 }
