@@ -40,6 +40,36 @@ public sealed class RecoveryStrategyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ChooseAlternates_ErrorWithoutPlaybookAlternates_StillFiresAUserRule()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var recovery = host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key);
+        // A wallet too small for the swap fails permanently (insufficient funds): the playbook offers no alternate.
+        var swap = Flows.Benchmark(Swap);
+        var poor = swap with
+        {
+            InitialState = new([.. swap.InitialState.Select(i => i.Pubkey == "USER_WALLET_PUBKEY" ? i with { Lamports = 20_000_000 } : i)]),
+        };
+
+        var without = await host.RunAsync(Flows.Request(poor));
+        Assert.True(without.Steps[0].Status == StepRunStatus.Failed, $"without a rule: expected Failed, got {without.Steps[0].Status} ({without.Steps[0].Error})");
+        Assert.Equal(AlternateKind.None, without.Steps[0].Alternate);
+        var kind = without.Steps[0].ErrorKind;
+        Assert.False(string.IsNullOrEmpty(kind), "the failed step names its error kind");
+        Assert.Empty(ExecutionGrainCandidates(kind!));
+
+        var rule = await RegisterAsync(recovery, new RecoveryStrategyDraft { ErrorPattern = kind!, Alternate = AlternateKind.ReducedAmount });
+        var with = await host.RunAsync(Flows.Request(poor));
+
+        Assert.Equal(AlternateKind.ReducedAmount, with.Steps[0].Alternate);
+        var fired = Assert.Single(with.RecoveryActions, a => a.RuleId is not null);
+        Assert.Equal(rule.Id, fired.RuleId);
+    }
+
+    private static IReadOnlyList<AlternateKind> ExecutionGrainCandidates(string errorKind) =>
+        Reev.Cluster.Grains.Executions.ExecutionGrain.CandidatesFor(errorKind);
+
+    [Fact]
     public async Task ChooseAlternates_StrategyDeletedOrAlternatesDisabled_DoesNotFire()
     {
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);

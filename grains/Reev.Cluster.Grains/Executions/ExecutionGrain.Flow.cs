@@ -85,12 +85,18 @@ public sealed partial class ExecutionGrain
         if (Request.Recovery.EnableAlternativeFlows)
         {
             var candidates = CandidatesFor(step.ErrorKind).Where(c => !step.TriedAlternates.Contains(c)).ToList();
-            if (step.PendingAlternates is null && candidates.Count > 0)
+            if (step.PendingAlternates is null)
             {
+                // Asked even when the playbook has no alternate for this error: a user's rule (POST /recovery/strategies)
+                // may name one. The answer (possibly none) comes back as AlternatesChosen or StrategyMatched.
                 step.AlternateTrigger = step.ErrorKind;
-                Emit("recovery", step.Index, $"choosing an alternate flow for {step.ErrorKind}");
+                if (candidates.Count > 0)
+                {
+                    Emit("recovery", step.Index, $"choosing an alternate flow for {step.ErrorKind}");
+                }
+
                 await GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key)
-                    .ChooseAlternatesAsync(new AlternateQuery(GrainKey, step.Index, step.ErrorKind!, candidates) { Error = step.Error, Tools = [.. step.Tools] });
+                    .ChooseAlternatesAsync(new AlternateQuery(GrainKey, step.Index, step.ErrorKind ?? "Unknown", candidates) { Error = step.Error, Tools = [.. step.Tools] });
                 return;
             }
 
