@@ -141,6 +141,33 @@ public sealed class RemoteCommandTests(LoopbackGateway gateway)
     }
 
     [Fact]
+    public async Task Watch_DroppedStream_ResumesWithLastEventIdWithoutLossOrRepeat()
+    {
+        await using var proxy = new DroppingProxy(gateway.Url);
+        var id = await SubmitAsync(TwoStepBenchmark, null);
+
+        var run = await CliRun.InvokeAsync(["watch", id, "--gateway", proxy.Url, "--api-key", LoopbackGateway.OperatorKey]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(proxy.Dropped, "the proxy should have cut the first event stream");
+        Assert.Matches(@"Last-Event-ID: [1-9]", proxy.Requests);
+        var events = new List<GatewayEvent>();
+        await foreach (var e in gateway.Client.StreamEventsAsync(id, 0, CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        var output = Flatten(run.Stdout);
+        foreach (var e in events.Where(static e => e.Type is "step_started" or "step_finished" or "final"))
+        {
+            var message = Flatten(e.Message);
+            var first = output.IndexOf(message, StringComparison.Ordinal);
+            Assert.True(first >= 0, $"event {e.Sequence} ('{e.Message}') is missing after the reconnect\n{run}");
+            Assert.True(output.IndexOf(message, first + message.Length, StringComparison.Ordinal) < 0, $"event {e.Sequence} ('{e.Message}') was printed twice\n{run}");
+        }
+    }
+
+    [Fact]
     public async Task Cancel_Running_ThenFinished_Is409StyleError()
     {
         var id = await SubmitAsync("001-sol-transfer", SlowRun);
