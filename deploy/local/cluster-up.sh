@@ -138,6 +138,8 @@ fi
 # 3. The silos, on free loopback ports.
 hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
 export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
+# The API is the gateway process below: the silos serve probes only, unless REEV__SILO__GATEWAY__ENABLED says otherwise.
+export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-false}"
 # The drain (10 s by default) must end before the grace period does.
 if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -197,6 +199,7 @@ fi
   echo "REEV_CLUSTER_GRACE_SECONDS='$grace'"
   echo "REEV_CLUSTER_SILO_DLL='$dll'"
   echo "REEV_CLUSTER_PARTITIONS='$partitions'"
+  echo "REEV_CLUSTER_SILO_GATEWAY='$REEV__SILO__GATEWAY__ENABLED'"
   echo "REEV_CLUSTER_SILOS='$silos'"
   for i in $(seq 1 "$silos"); do
     echo "REEV_SILO_${i}_ID='silo-$i'"

@@ -42,6 +42,8 @@ fi
 
 grace="${REEV_CLUSTER_GRACE_SECONDS:-20}"
 export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
+# As cluster-up.sh started it: with or without its co-hosted gateway.
+export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-${REEV_CLUSTER_SILO_GATEWAY:-false}}"
 if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
 args=(--silo-id "$id" --port "$port" --postgres "$REEV_CLUSTER_POSTGRES")
 [ -n "${REEV_CLUSTER_PARTITIONS:-}" ] && args+=(--partitions "$REEV_CLUSTER_PARTITIONS")
