@@ -91,22 +91,7 @@ internal static class GatewayLoadRunner
         var (failed, duplicates) = await VerifyAsync(connection, finished, settings, cancellationToken).ConfigureAwait(false);
         var starts = startLatency.Where(static s => s is not null).Select(static s => s!.Value).Order().ToArray();
         var completions = completion.Where(static c => c is not null).Select(static c => c!.Value).Order().ToArray();
-        return (new LoadResult(
-            settings.Flows,
-            settings.Steps,
-            seconds,
-            done / seconds,
-            done * settings.Steps / seconds,
-            Percentile(starts, 0.50),
-            Percentile(starts, 0.99),
-            Percentile(completions, 0.50),
-            Percentile(completions, 0.99),
-            failed,
-            settings.Flows - done,
-            duplicates,
-            0,
-            0,
-            [.. timeline.OrderBy(static p => p.Item1)]), null);
+        return (LoadResult.From(settings, seconds, done, starts, completions, failed, duplicates, 0, 0, [.. timeline.OrderBy(static p => p.Item1)]), null);
     }
 
     /// <summary>Failed flows (not completed, or not S steps) and steps that ran more than once, read from the gateway.</summary>
@@ -133,7 +118,4 @@ internal static class GatewayLoadRunner
         }).ConfigureAwait(false);
         return (failed, duplicates);
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
 }

@@ -16,4 +16,36 @@ internal sealed record LoadResult(
     int DuplicateSteps,
     int Silos,
     int SilosKilled,
-    IReadOnlyList<(double AtSeconds, int Completed)> Timeline);
+    IReadOnlyList<(double AtSeconds, int Completed)> Timeline)
+{
+    /// <summary>The result of a run from its raw measurements (latencies sorted ascending, in milliseconds).</summary>
+    public static LoadResult From(
+        LoadSettings settings,
+        double seconds,
+        int done,
+        double[] sortedStarts,
+        double[] sortedCompletions,
+        int failed,
+        int duplicateSteps,
+        int silos,
+        int silosKilled,
+        IReadOnlyList<(double AtSeconds, int Completed)> timeline) => new(
+            settings.Flows,
+            settings.Steps,
+            seconds,
+            done / seconds,
+            done * settings.Steps / seconds,
+            Percentile(sortedStarts, 0.50),
+            Percentile(sortedStarts, 0.99),
+            Percentile(sortedCompletions, 0.50),
+            Percentile(sortedCompletions, 0.99),
+            failed,
+            settings.Flows - done,
+            duplicateSteps,
+            silos,
+            silosKilled,
+            timeline);
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+}

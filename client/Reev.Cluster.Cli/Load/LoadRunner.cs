@@ -95,24 +95,6 @@ internal static class LoadRunner
         var duplicates = await cluster.DuplicateStepsAsync(finished, cancellationToken).ConfigureAwait(false);
         var starts = startLatency.Where((_, i) => submittedAt[i] != 0).Order().ToArray();
         var completions = completion.Where(static c => c is not null).Select(static c => c!.Value).Order().ToArray();
-        return new LoadResult(
-            settings.Flows,
-            settings.Steps,
-            seconds,
-            done / seconds,
-            done * settings.Steps / seconds,
-            Percentile(starts, 0.50),
-            Percentile(starts, 0.99),
-            Percentile(completions, 0.50),
-            Percentile(completions, 0.99),
-            failed,
-            settings.Flows - done,
-            duplicates,
-            cluster.SiloCount,
-            killed,
-            timeline);
+        return LoadResult.From(settings, seconds, done, starts, completions, failed, duplicates, cluster.SiloCount, killed, timeline);
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
 }
