@@ -9,6 +9,7 @@ public sealed partial class Silo
     private readonly AsyncSignal _fetchSignal = new();
     private readonly AsyncSignal _membershipSignal = new();
     private readonly AsyncSignal _reminderSignal = new();
+    private readonly AsyncSignal _replySignal = new();
     private volatile bool _forceSweep = true;
     private FetchCursor _cursor = FetchCursor.Start;
     private long _lastSweepTicks;
@@ -281,6 +282,46 @@ public sealed partial class Silo
             catch (Exception ex)
             {
                 RuntimeLog.LoopFailed(_logger, ex, SiloId, "idle-collection");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replies to this silo's own asks (its <see cref="GrainFactory"/>, used by a co-hosted gateway) answered by a
+    /// grain in another process: they arrive in the store's reply table, not through the in-process hub.
+    /// </summary>
+    private async Task ReplyLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _replySignal.WaitAsync(ReplyPollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                if (_client.Replies.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var (requestId, payload, error) in await _store.TakeRepliesAsync(_client.ClientId, cancellationToken).ConfigureAwait(false))
+                {
+                    _client.Replies.Complete(requestId, payload, error);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "replies");
+                try
+                {
+                    await Task.Delay(ReplyPollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

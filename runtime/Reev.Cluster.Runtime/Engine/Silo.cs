@@ -55,6 +55,9 @@ public sealed partial class Silo : IAsyncDisposable
 
     public TimeProvider TimeProvider { get; }
 
+    // How often this silo's own pending asks look for replies written by other processes when no NOTIFY arrives.
+    private static readonly TimeSpan ReplyPollInterval = TimeSpan.FromMilliseconds(200);
+
     /// <summary>A grain factory for callers outside grains (a co-hosted client).</summary>
     public IGrainFactory GrainFactory => _client;
 
@@ -135,6 +138,7 @@ public sealed partial class Silo : IAsyncDisposable
         _loops.Add(Task.Run(() => MembershipLoopAsync(token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReminderLoopAsync(token), CancellationToken.None));
         _loops.Add(Task.Run(() => IdleCollectionLoopAsync(token), CancellationToken.None));
+        _loops.Add(Task.Run(() => ReplyLoopAsync(token), CancellationToken.None));
         RuntimeTelemetry.Register(this);
         RuntimeLog.SiloStarted(_logger, SiloId, _store.ProviderName, _store.PartitionCount);
     }
@@ -247,6 +251,9 @@ public sealed partial class Silo : IAsyncDisposable
                 break;
             case WakeSignal.Membership:
                 _membershipSignal.Release();
+                break;
+            case WakeSignal.Replies:
+                _replySignal.Release();
                 break;
             default:
                 break;
