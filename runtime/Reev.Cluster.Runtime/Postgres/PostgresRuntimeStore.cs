@@ -14,6 +14,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     private readonly IReadOnlyDictionary<Type, IPostgresReadModelWriter> _writers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposed = new();
+    private readonly StateReadBatcher _stateReads;
     private Task? _listener;
 
     public PostgresRuntimeStore(
@@ -29,6 +30,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         _writers = writers;
         _logger = loggerFactory.CreateLogger("Reev.Cluster.Runtime.Postgres");
         _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        _stateReads = new StateReadBatcher(_dataSource, _disposed.Token);
     }
 
     public string ProviderName => "postgres";
@@ -236,16 +238,8 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         reader.GetInt32(8),
         reader.IsDBNull(9) ? null : reader.GetString(9));
 
-    public async Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken)
-    {
-        await using var cmd = _dataSource.CreateCommand("SELECT state, version FROM reev_grain_state WHERE grain_type = @t AND grain_key = @k");
-        cmd.Parameters.AddWithValue("t", grain.Type);
-        cmd.Parameters.AddWithValue("k", grain.Key);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredState(reader.GetString(0), reader.GetInt64(1))
-            : null;
-    }
+    public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) =>
+        _stateReads.ReadAsync(grain, cancellationToken);
 
     public async Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
         string clientId, CancellationToken cancellationToken)
