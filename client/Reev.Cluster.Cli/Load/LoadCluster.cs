@@ -102,18 +102,20 @@ internal sealed class LoadCluster : IAsyncDisposable
     }
 
     /// <summary>Executions among <paramref name="ids"/> that reached a final state, with when they finished.</summary>
-    public async Task<IReadOnlyList<(string Id, string Status)>> FinishedAsync(CancellationToken cancellationToken)
+    /// <summary>The finished executions of this run (ids starting with <paramref name="idPrefix"/>; earlier runs' rows are not read again).</summary>
+    public async Task<IReadOnlyList<(string Id, string Status)>> FinishedAsync(string idPrefix, CancellationToken cancellationToken)
     {
         if (_memory is InMemoryClusterProvider memory)
         {
             return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName)
-                .Where(static r => r.Status is "completed" or "failed" or "cancelled")
+                .Where(r => r.Status is "completed" or "failed" or "cancelled" && r.ExecutionId.StartsWith(idPrefix, StringComparison.Ordinal))
                 .Select(static r => (r.ExecutionId, r.Status)).ToList();
         }
 
         await using var connection = new NpgsqlConnection(_postgres);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("SELECT execution_id, status FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id LIKE 'load-%'", connection);
+        await using var cmd = new NpgsqlCommand("SELECT execution_id, status FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id LIKE @prefix", connection);
+        cmd.Parameters.AddWithValue("prefix", idPrefix + "%");
         var list = new List<(string, string)>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

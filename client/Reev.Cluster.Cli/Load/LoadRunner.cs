@@ -66,7 +66,7 @@ internal static class LoadRunner
                 killed = 1;
             }
 
-            foreach (var (id, status) in await cluster.FinishedAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var (id, status) in await cluster.FinishedAsync($"load-{run}-", cancellationToken).ConfigureAwait(false))
             {
                 if (index.TryGetValue(id, out var i) && completion[i] is null && submittedAt[i] != 0)
                 {
