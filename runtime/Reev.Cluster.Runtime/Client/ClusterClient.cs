@@ -83,7 +83,7 @@ public sealed class ClusterClient : IAsyncDisposable
             throw;
         }
 
-        _replyLoop = Task.Run(() => ReplyLoopAsync(_stopping.Token), CancellationToken.None);
+        _replyLoop = Task.Run(() => _router.PumpRepliesAsync(_replySignal, _options.ReplyPollInterval, _timeProvider, _logger, _stopping.Token), CancellationToken.None);
     }
 
     private void OnWake(WakeSignal signal)
@@ -91,42 +91,6 @@ public sealed class ClusterClient : IAsyncDisposable
         if (signal == WakeSignal.Replies)
         {
             _replySignal.Release();
-        }
-    }
-
-    private async Task ReplyLoopAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _replySignal.WaitAsync(_options.ReplyPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
-                if (_router.Replies.Count == 0)
-                {
-                    continue;
-                }
-
-                foreach (var (requestId, payload, error) in await _store.TakeRepliesAsync(ClientId, cancellationToken).ConfigureAwait(false))
-                {
-                    _router.Replies.Complete(requestId, payload, error);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                RuntimeLog.LoopFailed(_logger, ex, ClientId, "replies");
-                try
-                {
-                    await Task.Delay(_options.ReplyPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
         }
     }
 

@@ -285,44 +285,4 @@ public sealed partial class Silo
             }
         }
     }
-
-    /// <summary>
-    /// Replies to this silo's own asks (its <see cref="GrainFactory"/>, used by a co-hosted gateway) answered by a
-    /// grain in another process: they arrive in the store's reply table, not through the in-process hub.
-    /// </summary>
-    private async Task ReplyLoopAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _replySignal.WaitAsync(ReplyPollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
-                if (_client.Replies.Count == 0)
-                {
-                    continue;
-                }
-
-                foreach (var (requestId, payload, error) in await _store.TakeRepliesAsync(_client.ClientId, cancellationToken).ConfigureAwait(false))
-                {
-                    _client.Replies.Complete(requestId, payload, error);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                RuntimeLog.LoopFailed(_logger, ex, SiloId, "replies");
-                try
-                {
-                    await Task.Delay(ReplyPollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
 }

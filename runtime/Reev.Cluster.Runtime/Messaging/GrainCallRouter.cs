@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Reev.Cluster.Runtime.Diagnostics;
 using Reev.Cluster.Runtime.Engine;
 using Reev.Cluster.Runtime.Storage;
 
@@ -33,6 +35,48 @@ internal sealed class GrainCallRouter : IGrainFactory
     public string ClientId { get; }
 
     public PendingReplies Replies { get; } = new();
+
+    /// <summary>
+    /// Completes this caller's pending asks with the replies that grains in other processes wrote to the store's
+    /// reply table: on each <paramref name="wake"/> (a replies NOTIFY) or every <paramref name="pollInterval"/>,
+    /// only while asks are pending. Runs until <paramref name="cancellationToken"/> is cancelled. Used by cluster
+    /// clients and by silos for their own asks (a co-hosted gateway's).
+    /// </summary>
+    public async Task PumpRepliesAsync(AsyncSignal wake, TimeSpan pollInterval, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await wake.WaitAsync(pollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+                if (Replies.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var (requestId, payload, error) in await _store.TakeRepliesAsync(ClientId, cancellationToken).ConfigureAwait(false))
+                {
+                    Replies.Complete(requestId, payload, error);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(logger, ex, ClientId, "replies");
+                try
+                {
+                    await Task.Delay(pollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
 
     public TGrainInterface GetGrain<TGrainInterface>(string key)
         where TGrainInterface : IGrain
