@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Reev.Cluster.Client.Gateway;
+using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.GrainInterfaces;
 using Reev.Cluster.TestKit;
 
@@ -23,7 +24,7 @@ public sealed class LocalClusterGatewayTests
         await using var database = await TestPostgres.CreateDatabaseAsync("cluster gateway 200");
         var dir = Directory.CreateTempSubdirectory("reev-cluster-gateway-").FullName;
         var flows = Directory.CreateDirectory(Path.Combine(dir, "flows")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(flows, Benchmark + ".yml"), GatewayFlows.BalanceChecks(Benchmark, Steps));
+        await File.WriteAllTextAsync(Path.Combine(flows, Benchmark + ".yml"), SyntheticFlows.BalanceChecksYaml(Steps, Benchmark));
         var environment = new Dictionary<string, string>
         {
             // Short leases: the killed silo's partitions move within the test's budget.

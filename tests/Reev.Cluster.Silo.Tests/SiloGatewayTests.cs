@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Silo.Tests;
@@ -52,7 +53,7 @@ public sealed class SiloGatewayTests
         var dir = Directory.CreateTempSubdirectory("reev-silo-benchmarks-").FullName;
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(dir, "901-silo-balance.yml"), GatewayFlows.BalanceChecks("901-silo-balance", 2));
+            await File.WriteAllTextAsync(Path.Combine(dir, "901-silo-balance.yml"), SyntheticFlows.BalanceChecksYaml(2, "901-silo-balance"));
             await using var silo = SiloProcess.Start(["--benchmarks", dir, "--gateway", "true"]);
             await silo.WaitUntilReadyAsync(StartTimeout);
 

@@ -7,7 +7,11 @@ namespace Reev.Cluster.Flows.FlowFiles;
 public static class SyntheticFlows
 {
     /// <summary>A flow of <paramref name="steps"/> read-only balance checks on a 1 SOL wallet (no ledger change, any agent).</summary>
-    public static FlowDocument BalanceChecks(int steps, string id = "synthetic-balance-checks")
+    public static FlowDocument BalanceChecks(int steps, string id = "synthetic-balance-checks") =>
+        FlowFileLoader.Parse(BalanceChecksYaml(steps, id), $"{id}.yml").GetDocumentOrThrow();
+
+    /// <summary>The flow file of <see cref="BalanceChecks"/> (for a benchmarks folder served by a gateway).</summary>
+    public static string BalanceChecksYaml(int steps, string id = "synthetic-balance-checks")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         var yaml = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"""
@@ -27,7 +31,6 @@ public static class SyntheticFlows
             yaml.Append(CultureInfo.InvariantCulture, $"  - step: {i}\n    description: \"step {i}\"\n    prompt: \"Check my SOL balance.\"\n    critical: true\n");
         }
 
-        yaml.Append("ground_truth:\n  skip_instruction_validation: true\n");
-        return FlowFileLoader.Parse(yaml.ToString(), $"{id}.yml").GetDocumentOrThrow();
+        return yaml.Append("ground_truth:\n  skip_instruction_validation: true\n").ToString();
     }
 }
