@@ -156,15 +156,21 @@ for i in $(seq 1 "$silos"); do
   next_port=$((next_port + 1))
 done
 
-for i in $(seq 1 "$silos"); do
-  pid="${pids[$((i - 1))]}"; port="${ports[$((i - 1))]}"
+# wait_ready NAME PID PORT LOG: until /health/ready answers 200; fails when the process exits or after 60 s.
+wait_ready() {
+  local name="$1" pid="$2" port="$3" logfile="$4" code=""
   for _ in $(seq 1 600); do
     code=$(ready_status "$port")
-    [ "$code" = 200 ] && break
-    alive "$pid" || { tail -n 5 "$dir/silo-$i.log" >&2; fail "silo-$i exited before it was ready (log $dir/silo-$i.log)"; }
+    [ "$code" = 200 ] && return 0
+    alive "$pid" || { tail -n 5 "$logfile" >&2; fail "$name exited before it was ready (log $logfile)"; }
     sleep 0.1
   done
-  [ "$code" = 200 ] || { tail -n 5 "$dir/silo-$i.log" >&2; fail "silo-$i was not ready within 60 s"; }
+  tail -n 5 "$logfile" >&2
+  fail "$name was not ready within 60 s"
+}
+
+for i in $(seq 1 "$silos"); do
+  wait_ready "silo-$i" "${pids[$((i - 1))]}" "${ports[$((i - 1))]}" "$dir/silo-$i.log"
 done
 
 # 4. The gateway: the standalone gateway as a client of the cluster's database, on a free loopback port. Open to
@@ -181,13 +187,7 @@ if [ "$gateway" -eq 1 ]; then
   gateway_url="http://127.0.0.1:$gateway_port"
   log "gateway: pid $gateway_pid, $gateway_url (log $dir/gateway.log)"
   # Ready once it reaches the database and every partition is owned by a live silo.
-  for _ in $(seq 1 600); do
-    code=$(ready_status "$gateway_port")
-    [ "$code" = 200 ] && break
-    alive "$gateway_pid" || { tail -n 5 "$dir/gateway.log" >&2; fail "the gateway exited before it was ready (log $dir/gateway.log)"; }
-    sleep 0.1
-  done
-  [ "$code" = 200 ] || { tail -n 5 "$dir/gateway.log" >&2; fail "the gateway was not ready within 60 s"; }
+  wait_ready "the gateway" "$gateway_pid" "$gateway_port" "$dir/gateway.log"
 else
   gateway_port=""
 fi
