@@ -19,7 +19,16 @@ public sealed class FakeClockTests(ITestOutputHelper output)
         await AdvanceAsync(clock, TimeSpan.FromMinutes(59));
         var before = await grain.Read();
         await AdvanceAsync(clock, TimeSpan.FromMinutes(2));
-        await Eventually.HoldsAsync(async () => (await grain.Read()).Ticks.GetValueOrDefault("hourly") == 1, TimeSpan.FromSeconds(20), "the reminder fires once the hour has passed");
+        // The clock keeps moving while the test waits, a second per poll, as a real one would: a loop that re-armed
+        // its poll timer just after the last minute's step must not wait for a clock that never moves again.
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                return (await grain.Read()).Ticks.GetValueOrDefault("hourly") == 1;
+            },
+            TimeSpan.FromSeconds(20),
+            "the reminder fires once the hour has passed");
         var after = await grain.Read();
 
         Assert.False(before.Ticks.ContainsKey("hourly"));
