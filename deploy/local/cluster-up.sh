@@ -144,25 +144,41 @@ export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-false}"
 if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 next_port=$base_port
+# take_port: sets port to the next free loopback port from next_port on (a port found free can still be taken by another
+# process before the silo binds it: wait_ready then tells, and the process is started again on another port).
+take_port() { while ! port_free "$next_port"; do next_port=$((next_port + 1)); done; port=$next_port; next_port=$((next_port + 1)); }
 ports=()
-for i in $(seq 1 "$silos"); do
-  while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
-  ports+=("$next_port")
-  args=(--silo-id "silo-$i" --port "$next_port" --postgres "$postgres")
+# launch_silo I PORT: starts silo-I in the background; its pid goes to pids[I-1].
+launch_silo() {
+  local i="$1" silo_port="$2" args
+  args=(--silo-id "silo-$i" --port "$silo_port" --postgres "$postgres")
   [ -n "$partitions" ] && args+=(--partitions "$partitions")
-  nohup dotnet "$dll" "${args[@]}" >"$dir/silo-$i.log" 2>&1 </dev/null &
-  pids+=("$!")
-  log "silo-$i: pid $!, http://127.0.0.1:$next_port (log $dir/silo-$i.log)"
-  next_port=$((next_port + 1))
+  nohup dotnet "$dll" "${args[@]}" >>"$dir/silo-$i.log" 2>&1 </dev/null &
+  pids[$((i - 1))]=$!
+  ports[$((i - 1))]=$silo_port
+  log "silo-$i: pid $!, http://127.0.0.1:$silo_port (log $dir/silo-$i.log)"
+}
+for i in $(seq 1 "$silos"); do
+  take_port
+  launch_silo "$i" "$port"
 done
 
-# wait_ready NAME PID PORT LOG: until /health/ready answers 200; fails when the process exits or after 60 s.
+# wait_ready NAME PID PORT LOG: until /health/ready answers 200 (returns 0). Returns 4 when the process exited because
+# its port was taken meanwhile (the caller starts it again on another port); fails when it exited otherwise or after 60 s.
 wait_ready() {
   local name="$1" pid="$2" port="$3" logfile="$4" code=""
   for _ in $(seq 1 600); do
     code=$(ready_status "$port")
-    [ "$code" = 200 ] && return 0
-    alive "$pid" || { tail -n 5 "$logfile" >&2; fail "$name exited before it was ready (log $logfile)"; }
+    # Ready = it answers 200 and it is still the one running (not another process on that port).
+    [ "$code" = 200 ] && alive "$pid" && return 0
+    if ! alive "$pid"; then
+      if grep -qi "already in use" "$logfile" 2>/dev/null; then
+        log "$name: port $port was taken before it could bind it"
+        return 4
+      fi
+      tail -n 5 "$logfile" >&2
+      fail "$name exited before it was ready (log $logfile)"
+    fi
     sleep 0.1
   done
   tail -n 5 "$logfile" >&2
@@ -170,7 +186,15 @@ wait_ready() {
 }
 
 for i in $(seq 1 "$silos"); do
-  wait_ready "silo-$i" "${pids[$((i - 1))]}" "${ports[$((i - 1))]}" "$dir/silo-$i.log"
+  for attempt in 1 2 3 4 5; do
+    status=0
+    wait_ready "silo-$i" "${pids[$((i - 1))]}" "${ports[$((i - 1))]}" "$dir/silo-$i.log" || status=$?
+    [ "$status" -eq 0 ] && break
+    [ "$attempt" -lt 5 ] || fail "silo-$i: no free port after $attempt attempts (log $dir/silo-$i.log)"
+    echo "--- started again on another port by cluster-up.sh ---" >>"$dir/silo-$i.log"
+    take_port
+    launch_silo "$i" "$port"
+  done
 done
 
 # 4. The gateway: the standalone gateway as a client of the cluster's database, on a free loopback port. Open to
@@ -178,16 +202,24 @@ done
 gateway_url=""
 gateway_pid=""
 if [ "$gateway" -eq 1 ]; then
-  while ! port_free "$gateway_port"; do gateway_port=$((gateway_port + 1)); done
-  gateway_args=(--postgres "$postgres" --urls "http://127.0.0.1:$gateway_port")
-  [ -n "$partitions" ] && export REEV__CLIENT__PARTITIONCOUNT="$partitions"
-  nohup dotnet "$gateway_dll" "${gateway_args[@]}" >"$dir/gateway.log" 2>&1 </dev/null &
-  gateway_pid=$!
-  pids+=("$gateway_pid")
-  gateway_url="http://127.0.0.1:$gateway_port"
-  log "gateway: pid $gateway_pid, $gateway_url (log $dir/gateway.log)"
-  # Ready once it reaches the database and every partition is owned by a live silo.
-  wait_ready "the gateway" "$gateway_pid" "$gateway_port" "$dir/gateway.log"
+  next_port=$gateway_port
+  for attempt in 1 2 3 4 5; do
+    take_port
+    gateway_port=$port
+    gateway_args=(--postgres "$postgres" --urls "http://127.0.0.1:$gateway_port")
+    [ -n "$partitions" ] && export REEV__CLIENT__PARTITIONCOUNT="$partitions"
+    nohup dotnet "$gateway_dll" "${gateway_args[@]}" >>"$dir/gateway.log" 2>&1 </dev/null &
+    gateway_pid=$!
+    pids+=("$gateway_pid")
+    gateway_url="http://127.0.0.1:$gateway_port"
+    log "gateway: pid $gateway_pid, $gateway_url (log $dir/gateway.log)"
+    # Ready once it reaches the database and every partition is owned by a live silo.
+    status=0
+    wait_ready "the gateway" "$gateway_pid" "$gateway_port" "$dir/gateway.log" || status=$?
+    [ "$status" -eq 0 ] && break
+    [ "$attempt" -lt 5 ] || fail "the gateway: no free port after $attempt attempts (log $dir/gateway.log)"
+    echo "--- started again on another port by cluster-up.sh ---" >>"$dir/gateway.log"
+  done
 else
   gateway_port=""
 fi

@@ -45,22 +45,42 @@ export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
 # As cluster-up.sh started it: with or without its co-hosted gateway.
 export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-${REEV_CLUSTER_SILO_GATEWAY:-false}}"
 if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
-args=(--silo-id "$id" --port "$port" --postgres "$REEV_CLUSTER_POSTGRES")
-[ -n "${REEV_CLUSTER_PARTITIONS:-}" ] && args+=(--partitions "$REEV_CLUSTER_PARTITIONS")
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+old_port=$port
 echo "--- restarted by silo-start.sh ---" >>"$logfile"
-nohup dotnet "$REEV_CLUSTER_SILO_DLL" "${args[@]}" >>"$logfile" 2>&1 </dev/null &
-pid=$!
-log "$id: pid $pid, http://127.0.0.1:$port (log $logfile)"
-
-code=""
-for _ in $(seq 1 600); do
-  code=$(ready_status "$port")
-  [ "$code" = 200 ] && break
-  alive "$pid" || { tail -n 5 "$logfile" >&2; log "$id exited before it was ready"; exit 1; }
-  sleep 0.1
+# On its old port; when another process took that port meanwhile, on the next free one (the state files follow).
+for attempt in 1 2 3 4 5; do
+  if [ "$attempt" -gt 1 ] || ! port_free "$port"; then
+    port=$((port + 1))
+    while ! port_free "$port"; do port=$((port + 1)); done
+  fi
+  args=(--silo-id "$id" --port "$port" --postgres "$REEV_CLUSTER_POSTGRES")
+  [ -n "${REEV_CLUSTER_PARTITIONS:-}" ] && args+=(--partitions "$REEV_CLUSTER_PARTITIONS")
+  nohup dotnet "$REEV_CLUSTER_SILO_DLL" "${args[@]}" >>"$logfile" 2>&1 </dev/null &
+  pid=$!
+  log "$id: pid $pid, http://127.0.0.1:$port (log $logfile)"
+  code=""
+  taken=0
+  for _ in $(seq 1 600); do
+    code=$(ready_status "$port")
+    [ "$code" = 200 ] && break
+    if ! alive "$pid"; then
+      if tail -n 5 "$logfile" | grep -qi "already in use"; then taken=1; log "$id: port $port was taken before it could bind it"; break; fi
+      tail -n 5 "$logfile" >&2; log "$id exited before it was ready"; exit 1
+    fi
+    sleep 0.1
+  done
+  [ "$taken" -eq 1 ] && continue
+  [ "$code" = 200 ] || { kill -KILL "$pid" 2>/dev/null; log "$id was not ready within 60 s"; exit 1; }
+  break
 done
-[ "$code" = 200 ] || { kill -KILL "$pid" 2>/dev/null; log "$id was not ready within 60 s"; exit 1; }
+[ "$code" = 200 ] || { log "$id: no free port after 5 attempts"; exit 1; }
 
+if [ "$port" != "$old_port" ]; then
+  sed -i -e "s/^REEV_SILO_${index}_PORT=.*/REEV_SILO_${index}_PORT='$port'/" \
+         -e "s#^REEV_SILO_${index}_URL=.*#REEV_SILO_${index}_URL='http://127.0.0.1:$port'#" "$state"
+  [ -f "$dir/cluster.json" ] && sed -i "s#\"index\":$index,\(\"id\":\"$id\",\"pid\":[0-9]*\),\"port\":$old_port,\"url\":\"http://127.0.0.1:$old_port\"#\"index\":$index,\1,\"port\":$port,\"url\":\"http://127.0.0.1:$port\"#" "$dir/cluster.json"
+fi
 sed -i "s/^REEV_SILO_${index}_PID=.*/REEV_SILO_${index}_PID='$pid'/" "$state"
 [ -f "$dir/cluster.json" ] && sed -i "s/\"index\":$index,\"id\":\"$id\",\"pid\":[0-9]*/\"index\":$index,\"id\":\"$id\",\"pid\":$pid/" "$dir/cluster.json"
 log "$id ready"

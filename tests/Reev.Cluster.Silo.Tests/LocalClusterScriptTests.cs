@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Reev.Cluster.TestKit;
 
@@ -85,6 +86,40 @@ public sealed class LocalClusterScriptTests
             Assert.Contains("silo-2 (pid", down.StandardError, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(dir, "cluster.env")));
             Assert.Equal("left", await database.ScalarAsync<string>("SELECT status FROM reev_silos WHERE silo_id = 'silo-2'"));
+        }
+        finally
+        {
+            await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ClusterUp_PortTakenBetweenCheckAndBind_StartsTheSiloAgainOnTheNextFreePort()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("silo cluster port race");
+        var dir = Directory.CreateTempSubdirectory("reev-cluster-port-").FullName;
+        // The script checks that the port is free, then starts the silo (its log file appears); the test takes the port in
+        // that moment, before the silo's start-up reaches its bind (about a second), as another process could.
+        var taken = SiloProcess.FreePort();
+        var run = ScriptRun.InvokeAsync(
+            "local/cluster-up.sh",
+            ["--silos", "1", "--dir", dir, "--postgres", database.ConnectionString, "--silo-dll", RepositoryPaths.SiloAssembly,
+             "--base-port", taken.ToString(CultureInfo.InvariantCulture), "--partitions", "4", "--grace", "6", "--no-gateway"],
+            TimeSpan.FromSeconds(90));
+        await Eventually.HoldsAsync(() => File.Exists(Path.Combine(dir, "silo-1.log")), TimeSpan.FromSeconds(30), "cluster-up should start silo-1");
+        using var squatter = new TcpListener(IPAddress.Loopback, taken);
+        squatter.Start();
+        var up = await run;
+        try
+        {
+            Assert.True(up.ExitCode == 0, $"cluster-up should start the silo on another port.\n{up}");
+            Assert.Contains($"port {taken} was taken", up.StandardError, StringComparison.Ordinal);
+            using var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "cluster.json")));
+            var silo = state.RootElement.GetProperty("silos")[0];
+            Assert.NotEqual(taken, silo.GetProperty("port").GetInt32());
+            using var ready = await Http.GetAsync(new Uri(new Uri(silo.GetProperty("url").GetString()!), "/health/ready"));
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
         finally
         {

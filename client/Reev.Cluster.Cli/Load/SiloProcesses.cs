@@ -12,7 +12,10 @@ namespace Reev.Cluster.Cli.Load;
 internal sealed class SiloProcesses : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
-    private readonly List<(Process Process, int Port)> _silos = [];
+    // The silo host's exit code for a port already in use (SiloExitCodes.PortInUse in silo/).
+    private const int PortInUseExitCode = 4;
+    private const int MaxPortAttempts = 5;
+    private readonly List<(Process Process, int Port, string Id)> _silos = [];
 
     public int Count => _silos.Count;
 
@@ -45,32 +48,29 @@ internal sealed class SiloProcesses : IAsyncDisposable
             var run = Guid.NewGuid().ToString("N")[..6];
             for (var i = 0; i < count; i++)
             {
-                var port = FreePort();
-                var info = new ProcessStartInfo(DotnetHost())
-                {
-                    UseShellExecute = false,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                };
-                foreach (var arg in new[] { dll, "--silo-id", string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i}"), "--postgres", postgres, "--port", port.ToString(CultureInfo.InvariantCulture) })
-                {
-                    info.ArgumentList.Add(arg);
-                }
-
-                // A killed silo's partitions move after its lease: 5 s keeps a load run short.
-                info.Environment["REEV__SILO__LEASEDURATION"] = "00:00:05";
-                info.Environment["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01";
-                var process = Process.Start(info) ?? throw new InvalidOperationException("the silo process did not start");
-                process.OutputDataReceived += static (_, _) => { };
-                process.ErrorDataReceived += static (_, _) => { };
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                silos._silos.Add((process, port));
+                silos._silos.Add(StartOne(dll, string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i}"), postgres));
             }
 
-            foreach (var (process, port) in silos._silos)
+            for (var i = 0; i < count; i++)
             {
-                await WaitReadyAsync(process, port, readyTimeout, cancellationToken).ConfigureAwait(false);
+                // A port found free can be taken by another process before the silo binds it: that silo exits with
+                // PortInUse and starts again on another port.
+                for (var attempt = 1; ; attempt++)
+                {
+                    var (process, port, id) = silos._silos[i];
+                    if (await WaitReadyAsync(process, port, readyTimeout, cancellationToken).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    process.Dispose();
+                    if (attempt == MaxPortAttempts)
+                    {
+                        throw new InvalidOperationException($"silo {id} found its port taken {attempt} times in a row");
+                    }
+
+                    silos._silos[i] = StartOne(dll, id, postgres);
+                }
             }
         }
         catch
@@ -82,21 +82,46 @@ internal sealed class SiloProcesses : IAsyncDisposable
         return silos;
     }
 
+    private static (Process Process, int Port, string Id) StartOne(string dll, string id, string postgres)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { dll, "--silo-id", id, "--postgres", postgres, "--port", port.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // A killed silo's partitions move after its lease: 5 s keeps a load run short.
+        info.Environment["REEV__SILO__LEASEDURATION"] = "00:00:05";
+        info.Environment["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("the silo process did not start");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, port, id);
+    }
+
     /// <summary>SIGKILL of the first silo still running: no drain, no hand-over.</summary>
     public void KillOne()
     {
-        var (process, _) = _silos.First(static s => !s.Process.HasExited);
+        var (process, _, _) = _silos.First(static s => !s.Process.HasExited);
         process.Kill(entireProcessTree: true);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (process, _) in _silos.Where(static s => !s.Process.HasExited))
+        foreach (var (process, _, _) in _silos.Where(static s => !s.Process.HasExited))
         {
             using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
         }
 
-        foreach (var (process, _) in _silos)
+        foreach (var (process, _, _) in _silos)
         {
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try
@@ -112,22 +137,28 @@ internal sealed class SiloProcesses : IAsyncDisposable
         }
     }
 
-    private static async Task WaitReadyAsync(Process process, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>True once the silo answers ready; false when it exited because its port was taken.</summary>
+    private static async Task<bool> WaitReadyAsync(Process process, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
             if (process.HasExited)
             {
+                if (process.ExitCode == PortInUseExitCode)
+                {
+                    return false;
+                }
+
                 throw new InvalidOperationException($"a silo process exited with code {process.ExitCode} before it was ready");
             }
 
             try
             {
                 using var response = await Http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"), cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK && !process.HasExited)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (HttpRequestException)
