@@ -88,6 +88,8 @@ internal static class FlowBenchmark
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var gcBefore = GC.CollectionCount(0);
+            var pauseBefore = GC.GetTotalPauseDuration();
+            var gen2Before = GC.CollectionCount(2);
             // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
             var next = -1;
             var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
@@ -132,6 +134,8 @@ internal static class FlowBenchmark
             var allocatedPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(flows * steps);
             var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / (flows * steps);
             var collections = GC.CollectionCount(0) - gcBefore;
+            var gen2 = GC.CollectionCount(2) - gen2Before;
+            var pausedMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
             var completions = completion.Values.Order().ToArray();
             Array.Sort(startLatency);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -139,7 +143,7 @@ internal static class FlowBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} gen0 collections, {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
+                $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} collections ({gen2} gen2), {pausedMs:0} ms paused for GC ({pausedMs / 10 / seconds:0.0} % of the run), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
             await silo.StopAsync(cancellationToken);
             return 0;
         }

@@ -235,7 +235,11 @@ public sealed class FailureTests(ITestOutputHelper output)
         output.WriteLine($"split: {string.Join(", ", owned)}");
         Assert.Equal(64, owned.Sum());
         Assert.All(owned, c => Assert.InRange(c, 21, 22));
-        Assert.Equal(3, await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_schema_migrations")); // 001-003, each once
+        // Every runtime migration script (embedded in the runtime assembly), each applied once.
+        var scripts = typeof(Reev.Cluster.Runtime.Postgres.PostgresMigrator).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
+        Assert.True(scripts >= 4, $"expected the runtime's migration scripts as embedded resources, found {scripts}");
+        Assert.Equal(scripts, await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_schema_migrations"));
+        Assert.Equal(scripts, await handle.Database!.ScalarAsync<long>("SELECT count(DISTINCT version) FROM reev_schema_migrations"));
         Assert.Equal(64, await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_partitions"));
         Assert.Equal(0, await handle.Database!.ScalarAsync<long>(
             "SELECT count(*) FROM (SELECT owner FROM reev_partitions GROUP BY partition, owner HAVING count(*) > 1) d"));

@@ -96,15 +96,8 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
 
     public async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken)
     {
-        await using var cmd = _dataSource.CreateCommand("""
-            UPDATE reev_partitions p SET owner = @id, epoch = p.epoch + 1, acquired_at = now()
-            WHERE p.partition IN (
-                SELECT f.partition FROM reev_partitions f LEFT JOIN reev_silos s ON s.silo_id = f.owner
-                WHERE (f.owner IS NULL OR s.silo_id IS NULL OR s.status <> 'active' OR s.lease_expires_at < now())
-                  AND f.owner IS DISTINCT FROM @id
-                ORDER BY f.partition LIMIT @n FOR UPDATE OF f SKIP LOCKED)
-            RETURNING p.partition, p.epoch
-            """);
+        // Skips partitions a commit is fencing at this moment (their advisory lock is held): migration 004.
+        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch FROM reev_claim(@id, @n)");
         cmd.Parameters.AddWithValue("id", siloId);
         cmd.Parameters.AddWithValue("n", count);
         return await ReadLeasesAsync(cmd, cancellationToken).ConfigureAwait(false);
@@ -117,11 +110,8 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
             return;
         }
 
-        await using var cmd = _dataSource.CreateCommand("""
-            UPDATE reev_partitions p SET owner = NULL
-            FROM unnest(@parts, @epochs) AS r(partition, epoch)
-            WHERE p.partition = r.partition AND p.epoch = r.epoch AND p.owner = @id
-            """);
+        // Waits for the commits in flight on these partitions to end (their advisory locks): migration 004.
+        await using var cmd = _dataSource.CreateCommand("SELECT reev_release(@id, @parts, @epochs)");
         cmd.Parameters.AddWithValue("id", siloId);
         cmd.Parameters.AddWithValue("parts", leases.Select(l => l.Partition).ToArray());
         cmd.Parameters.AddWithValue("epochs", leases.Select(l => l.Epoch).ToArray());
