@@ -27,6 +27,8 @@ internal static class FlowBenchmark
           --concurrency C                 flows in flight at most (default 500)
           --steps S                       steps per flow (default 3)
           --agent noop|deterministic      (default noop)
+          --warmup W                      flows run (same shape) before measuring, so that the figures are of a warm
+                                          silo: JIT tiering done (default: min(N, 2000); 0 to measure a cold start)
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -35,6 +37,7 @@ internal static class FlowBenchmark
         string? connection = null;
         bool durable = false;
         int flows = 500, concurrency = 500, steps = 3;
+        int? warmup = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -47,6 +50,7 @@ internal static class FlowBenchmark
                 case "--concurrency": concurrency = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--agent": agent = Next(); break;
+                case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -77,73 +81,90 @@ internal static class FlowBenchmark
                 AtomicMode = AtomicMode.Conditional,
                 Source = FlowSource.Direct,
             };
-            var ids = Enumerable.Range(0, flows).Select(i => $"bench-{i:D6}").ToArray();
-            var startLatency = new double[flows];
-            using var gate = new SemaphoreSlim(concurrency);
-            var finished = new HashSet<string>(StringComparer.Ordinal);
-            var completion = new Dictionary<string, double>(StringComparer.Ordinal);
-            var submittedAt = new long[flows];
-            var started = Stopwatch.GetTimestamp();
-            // CPU time and allocations per step do not depend on what else runs on the machine, unlike throughput.
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var gcBefore = GC.CollectionCount(0);
-            var pauseBefore = GC.GetTotalPauseDuration();
-            var gen2Before = GC.CollectionCount(2);
-            // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
-            var next = -1;
-            var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
+            async Task PhaseAsync(string prefix, int flows, bool report)
             {
-                while (true)
+                var ids = Enumerable.Range(0, flows).Select(i => $"{prefix}{i:D6}").ToArray();
+                var startLatency = new double[flows];
+                using var gate = new SemaphoreSlim(concurrency);
+                var finished = new HashSet<string>(StringComparer.Ordinal);
+                var completion = new Dictionary<string, double>(StringComparer.Ordinal);
+                var submittedAt = new long[flows];
+                var started = Stopwatch.GetTimestamp();
+                // CPU time and allocations per step do not depend on what else runs on the machine, unlike throughput.
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var gcBefore = GC.CollectionCount(0);
+                var pauseBefore = GC.GetTotalPauseDuration();
+                var gen2Before = GC.CollectionCount(2);
+                // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
+                var next = -1;
+                var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
                 {
-                    await gate.WaitAsync(cancellationToken);
-                    var i = Interlocked.Increment(ref next);
-                    if (i >= flows)
+                    while (true)
                     {
-                        gate.Release();
-                        return;
+                        await gate.WaitAsync(cancellationToken);
+                        var i = Interlocked.Increment(ref next);
+                        if (i >= flows)
+                        {
+                            gate.Release();
+                            return;
+                        }
+
+                        submittedAt[i] = Stopwatch.GetTimestamp();
+                        await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
+                        startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
+                    }
+                }, cancellationToken)));
+
+                var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+                while (finished.Count < flows)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+                    foreach (var id in await FinishedAsync(clusterProvider, connection, prefix, cancellationToken))
+                    {
+                        if (index.TryGetValue(id, out var position) && finished.Add(id))
+                        {
+                            completion[id] = Stopwatch.GetElapsedTime(submittedAt[position]).TotalMilliseconds;
+                            gate.Release();
+                        }
                     }
 
-                    submittedAt[i] = Stopwatch.GetTimestamp();
-                    await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
-                    startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
-                }
-            }, cancellationToken)));
-
-            var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
-            while (finished.Count < flows)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
-                foreach (var id in await FinishedAsync(clusterProvider, connection, cancellationToken))
-                {
-                    if (index.TryGetValue(id, out var position) && finished.Add(id))
+                    if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(10))
                     {
-                        completion[id] = Stopwatch.GetElapsedTime(submittedAt[position]).TotalMilliseconds;
-                        gate.Release();
+                        throw new TimeoutException($"only {finished.Count} of {flows} flows finished in 10 minutes");
                     }
                 }
 
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(10))
+                await submit;
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                if (!report)
                 {
-                    throw new TimeoutException($"only {finished.Count} of {flows} flows finished in 10 minutes");
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: {flows} flows in {seconds:0.00} s (not measured)"));
+                    return;
                 }
+
+                var allocatedPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(flows * steps);
+                var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / (flows * steps);
+                var collections = GC.CollectionCount(0) - gcBefore;
+                var gen2 = GC.CollectionCount(2) - gen2Before;
+                var pausedMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
+                var completions = completion.Values.Order().ToArray();
+                Array.Sort(startLatency);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}, {Environment.ProcessorCount} cores"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} collections ({gen2} gen2), {pausedMs:0} ms paused for GC ({pausedMs / 10 / seconds:0.0} % of the run), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
             }
 
-            await submit;
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var allocatedPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(flows * steps);
-            var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / (flows * steps);
-            var collections = GC.CollectionCount(0) - gcBefore;
-            var gen2 = GC.CollectionCount(2) - gen2Before;
-            var pausedMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
-            var completions = completion.Values.Order().ToArray();
-            Array.Sort(startLatency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}, {Environment.ProcessorCount} cores"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} collections ({gen2} gen2), {pausedMs:0} ms paused for GC ({pausedMs / 10 / seconds:0.0} % of the run), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
+            var warm = warmup ?? Math.Min(flows, 2000);
+            if (warm > 0)
+            {
+                await PhaseAsync("warm-", warm, report: false);
+            }
+
+            await PhaseAsync("bench-", flows, report: true);
             await silo.StopAsync(cancellationToken);
             return 0;
         }
@@ -156,16 +177,19 @@ internal static class FlowBenchmark
         }
     }
 
-    private static async Task<IReadOnlyList<string>> FinishedAsync(ClusterProvider provider, string? connection, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> FinishedAsync(ClusterProvider provider, string? connection, string prefix, CancellationToken cancellationToken)
     {
         if (provider is InMemoryClusterProvider memory)
         {
-            return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName).Where(r => r.Status is "completed" or "failed" or "cancelled").Select(r => r.ExecutionId).ToList();
+            return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName)
+                .Where(r => r.Status is "completed" or "failed" or "cancelled" && r.ExecutionId.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(r => r.ExecutionId).ToList();
         }
 
         await using var conn = new NpgsqlConnection(connection);
         await conn.OpenAsync(cancellationToken);
-        await using var cmd = new NpgsqlCommand("SELECT execution_id FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled')", conn);
+        await using var cmd = new NpgsqlCommand("SELECT execution_id FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id LIKE @prefix", conn);
+        cmd.Parameters.AddWithValue("prefix", prefix + "%");
         var list = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
