@@ -14,6 +14,11 @@ internal static class GatewayBenchmark
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- gateway [--postgres <cs>] [--requests 200] [--benchmark 001-sol-transfer]
+                 [--rate R --seconds S] [--agent deterministic|noop]
+          --requests N     N POSTs sent at once (a burst), after 20 warm-up requests
+          --rate R         instead: POSTs paced at R per second for S seconds (open loop: each is sent at its time whether
+                           or not earlier ones were answered), after a 5 s warm-up at the same rate; the flows run meanwhile,
+                           so about R x completion time of them are in flight (sampled each second from the executions list)
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -21,6 +26,9 @@ internal static class GatewayBenchmark
         string? postgres = null;
         var requests = 200;
         var benchmark = "001-sol-transfer";
+        var agent = "deterministic";
+        double? rate = null;
+        var seconds = 20;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -29,6 +37,9 @@ internal static class GatewayBenchmark
                 case "--postgres": postgres = Next(); break;
                 case "--requests": requests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--benchmark": benchmark = Next(); break;
+                case "--agent": agent = Next(); break;
+                case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -47,6 +58,8 @@ internal static class GatewayBenchmark
             info.ArgumentList.Add(a);
         }
 
+        // A load test is not the client the per-key rate limit (600 a minute by default) protects against.
+        info.Environment["Reev__Gateway__RateLimitPermits"] = "1000000";
         using var gateway = Process.Start(info)!;
         gateway.OutputDataReceived += static (_, _) => { };
         gateway.ErrorDataReceived += static (_, _) => { };
@@ -58,10 +71,15 @@ internal static class GatewayBenchmark
             await WaitReadyAsync(http, gateway, cancellationToken);
             for (var i = 0; i < 20; i++)
             {
-                await PostAsync(http, benchmark, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
+                await PostAsync(http, benchmark, agent, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
             }
 
-            var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, cancellationToken)));
+            if (rate is { } perSecond)
+            {
+                return await PacedAsync(http, benchmark, agent, perSecond, seconds, postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL", cancellationToken);
+            }
+
+            var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, agent, cancellationToken)));
             var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
             var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -75,10 +93,81 @@ internal static class GatewayBenchmark
         }
     }
 
-    private static async Task<(HttpStatusCode Status, double Milliseconds)> PostAsync(HttpClient http, string benchmark, CancellationToken cancellationToken)
+    /// <summary>Open-loop POSTs at a fixed rate: a warm-up of 5 s, then S measured seconds.</summary>
+    private static async Task<int> PacedAsync(HttpClient http, string benchmark, string agent, double rate, int seconds, string silo, CancellationToken cancellationToken)
+    {
+        await SendPacedAsync(http, benchmark, agent, rate, 5, inFlight: null, cancellationToken);
+        var inFlight = new List<int>();
+        var results = await SendPacedAsync(http, benchmark, agent, rate, seconds, inFlight, cancellationToken);
+        var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
+        var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"gateway ({silo}), POST /api/v1/benchmarks/{benchmark}/run ({agent}) at {rate:0} per second for {seconds} s: {accepted} of {results.Length} x 202; " +
+            $"p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms; flows in flight (sampled each second, each status capped at 500): " +
+            $"mean {(inFlight.Count == 0 ? 0 : inFlight.Average()):0}, max {(inFlight.Count == 0 ? 0 : inFlight.Max())}"));
+        return accepted == results.Length ? 0 : 1;
+    }
+
+    private static async Task<(HttpStatusCode Status, double Milliseconds)[]> SendPacedAsync(
+        HttpClient http, string benchmark, string agent, double rate, int seconds, List<int>? inFlight, CancellationToken cancellationToken)
+    {
+        var total = (int)(rate * seconds);
+        var sends = new List<Task<(HttpStatusCode, double)>>(total);
+        var started = Stopwatch.GetTimestamp();
+        var nextSample = TimeSpan.FromSeconds(1);
+        Task? sampling = null;
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            var wait = due - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, TimeProvider.System, cancellationToken);
+            }
+
+            sends.Add(PostAsync(http, benchmark, agent, cancellationToken));
+            if (inFlight is not null && Stopwatch.GetElapsedTime(started) >= nextSample && sampling is null or { IsCompleted: true })
+            {
+                nextSample += TimeSpan.FromSeconds(1);
+                sampling = SampleInFlightAsync(http, inFlight, cancellationToken);
+            }
+        }
+
+        var results = await Task.WhenAll(sends);
+        if (sampling is not null)
+        {
+            await sampling;
+        }
+
+        return results;
+    }
+
+    private static async Task SampleInFlightAsync(HttpClient http, List<int> samples, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var status in new[] { "queued", "running", "consolidating" })
+        {
+            using var response = await http.GetAsync(new Uri($"/api/v1/executions?status={status}&limit=500", UriKind.Relative), cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"GET /api/v1/executions?status={status} answered {(int)response.StatusCode}: {body}");
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            count += json.RootElement.GetProperty("items").GetArrayLength();
+        }
+
+        lock (samples)
+        {
+            samples.Add(count);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, double Milliseconds)> PostAsync(HttpClient http, string benchmark, string agent, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var content = new StringContent("{\"agent\":\"deterministic\"}", System.Text.Encoding.UTF8, "application/json");
+        using var content = new StringContent($"{{\"agent\":\"{agent}\"}}", System.Text.Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(new Uri($"/api/v1/benchmarks/{benchmark}/run", UriKind.Relative), content, cancellationToken);
         return (response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
