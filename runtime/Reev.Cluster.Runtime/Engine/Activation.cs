@@ -28,7 +28,8 @@ internal sealed class Activation(GrainId id, int partition, long epoch, GrainCla
 
     public bool Loaded { get; set; }
 
-    public string? CommittedStateJson { get; set; }
+    /// <summary>The last committed state as UTF-8 JSON: a turn that fails starts again from it.</summary>
+    public byte[]? CommittedState { get; set; }
 
     public long StateVersion { get; set; }
 

@@ -106,10 +106,10 @@ public sealed partial class Silo
     private async Task<CommitStatus> CommitTurnAsync(
         Activation activation, StoredMessage message, GrainMethod? method, TurnContext turn, object? result)
     {
-        string? stateJson = null;
+        byte[]? state = null;
         if (turn.StateDirty && activation.ClassInfo.StateType is { } stateType)
         {
-            stateJson = _serializer.Serialize(activation.ClassInfo.GetState!(activation.Instance!), stateType);
+            state = _serializer.SerializeToUtf8(activation.ClassInfo.GetState!(activation.Instance!), stateType);
         }
 
         var commit = new TurnCommit
@@ -118,7 +118,7 @@ public sealed partial class Silo
             Partition = activation.Partition,
             Epoch = activation.Epoch,
             MessageId = message.Id,
-            StateJson = stateJson,
+            StateUtf8 = state,
             StateVersion = activation.StateVersion + 1,
         };
         commit.Sends.AddRange(turn.Sends);
@@ -138,9 +138,9 @@ public sealed partial class Silo
             return status;
         }
 
-        if (stateJson is not null)
+        if (state is not null)
         {
-            activation.CommittedStateJson = stateJson;
+            activation.CommittedState = state;
             activation.StateVersion++;
             activation.ClassInfo.SetState!(activation.Instance!, activation.ClassInfo.GetState!(activation.Instance!), activation.StateVersion);
         }
@@ -203,7 +203,7 @@ public sealed partial class Silo
             if (activation.ClassInfo.StateType is not null)
             {
                 var stored = await _store.ReadStateAsync(activation.Id, _stopping.Token).ConfigureAwait(false);
-                activation.CommittedStateJson = stored?.Json;
+                activation.CommittedState = stored?.Utf8;
                 activation.StateVersion = stored?.Version ?? 0;
             }
 
@@ -219,7 +219,7 @@ public sealed partial class Silo
         grain.Attach(new GrainActivationContext(activation.Id, _client, TimeProvider));
         if (activation.ClassInfo.StateType is { } stateType)
         {
-            var state = activation.CommittedStateJson is { } json
+            var state = activation.CommittedState is { } json
                 ? _serializer.Deserialize(json, stateType)
                 : Activator.CreateInstance(stateType);
             activation.ClassInfo.SetState!(grain, state, activation.StateVersion);
@@ -275,7 +275,7 @@ public sealed partial class Silo
 
         activation.Instance = null;
         activation.Loaded = false;
-        activation.CommittedStateJson = null; // reloaded from the store by the next activation
+        activation.CommittedState = null; // reloaded from the store by the next activation
     }
 
     private async Task DeactivateAllAsync(CancellationToken cancellationToken)

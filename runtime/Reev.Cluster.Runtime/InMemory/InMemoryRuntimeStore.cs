@@ -204,7 +204,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 return Task.FromResult(CommitResult.Duplicate(missing));
             }
 
-            foreach (var turn in turns.Where(t => t.StateJson is not null))
+            foreach (var turn in turns.Where(t => t.StateUtf8 is not null))
             {
                 var current = db.States.GetValueOrDefault(turn.Grain)?.Version ?? 0;
                 if (current != turn.StateVersion - 1)
@@ -237,9 +237,9 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
             db.DeadLetters.Add(new DeadLetter(consumed.Id, consumed.GrainType, consumed.GrainKey, consumed.Method, turn.Attempts, turn.DeadLetterError, now));
         }
 
-        if (turn.StateJson is not null)
+        if (turn.StateUtf8 is not null)
         {
-            db.States[turn.Grain] = new StoredState(turn.StateJson, turn.StateVersion);
+            db.States[turn.Grain] = new StoredState(turn.StateUtf8, turn.StateVersion);
         }
 
         turn.SentIds = new long[turn.Sends.Count];

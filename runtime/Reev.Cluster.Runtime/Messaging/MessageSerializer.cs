@@ -88,6 +88,27 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
 
     public object? Deserialize(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
 
+    /// <summary>
+    /// UTF-8 JSON for grain states: half the bytes of a string of the same JSON, written by the stores as they are
+    /// (no transcoding); states of several KB are written at most turns.
+    /// </summary>
+    public byte[] SerializeToUtf8(object? value, Type type)
+    {
+        var (buffer, writer) = Rent();
+        try
+        {
+            JsonSerializer.Serialize(writer, value, type, Options);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            Return(buffer, writer);
+        }
+    }
+
+    public object? Deserialize(ReadOnlySpan<byte> utf8, Type type) => JsonSerializer.Deserialize(utf8, type, Options);
+
     private (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) Rent()
     {
         var buffer = _threadBuffer ?? new ArrayBufferWriter<byte>(4096);

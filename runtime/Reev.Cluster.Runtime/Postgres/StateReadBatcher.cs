@@ -83,7 +83,7 @@ internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, Cancellation
     private async Task<Dictionary<(string Type, string Key), StoredState>> ReadManyAsync(List<Pending> batch)
     {
         await using var cmd = dataSource.CreateCommand("""
-            SELECT s.grain_type, s.grain_key, s.state, s.version
+            SELECT s.grain_type, s.grain_key, convert_to(s.state, 'UTF8'), s.version
             FROM unnest(@t, @k) AS q(grain_type, grain_key)
             JOIN reev_grain_state s ON s.grain_type = q.grain_type AND s.grain_key = q.grain_key
             """);
@@ -93,7 +93,7 @@ internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, Cancellation
         await using var reader = await cmd.ExecuteReaderAsync(stopping).ConfigureAwait(false);
         while (await reader.ReadAsync(stopping).ConfigureAwait(false))
         {
-            found[(reader.GetString(0), reader.GetString(1))] = new StoredState(reader.GetString(2), reader.GetInt64(3));
+            found[(reader.GetString(0), reader.GetString(1))] = new StoredState(reader.GetFieldValue<byte[]>(2), reader.GetInt64(3));
         }
 
         return found;

@@ -15,8 +15,8 @@ internal sealed class TurnCommit
     /// <summary>The consumed message's id (0 for none).</summary>
     public long MessageId { get; init; }
 
-    /// <summary>New state JSON, written at <see cref="StateVersion"/> (previous + 1).</summary>
-    public string? StateJson { get; init; }
+    /// <summary>New state as UTF-8 JSON, written at <see cref="StateVersion"/> (previous + 1).</summary>
+    public byte[]? StateUtf8 { get; init; }
 
     public long StateVersion { get; init; }
 
