@@ -291,7 +291,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
             foreach (var ((grain, name), (partition, dueAt, period)) in due)
             {
                 var id = db.NextMessageId++;
-                var payload = System.Text.Json.JsonSerializer.Serialize(new ReminderTick(dueAt, period), ReminderTickJson.Options);
+                var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ReminderTick(dueAt, period), ReminderTickJson.Options);
                 var message = new StoredMessage(id, partition, grain.Type, grain.Key, name, MessageKind.Reminder, payload, null, 0, null);
                 db.Messages[id] = message;
                 fired.Add(message);

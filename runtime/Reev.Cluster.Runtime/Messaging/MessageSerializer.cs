@@ -16,7 +16,7 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
     // The writer follows the serializer options as JsonSerializer.Serialize to a string does.
     private readonly JsonWriterOptions _writerOptions = new() { Encoder = options.Encoder, Indented = options.WriteIndented, MaxDepth = options.MaxDepth };
 
-    public string SerializeArguments(GrainMethod method, object?[]? args, string grainType)
+    public byte[] SerializeArguments(GrainMethod method, object?[]? args, string grainType)
     {
         var (buffer, writer) = Rent();
         try
@@ -45,7 +45,7 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
 
             writer.WriteEndArray();
             writer.Flush();
-            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return buffer.WrittenSpan.ToArray();
         }
         finally
         {
@@ -53,21 +53,10 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
         }
     }
 
-    public object?[] DeserializeArguments(GrainMethod method, string payload, CancellationToken cancellationToken)
+    public object?[] DeserializeArguments(GrainMethod method, byte[] payload, CancellationToken cancellationToken)
     {
-        var parameters = method.Parameters;
-        var result = new object?[parameters.Length];
-        var rented = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(payload.Length));
-        try
-        {
-            var length = System.Text.Encoding.UTF8.GetBytes(payload, rented);
-            ReadArguments(method, rented.AsSpan(0, length), result, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
+        var result = new object?[method.Parameters.Length];
+        ReadArguments(method, payload, result, cancellationToken);
         return result;
     }
 

@@ -254,7 +254,7 @@ internal sealed partial class PostgresRuntimeStore
 
         var messages = due.Select(d => new OutboundMessage(
             d.Partition, d.Type, d.Key, d.Name, MessageKind.Reminder,
-            System.Text.Json.JsonSerializer.Serialize(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
                 new ReminderTick(d.DueAt, d.PeriodMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null), ReminderTickJson.Options),
             null, null)).ToList();
         var leases = owned.Where(l => due.Any(d => d.Partition == l.Partition)).ToList();

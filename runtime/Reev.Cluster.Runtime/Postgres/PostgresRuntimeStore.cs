@@ -140,7 +140,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         // Rows of transactions older than the snapshot's xmin are final: no transaction that could still
         // insert below the cursor is running. Ordering by (tx, id) keeps a sender's messages in order.
         await using var cmd = _dataSource.CreateCommand("""
-            SELECT r.id, r.partition, r.grain_type, r.grain_key, r.method, r.kind, r.payload, r.reply_to, r.attempts,
+            SELECT r.id, r.partition, r.grain_type, r.grain_key, r.method, r.kind, convert_to(r.payload, 'UTF8'), r.reply_to, r.attempts,
                    r.trace_parent, r.tx::text, x.horizon::text
             FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) x
             LEFT JOIN LATERAL (
@@ -184,7 +184,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         while (true)
         {
             await using var cmd = new NpgsqlCommand("""
-                SELECT id, partition, grain_type, grain_key, method, kind, payload, reply_to, attempts, trace_parent
+                SELECT id, partition, grain_type, grain_key, method, kind, convert_to(payload, 'UTF8'), reply_to, attempts, trace_parent
                 FROM reev_messages WHERE partition = ANY(@parts) AND id > @after ORDER BY id LIMIT @max
                 """, connection, tx);
             cmd.Parameters.AddWithValue("parts", parts);
@@ -223,7 +223,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         reader.GetString(3),
         reader.GetString(4),
         (MessageKind)reader.GetInt16(5),
-        reader.GetString(6),
+        reader.GetFieldValue<byte[]>(6), // UTF-8: convert_to in the query
         reader.IsDBNull(7) ? null : reader.GetString(7),
         reader.GetInt32(8),
         reader.IsDBNull(9) ? null : reader.GetString(9));
@@ -371,7 +371,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     {
         var cmd = new NpgsqlBatchCommand("""
             INSERT INTO reev_messages (partition, grain_type, grain_key, method, kind, payload, reply_to, trace_parent)
-            SELECT p, t, k, m, kd, pl, r, tr
+            SELECT p, t, k, m, kd, convert_from(pl, 'UTF8'), r, tr
             FROM unnest(@p, @t, @k, @m, @kd, @pl, @r, @tr) WITH ORDINALITY AS x(p, t, k, m, kd, pl, r, tr, ord)
             ORDER BY ord
             RETURNING id
@@ -381,7 +381,8 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         cmd.Parameters.AddWithValue("k", messages.Select(m => m.GrainKey).ToArray());
         cmd.Parameters.AddWithValue("m", messages.Select(m => m.Method).ToArray());
         cmd.Parameters.AddWithValue("kd", messages.Select(m => (short)m.Kind).ToArray());
-        cmd.Parameters.AddWithValue("pl", messages.Select(m => m.Payload).ToArray());
+        // UTF-8 as serialized (bytea), decoded into the text column by the statement.
+        cmd.Parameters.Add(new NpgsqlParameter("pl", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = messages.Select(m => m.Payload).ToArray() });
         cmd.Parameters.AddWithValue("r", messages.Select(m => m.ReplyTo).ToArray());
         cmd.Parameters.AddWithValue("tr", messages.Select(m => m.TraceParent).ToArray());
         batch.BatchCommands.Add(cmd);

@@ -7,7 +7,7 @@ internal sealed record OutboundMessage(
     string GrainKey,
     string Method,
     MessageKind Kind,
-    string Payload,
+    byte[] Payload,
     string? ReplyTo,
     string? TraceParent)
 {

@@ -1,6 +1,6 @@
 namespace Reev.Cluster.Runtime.Storage;
 
-/// <summary>A durable message row as fetched from the inbox.</summary>
+/// <summary>A durable message row as fetched from the inbox; the payload is UTF-8 JSON.</summary>
 internal sealed record StoredMessage(
     long Id,
     int Partition,
@@ -8,7 +8,7 @@ internal sealed record StoredMessage(
     string GrainKey,
     string Method,
     MessageKind Kind,
-    string Payload,
+    byte[] Payload,
     string? ReplyTo,
     int Attempts,
     string? TraceParent)
