@@ -148,19 +148,20 @@ next_port=$base_port
 # process before the silo binds it: wait_ready then tells, and the process is started again on another port).
 take_port() { while ! port_free "$next_port"; do next_port=$((next_port + 1)); done; port=$next_port; next_port=$((next_port + 1)); }
 ports=()
-# launch_silo I PORT: starts silo-I in the background; its pid goes to pids[I-1].
+# launch_silo I: starts silo-I in the background on $port; its pid goes to pids[I-1] and launched_pid.
 launch_silo() {
-  local i="$1" silo_port="$2" args
-  args=(--silo-id "silo-$i" --port "$silo_port" --postgres "$postgres")
+  local i="$1" args
+  args=(--silo-id "silo-$i" --port "$port" --postgres "$postgres")
   [ -n "$partitions" ] && args+=(--partitions "$partitions")
   nohup dotnet "$dll" "${args[@]}" >>"$dir/silo-$i.log" 2>&1 </dev/null &
-  pids[$((i - 1))]=$!
-  ports[$((i - 1))]=$silo_port
-  log "silo-$i: pid $!, http://127.0.0.1:$silo_port (log $dir/silo-$i.log)"
+  launched_pid=$!
+  pids[$((i - 1))]=$launched_pid
+  ports[$((i - 1))]=$port
+  log "silo-$i: pid $launched_pid, http://127.0.0.1:$port (log $dir/silo-$i.log)"
 }
 for i in $(seq 1 "$silos"); do
   take_port
-  launch_silo "$i" "$port"
+  launch_silo "$i"
 done
 
 # wait_ready NAME PID PORT LOG: until /health/ready answers 200 (returns 0). Returns 4 when the process exited because
@@ -172,7 +173,7 @@ wait_ready() {
     # Ready = it answers 200 and it is still the one running (not another process on that port).
     [ "$code" = 200 ] && alive "$pid" && return 0
     if ! alive "$pid"; then
-      if grep -qi "already in use" "$logfile" 2>/dev/null; then
+      if tail -n 5 "$logfile" 2>/dev/null | grep -qi "already in use"; then
         log "$name: port $port was taken before it could bind it"
         return 4
       fi
@@ -185,16 +186,26 @@ wait_ready() {
   fail "$name was not ready within 60 s"
 }
 
-for i in $(seq 1 "$silos"); do
+# until_ready NAME LOG LAUNCHER...: waits for the process just launched (launched_pid, on $port); when its port was
+# taken meanwhile, takes the next free port and runs LAUNCHER again (5 attempts).
+until_ready() {
+  local name="$1" logfile="$2" attempt status
+  shift 2
   for attempt in 1 2 3 4 5; do
     status=0
-    wait_ready "silo-$i" "${pids[$((i - 1))]}" "${ports[$((i - 1))]}" "$dir/silo-$i.log" || status=$?
-    [ "$status" -eq 0 ] && break
-    [ "$attempt" -lt 5 ] || fail "silo-$i: no free port after $attempt attempts (log $dir/silo-$i.log)"
-    echo "--- started again on another port by cluster-up.sh ---" >>"$dir/silo-$i.log"
+    wait_ready "$name" "$launched_pid" "$port" "$logfile" || status=$?
+    [ "$status" -eq 0 ] && return 0
+    [ "$attempt" -lt 5 ] || fail "$name: no free port after $attempt attempts (log $logfile)"
+    echo "--- started again on another port by cluster-up.sh ---" >>"$logfile"
     take_port
-    launch_silo "$i" "$port"
+    "$@"
   done
+}
+
+for i in $(seq 1 "$silos"); do
+  port=${ports[$((i - 1))]}
+  launched_pid=${pids[$((i - 1))]}
+  until_ready "silo-$i" "$dir/silo-$i.log" launch_silo "$i"
 done
 
 # 4. The gateway: the standalone gateway as a client of the cluster's database, on a free loopback port. Open to
@@ -202,24 +213,21 @@ done
 gateway_url=""
 gateway_pid=""
 if [ "$gateway" -eq 1 ]; then
+  [ -n "$partitions" ] && export REEV__CLIENT__PARTITIONCOUNT="$partitions"
+  launch_gateway() {
+    nohup dotnet "$gateway_dll" --postgres "$postgres" --urls "http://127.0.0.1:$port" >>"$dir/gateway.log" 2>&1 </dev/null &
+    launched_pid=$!
+    pids+=("$launched_pid")
+    log "gateway: pid $launched_pid, http://127.0.0.1:$port (log $dir/gateway.log)"
+  }
   next_port=$gateway_port
-  for attempt in 1 2 3 4 5; do
-    take_port
-    gateway_port=$port
-    gateway_args=(--postgres "$postgres" --urls "http://127.0.0.1:$gateway_port")
-    [ -n "$partitions" ] && export REEV__CLIENT__PARTITIONCOUNT="$partitions"
-    nohup dotnet "$gateway_dll" "${gateway_args[@]}" >>"$dir/gateway.log" 2>&1 </dev/null &
-    gateway_pid=$!
-    pids+=("$gateway_pid")
-    gateway_url="http://127.0.0.1:$gateway_port"
-    log "gateway: pid $gateway_pid, $gateway_url (log $dir/gateway.log)"
-    # Ready once it reaches the database and every partition is owned by a live silo.
-    status=0
-    wait_ready "the gateway" "$gateway_pid" "$gateway_port" "$dir/gateway.log" || status=$?
-    [ "$status" -eq 0 ] && break
-    [ "$attempt" -lt 5 ] || fail "the gateway: no free port after $attempt attempts (log $dir/gateway.log)"
-    echo "--- started again on another port by cluster-up.sh ---" >>"$dir/gateway.log"
-  done
+  take_port
+  launch_gateway
+  # Ready once it reaches the database and every partition is owned by a live silo.
+  until_ready "the gateway" "$dir/gateway.log" launch_gateway
+  gateway_pid=$launched_pid
+  gateway_port=$port
+  gateway_url="http://127.0.0.1:$gateway_port"
 else
   gateway_port=""
 fi
