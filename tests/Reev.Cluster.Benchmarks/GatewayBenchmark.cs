@@ -14,7 +14,8 @@ internal static class GatewayBenchmark
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- gateway [--postgres <cs>] [--requests 200] [--benchmark 001-sol-transfer]
-                 [--rate R --seconds S] [--agent deterministic|noop]
+                 [--rate R --seconds S] [--agent deterministic|noop] [--url <gateway>]
+          --url U          a running gateway (e.g. cluster-up.sh's REEV_GATEWAY_URL, open on loopback) instead of starting one
           --requests N     N POSTs sent at once (a burst), after 20 warm-up requests
           --rate R         instead: POSTs paced at R per second for S seconds (open loop: each is sent at its time whether
                            or not earlier ones were answered), after a 5 s warm-up at the same rate; the flows run meanwhile,
@@ -24,6 +25,7 @@ internal static class GatewayBenchmark
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         string? postgres = null;
+        Uri? url = null;
         var requests = 200;
         var benchmark = "001-sol-transfer";
         var agent = "deterministic";
@@ -35,6 +37,7 @@ internal static class GatewayBenchmark
             switch (args[i])
             {
                 case "--postgres": postgres = Next(); break;
+                case "--url": url = new Uri(Next()); break;
                 case "--requests": requests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--benchmark": benchmark = Next(); break;
                 case "--agent": agent = Next(); break;
@@ -42,6 +45,12 @@ internal static class GatewayBenchmark
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
+        }
+
+        if (url is not null)
+        {
+            using var remote = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+            return await MeasureAsync(remote, null, $"gateway at {url}", benchmark, agent, rate, seconds, requests, cancellationToken);
         }
 
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -68,29 +77,36 @@ internal static class GatewayBenchmark
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-            await WaitReadyAsync(http, gateway, cancellationToken);
-            for (var i = 0; i < 20; i++)
-            {
-                await PostAsync(http, benchmark, agent, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
-            }
-
-            if (rate is { } perSecond)
-            {
-                return await PacedAsync(http, benchmark, agent, perSecond, seconds, postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL", cancellationToken);
-            }
-
-            var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, agent, cancellationToken)));
-            var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
-            var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"gateway ({(postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL")}), {requests} concurrent POST /api/v1/benchmarks/{benchmark}/run: {accepted} x 202; p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
-            return accepted == requests ? 0 : 1;
+            var name = $"gateway ({(postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL")})";
+            return await MeasureAsync(http, gateway, name, benchmark, agent, rate, seconds, requests, cancellationToken);
         }
         finally
         {
             gateway.Kill(entireProcessTree: true);
             await gateway.WaitForExitAsync(CancellationToken.None);
         }
+    }
+
+    private static async Task<int> MeasureAsync(
+        HttpClient http, Process? gateway, string name, string benchmark, string agent, double? rate, int seconds, int requests, CancellationToken cancellationToken)
+    {
+        await WaitReadyAsync(http, gateway, cancellationToken);
+        for (var i = 0; i < 20; i++)
+        {
+            await PostAsync(http, benchmark, agent, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
+        }
+
+        if (rate is { } perSecond)
+        {
+            return await PacedAsync(http, benchmark, agent, perSecond, seconds, name, cancellationToken);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, agent, cancellationToken)));
+        var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
+        var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}, {requests} concurrent POST /api/v1/benchmarks/{benchmark}/run: {accepted} x 202; p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
+        return accepted == requests ? 0 : 1;
     }
 
     /// <summary>Open-loop POSTs at a fixed rate: a warm-up of 5 s, then S measured seconds.</summary>
@@ -102,7 +118,7 @@ internal static class GatewayBenchmark
         var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
         var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"gateway ({silo}), POST /api/v1/benchmarks/{benchmark}/run ({agent}) at {rate:0} per second for {seconds} s: {accepted} of {results.Length} x 202; " +
+            $"{silo}, POST /api/v1/benchmarks/{benchmark}/run ({agent}) at {rate:0} per second for {seconds} s: {accepted} of {results.Length} x 202; " +
             $"p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms; flows in flight (sampled each second, each status capped at 500): " +
             $"mean {(inFlight.Count == 0 ? 0 : inFlight.Average()):0}, max {(inFlight.Count == 0 ? 0 : inFlight.Max())}"));
         return accepted == results.Length ? 0 : 1;
@@ -172,12 +188,12 @@ internal static class GatewayBenchmark
         return (response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process gateway, CancellationToken cancellationToken)
+    private static async Task WaitReadyAsync(HttpClient http, Process? gateway, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            if (gateway.HasExited)
+            if (gateway is { HasExited: true })
             {
                 throw new InvalidOperationException($"the gateway exited with code {gateway.ExitCode}");
             }
