@@ -101,21 +101,29 @@ internal sealed class LoadCluster : IAsyncDisposable
         return new LoadCluster(list, null, postgres);
     }
 
-    /// <summary>Executions among <paramref name="ids"/> that reached a final state, with when they finished.</summary>
-    /// <summary>The finished executions of this run (ids starting with <paramref name="idPrefix"/>; earlier runs' rows are not read again).</summary>
-    public async Task<IReadOnlyList<(string Id, string Status)>> FinishedAsync(string idPrefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Those of <paramref name="pending"/> (the executions in flight, at most the run's concurrency) that reached a
+    /// final state: a poll reads the rows of the flows it waits for by key, not every finished row of the run again.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, string Status)>> FinishedAsync(IReadOnlyCollection<string> pending, CancellationToken cancellationToken)
     {
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
         if (_memory is InMemoryClusterProvider memory)
         {
+            var waiting = pending.ToHashSet(StringComparer.Ordinal);
             return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName)
-                .Where(r => r.Status is "completed" or "failed" or "cancelled" && r.ExecutionId.StartsWith(idPrefix, StringComparison.Ordinal))
+                .Where(r => r.Status is "completed" or "failed" or "cancelled" && waiting.Contains(r.ExecutionId))
                 .Select(static r => (r.ExecutionId, r.Status)).ToList();
         }
 
         await using var connection = new NpgsqlConnection(_postgres);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("SELECT execution_id, status FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id LIKE @prefix", connection);
-        cmd.Parameters.AddWithValue("prefix", idPrefix + "%");
+        await using var cmd = new NpgsqlCommand("SELECT execution_id, status FROM reev_executions WHERE execution_id = ANY(@ids) AND status IN ('completed', 'failed', 'cancelled')", connection);
+        cmd.Parameters.AddWithValue("ids", pending.ToArray());
         var list = new List<(string, string)>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

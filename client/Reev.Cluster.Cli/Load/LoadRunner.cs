@@ -66,7 +66,16 @@ internal static class LoadRunner
                 killed = 1;
             }
 
-            foreach (var (id, status) in await cluster.FinishedAsync($"load-{run}-", cancellationToken).ConfigureAwait(false))
+            var pending = new List<string>();
+            for (var p = 0; p < ids.Length; p++)
+            {
+                if (Volatile.Read(ref submittedAt[p]) != 0 && completion[p] is null)
+                {
+                    pending.Add(ids[p]);
+                }
+            }
+
+            foreach (var (id, status) in await cluster.FinishedAsync(pending, cancellationToken).ConfigureAwait(false))
             {
                 if (index.TryGetValue(id, out var i) && completion[i] is null && submittedAt[i] != 0)
                 {
