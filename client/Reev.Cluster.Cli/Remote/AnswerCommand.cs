@@ -16,36 +16,31 @@ internal static class AnswerCommand
         var answer = new Argument<string>("answer") { Description = "retry, skip, abort or alternate (one the question offers)." };
         answer.AcceptOnlyFromAmong("retry", "skip", "abort", "alternate");
         var command = new Command("answer", "Answer an execution waiting for its user (needs --gateway).") { id, answer };
-        command.SetAction(async (parse, cancellationToken) =>
+        RemoteCommand.SetExecutionAction(command, cli, id, async call =>
         {
-            using var owned = cli.CreateContext(parse);
-            var context = owned.Context;
-            var executionId = parse.GetRequiredValue(id);
-            var choice = parse.GetRequiredValue(answer);
-            return await RemoteCommand.RunAsync(context, async connection =>
+            var (context, connection, executionId, _, cancellationToken) = call;
+            var choice = call.Parse.GetRequiredValue(answer);
+            var answered = await connection.Client.AnswerAsync(executionId, choice, cancellationToken).ConfigureAwait(false);
+            if (!answered.IsSuccess)
             {
-                var answered = await connection.Client.AnswerAsync(executionId, choice, cancellationToken).ConfigureAwait(false);
-                if (!answered.IsSuccess)
-                {
-                    return context.Fail(RemoteErrors.FromProblem(answered.Problem!, connection, $"execution {executionId}"));
-                }
+                return call.Fail(answered.Problem!);
+            }
 
-                if (context.Json)
+            if (context.Json)
+            {
+                CliJson.WriteObject(context.Output, w =>
                 {
-                    CliJson.WriteObject(context.Output, w =>
-                    {
-                        w.WriteString("execution_id", executionId);
-                        w.WriteString("answer", choice);
-                        w.WriteString("status", "answered");
-                    });
-                }
-                else
-                {
-                    context.Output.WriteLine($"answered {choice} to execution {executionId}");
-                }
+                    w.WriteString("execution_id", executionId);
+                    w.WriteString("answer", choice);
+                    w.WriteString("status", "answered");
+                });
+            }
+            else
+            {
+                context.Output.WriteLine($"answered {choice} to execution {executionId}");
+            }
 
-                return ExitCodes.Passed;
-            }, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Passed;
         });
         return command;
     }

@@ -15,34 +15,29 @@ internal static class CancelCommand
         var id = new Argument<string>("execution-id") { Description = "The execution to cancel." };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded with the cancellation).", HelpName = "text" };
         var command = new Command("cancel", "Cancel a running execution of a running cluster (needs --gateway).") { id, reason };
-        command.SetAction(async (parse, cancellationToken) =>
+        RemoteCommand.SetExecutionAction(command, cli, id, async call =>
         {
-            using var owned = cli.CreateContext(parse);
-            var context = owned.Context;
-            var executionId = parse.GetRequiredValue(id);
-            return await RemoteCommand.RunAsync(context, async connection =>
+            var (context, connection, executionId, _, cancellationToken) = call;
+            var cancel = await connection.Client.CancelAsync(executionId, call.Parse.GetValue(reason) ?? "cancelled with reev cancel", cancellationToken).ConfigureAwait(false);
+            if (!cancel.IsSuccess)
             {
-                var cancel = await connection.Client.CancelAsync(executionId, parse.GetValue(reason) ?? "cancelled with reev cancel", cancellationToken).ConfigureAwait(false);
-                if (!cancel.IsSuccess)
-                {
-                    return context.Fail(RemoteErrors.FromProblem(cancel.Problem!, connection, $"execution {executionId}"));
-                }
+                return call.Fail(cancel.Problem!);
+            }
 
-                if (context.Json)
+            if (context.Json)
+            {
+                CliJson.WriteObject(context.Output, w =>
                 {
-                    CliJson.WriteObject(context.Output, w =>
-                    {
-                        w.WriteString("execution_id", executionId);
-                        w.WriteString("status", "cancelling");
-                    });
-                }
-                else
-                {
-                    context.Output.WriteLine($"cancelling execution {executionId} (follow it with: reev watch {executionId})");
-                }
+                    w.WriteString("execution_id", executionId);
+                    w.WriteString("status", "cancelling");
+                });
+            }
+            else
+            {
+                context.Output.WriteLine($"cancelling execution {executionId} (follow it with: reev watch {executionId})");
+            }
 
-                return ExitCodes.Passed;
-            }, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Passed;
         });
         return command;
     }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Reev.Cluster.Cli.CommandLine;
+using Reev.Cluster.Client.Gateway;
 
 namespace Reev.Cluster.Cli.Remote;
 
@@ -28,4 +30,29 @@ internal static class RemoteCommand
             return cli.Fail(failure);
         }
     }
+
+    /// <summary>
+    /// The action of a command about one execution (status, watch, cancel, answer): its context, the execution id
+    /// argument and the gateway connection, then <paramref name="body"/>.
+    /// </summary>
+    public static void SetExecutionAction(Command command, ReevCommandLine cli, Argument<string> id, Func<ExecutionCall, Task<int>> body)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(cli);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var owned = cli.CreateContext(parse);
+            var context = owned.Context;
+            var executionId = parse.GetRequiredValue(id);
+            return await RunAsync(context, connection => body(new ExecutionCall(context, connection, executionId, parse, cancellationToken)), cancellationToken)
+                .ConfigureAwait(false);
+        });
+    }
+}
+
+/// <summary>What a command about one execution works with.</summary>
+internal sealed record ExecutionCall(CliContext Context, GatewayConnection Connection, string ExecutionId, ParseResult Parse, CancellationToken CancellationToken)
+{
+    /// <summary>The gateway's refusal as the command's failure (exit code by kind), naming the execution.</summary>
+    public int Fail(GatewayProblem problem) => Context.Fail(RemoteErrors.FromProblem(problem, Connection, $"execution {ExecutionId}"));
 }

@@ -16,30 +16,25 @@ internal static class StatusCommand
     {
         var id = new Argument<string>("execution-id") { Description = "The execution to show." };
         var command = new Command("status", "Show an execution of a running cluster (needs --gateway): state, steps, scores.") { id };
-        command.SetAction(async (parse, cancellationToken) =>
+        RemoteCommand.SetExecutionAction(command, cli, id, async call =>
         {
-            using var owned = cli.CreateContext(parse);
-            var context = owned.Context;
-            var executionId = parse.GetRequiredValue(id);
-            return await RemoteCommand.RunAsync(context, async connection =>
+            var (context, connection, executionId, _, cancellationToken) = call;
+            var read = await connection.Client.GetExecutionAsync(executionId, cancellationToken).ConfigureAwait(false);
+            if (read.Value is not { } execution)
             {
-                var read = await connection.Client.GetExecutionAsync(executionId, cancellationToken).ConfigureAwait(false);
-                if (read.Value is not { } execution)
-                {
-                    return context.Fail(RemoteErrors.FromProblem(read.Problem!, connection, $"execution {executionId}"));
-                }
+                return call.Fail(read.Problem!);
+            }
 
-                if (context.Json)
-                {
-                    ExecutionJson.Write(context.Output, RemoteView.From(execution), null);
-                }
-                else
-                {
-                    Write(context.Console, execution);
-                }
+            if (context.Json)
+            {
+                ExecutionJson.Write(context.Output, RemoteView.From(execution), null);
+            }
+            else
+            {
+                Write(context.Console, execution);
+            }
 
-                return ExitCodes.Passed;
-            }, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Passed;
         });
         return command;
     }

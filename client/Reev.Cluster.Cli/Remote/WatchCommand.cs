@@ -14,23 +14,18 @@ internal static class WatchCommand
     {
         var id = new Argument<string>("execution-id") { Description = "The execution to follow." };
         var command = new Command("watch", "Follow an execution of a running cluster live until it ends (needs --gateway).") { id };
-        command.SetAction(async (parse, cancellationToken) =>
+        RemoteCommand.SetExecutionAction(command, cli, id, async call =>
         {
-            using var owned = cli.CreateContext(parse);
-            var context = owned.Context;
-            var executionId = parse.GetRequiredValue(id);
-            return await RemoteCommand.RunAsync(context, async connection =>
+            var (context, connection, executionId, _, cancellationToken) = call;
+            // Read first: an unknown id is a clear 404 (exit 2), and an unreachable gateway fails at once instead of
+            // going through the event stream's reconnect attempts.
+            var read = await connection.Client.GetExecutionAsync(executionId, cancellationToken).ConfigureAwait(false);
+            if (read.Value is null)
             {
-                // Read first: an unknown id is a clear 404 (exit 2), and an unreachable gateway fails at once instead of
-                // going through the event stream's reconnect attempts.
-                var read = await connection.Client.GetExecutionAsync(executionId, cancellationToken).ConfigureAwait(false);
-                if (read.Value is null)
-                {
-                    return context.Fail(RemoteErrors.FromProblem(read.Problem!, connection, $"execution {executionId}"));
-                }
+                return call.Fail(read.Problem!);
+            }
 
-                return await RemoteSession.FollowAsync(context, connection, $"watch {read.Value.BenchmarkId}", executionId, null, cancelOnInterrupt: false, cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+            return await RemoteSession.FollowAsync(context, connection, $"watch {read.Value.BenchmarkId}", executionId, null, cancelOnInterrupt: false, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
