@@ -48,7 +48,7 @@ internal static class RuntimeTelemetry
     static RuntimeTelemetry()
     {
         Meter.CreateObservableGauge("reev.cluster.runtime.inbox.queued", () => Observe(s => s.QueuedMessages), "{message}", "Messages dispatched to activations and not yet committed.");
-        Meter.CreateObservableGauge("reev.cluster.runtime.inbox.depth", () => Observe(s => s.LastInboxDepth), "{message}", "Messages waiting in the durable inbox of the cluster (sampled at each heartbeat).");
+        Meter.CreateObservableGauge("reev.cluster.runtime.inbox.depth", () => Observe(s => s.LastInboxDepth), "{message}", "Messages waiting in the durable inbox of the cluster (sampled at each heartbeat; on PostgreSQL from its table statistics).");
         Meter.CreateObservableGauge("reev.cluster.runtime.partitions.owned", () => Observe(s => s.OwnedPartitions.Count), "{partition}", "Partitions the silo owns.");
         Meter.CreateObservableGauge("reev.cluster.runtime.activations", () => Observe(s => s.ActivationCount), "{activation}", "Activations in memory.");
     }

@@ -110,7 +110,7 @@ public sealed partial class Silo
                 }
 
                 await BalanceAsync(cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _lastInboxDepth, await _store.CountPendingAsync(cancellationToken).ConfigureAwait(false));
+                Volatile.Write(ref _lastInboxDepth, await _store.EstimatePendingAsync(cancellationToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -334,6 +334,8 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         }
     }
 
+    public Task<long> EstimatePendingAsync(CancellationToken cancellationToken) => CountPendingAsync(cancellationToken);
+
     public Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
         lock (db.Lock)

@@ -65,8 +65,14 @@ internal interface IRuntimeStore : IAsyncDisposable
 
     Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>Counts pending messages (inbox depth) for metrics.</summary>
+    /// <summary>Counts pending messages exactly (checks and tools).</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The inbox depth for the metrics gauge, sampled at each heartbeat of every silo: an estimate where an exact count
+    /// would scan the whole queue table (PostgreSQL: its live-row statistic).
+    /// </summary>
+    Task<long> EstimatePendingAsync(CancellationToken cancellationToken);
 
     /// <summary>Hints other silos and clients that work or replies wait (debounced by the caller).</summary>
     Task NotifyAsync(WakeSignal signal, CancellationToken cancellationToken);
