@@ -18,9 +18,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# Alive = exists and is not a zombie waiting to be reaped (the silos are orphans once cluster-up.sh exits).
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-log() { echo "cluster-down: $*" >&2; }
+script=cluster-down
+# shellcheck source=deploy/local/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 state="$dir/cluster.env"
 [ -f "$state" ] || { log "no cluster state in $dir (nothing to stop)"; exit 0; }
 # shellcheck disable=SC1090

@@ -64,18 +64,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-log() { echo "cluster-up: $*" >&2; }
-# Alive = exists and is not a zombie waiting to be reaped (the silos are orphans once this script exits).
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-# The HTTP status of GET /health/ready on a loopback port (000 when nothing answers); curl if present, else bash.
-ready_status() {
-  if command -v curl >/dev/null; then
-    curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/health/ready" || true
-  else
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /health/ready HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && head -n 1 <&3' "$1" 2>/dev/null | awk '{print $2}' | grep . || echo 000
-  fi
-}
-fail() { log "$*"; exit 1; }
+script=cluster-up
+# shellcheck source=deploy/local/lib.sh
+. "$here/lib.sh"
 case "$silos" in ''|*[!0-9]*|0) fail "--silos must be a positive number, not '$silos'" ;; esac
 case "$grace" in ''|*[!0-9]*|0) fail "--grace must be a positive number of seconds, not '$grace'" ;; esac
 case "$gateway_port" in ''|*[!0-9]*|0) fail "--gateway-port must be a port number, not '$gateway_port'" ;; esac
@@ -136,13 +127,11 @@ fi
 [ "$gateway" -eq 0 ] || [ -f "$gateway_dll" ] || fail "no gateway build at $gateway_dll: run without --no-build, or pass --gateway-dll"
 
 # 3. The silos, on free loopback ports.
-hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
 export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
 # The API is the gateway process below: the silos serve probes only, unless REEV__SILO__GATEWAY__ENABLED says otherwise.
 export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-false}"
 # The drain (10 s by default) must end before the grace period does.
 if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 next_port=$base_port
 # take_port: sets port to the next free loopback port from next_port on (a port found free can still be taken by another
 # process before the silo binds it: wait_ready then tells, and the process is started again on another port).
@@ -163,28 +152,6 @@ for i in $(seq 1 "$silos"); do
   take_port
   launch_silo "$i"
 done
-
-# wait_ready NAME PID PORT LOG: until /health/ready answers 200 (returns 0). Returns 4 when the process exited because
-# its port was taken meanwhile (the caller starts it again on another port); fails when it exited otherwise or after 60 s.
-wait_ready() {
-  local name="$1" pid="$2" port="$3" logfile="$4" code=""
-  for _ in $(seq 1 600); do
-    code=$(ready_status "$port")
-    # Ready = it answers 200 and it is still the one running (not another process on that port).
-    [ "$code" = 200 ] && alive "$pid" && return 0
-    if ! alive "$pid"; then
-      if tail -n 5 "$logfile" 2>/dev/null | grep -qi "already in use"; then
-        log "$name: port $port was taken before it could bind it"
-        return 4
-      fi
-      tail -n 5 "$logfile" >&2
-      fail "$name exited before it was ready (log $logfile)"
-    fi
-    sleep 0.1
-  done
-  tail -n 5 "$logfile" >&2
-  fail "$name was not ready within 60 s"
-}
 
 # until_ready NAME LOG LAUNCHER...: waits for the process just launched (launched_pid, on $port); when its port was
 # taken meanwhile, takes the next free port and runs LAUNCHER again (5 attempts).

@@ -19,9 +19,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# Alive = exists and is not a zombie waiting to be reaped (the silos are orphans once cluster-up.sh exits).
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-log() { echo "silo-kill: $*" >&2; }
+script=silo-kill
+# shellcheck source=deploy/local/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 state="$dir/cluster.env"
 [ -f "$state" ] || { log "no cluster state in $dir: start one with deploy/local/cluster-up.sh"; exit 2; }
 # shellcheck disable=SC1090

@@ -16,17 +16,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-log() { echo "silo-start: $*" >&2; }
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-# The HTTP status of GET /health/ready on a loopback port (000 when nothing answers); curl if present, else bash.
-ready_status() {
-  if command -v curl >/dev/null; then
-    curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/health/ready" || true
-  else
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /health/ready HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && head -n 1 <&3' "$1" 2>/dev/null | awk '{print $2}' | grep . || echo 000
-  fi
-}
-hms() { printf '%02d:%02d:%02d' "$(($1 / 3600))" "$(($1 % 3600 / 60))" "$(($1 % 60))"; }
+script=silo-start
+# shellcheck source=deploy/local/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 state="$dir/cluster.env"
 [ -f "$state" ] || { log "no cluster state in $dir: start one with deploy/local/cluster-up.sh"; exit 2; }
 # shellcheck disable=SC1090
@@ -45,7 +37,6 @@ export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
 # As cluster-up.sh started it: with or without its co-hosted gateway.
 export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-${REEV_CLUSTER_SILO_GATEWAY:-false}}"
 if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 old_port=$port
 echo "--- restarted by silo-start.sh ---" >>"$logfile"
 # On its old port; when another process took that port meanwhile, on the next free one (the state files follow).
@@ -59,22 +50,11 @@ for attempt in 1 2 3 4 5; do
   nohup dotnet "$REEV_CLUSTER_SILO_DLL" "${args[@]}" >>"$logfile" 2>&1 </dev/null &
   pid=$!
   log "$id: pid $pid, http://127.0.0.1:$port (log $logfile)"
-  code=""
-  taken=0
-  for _ in $(seq 1 600); do
-    code=$(ready_status "$port")
-    [ "$code" = 200 ] && break
-    if ! alive "$pid"; then
-      if tail -n 5 "$logfile" | grep -qi "already in use"; then taken=1; log "$id: port $port was taken before it could bind it"; break; fi
-      tail -n 5 "$logfile" >&2; log "$id exited before it was ready"; exit 1
-    fi
-    sleep 0.1
-  done
-  [ "$taken" -eq 1 ] && continue
-  [ "$code" = 200 ] || { kill -KILL "$pid" 2>/dev/null; log "$id was not ready within 60 s"; exit 1; }
-  break
+  status=0
+  wait_ready "$id" "$pid" "$port" "$logfile" || status=$?
+  [ "$status" -eq 0 ] && break
+  [ "$attempt" -lt 5 ] || fail "$id: no free port after $attempt attempts"
 done
-[ "$code" = 200 ] || { log "$id: no free port after 5 attempts"; exit 1; }
 
 if [ "$port" != "$old_port" ]; then
   sed -i -e "s/^REEV_SILO_${index}_PORT=.*/REEV_SILO_${index}_PORT='$port'/" \
