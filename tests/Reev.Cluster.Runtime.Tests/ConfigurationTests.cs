@@ -27,7 +27,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task A_server_that_does_not_answer_is_named_with_host_and_port()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var provider = new PostgresClusterProvider($"Host=127.0.0.1;Port={port};Username=reev;Database=reev;Timeout=3");
         await using var silo = Silo.Create(TestCluster.FastOptions(), provider, Clusters.Grains());
 
@@ -101,12 +101,5 @@ public sealed class ConfigurationTests
         var ex = Assert.Throws<ClusterConfigurationException>(() => Silo.Create(options, new Reev.Cluster.Runtime.InMemory.InMemoryClusterProvider(), Clusters.Grains()));
 
         Assert.Contains("LeaseDuration", ex.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

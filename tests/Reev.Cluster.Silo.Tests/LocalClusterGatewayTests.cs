@@ -37,8 +37,8 @@ public sealed class LocalClusterGatewayTests
         var up = await ScriptRun.InvokeAsync(
             "local/cluster-up.sh",
             ["--silos", "3", "--dir", dir, "--postgres", database.ConnectionString, "--silo-dll", RepositoryPaths.SiloAssembly,
-             "--gateway-dll", RepositoryPaths.GatewayAssembly, "--base-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-             "--gateway-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--partitions", "16", "--grace", "6"],
+             "--gateway-dll", RepositoryPaths.GatewayAssembly, "--base-port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
+             "--gateway-port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "--partitions", "16", "--grace", "6"],
             TimeSpan.FromSeconds(120),
             environment);
         try

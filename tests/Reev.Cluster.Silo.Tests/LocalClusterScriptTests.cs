@@ -25,8 +25,8 @@ public sealed class LocalClusterScriptTests
         var up = await ScriptRun.InvokeAsync(
             "local/cluster-up.sh",
             ["--silos", "2", "--dir", dir, "--postgres", database.ConnectionString, "--silo-dll", RepositoryPaths.SiloAssembly,
-             "--base-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--partitions", "8", "--grace", "6",
-             "--gateway-dll", RepositoryPaths.GatewayAssembly, "--gateway-port", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture)],
+             "--base-port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "--partitions", "8", "--grace", "6",
+             "--gateway-dll", RepositoryPaths.GatewayAssembly, "--gateway-port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture)],
             TimeSpan.FromSeconds(90),
             environment);
         try
@@ -101,7 +101,7 @@ public sealed class LocalClusterScriptTests
         var dir = Directory.CreateTempSubdirectory("reev-cluster-port-").FullName;
         // The script checks that the port is free, then starts the silo (its log file appears); the test takes the port in
         // that moment, before the silo's start-up reaches its bind (about a second), as another process could.
-        var taken = SiloProcess.FreePort();
+        var taken = LoopbackPorts.Free();
         var run = ScriptRun.InvokeAsync(
             "local/cluster-up.sh",
             ["--silos", "1", "--dir", dir, "--postgres", database.ConnectionString, "--silo-dll", RepositoryPaths.SiloAssembly,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Silo.Tests;
 
@@ -44,7 +45,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         var arguments = args.ToList();
         var portIndex = arguments.IndexOf("--port");
-        var port = portIndex >= 0 ? int.Parse(arguments[portIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : FreePort();
+        var port = portIndex >= 0 ? int.Parse(arguments[portIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : LoopbackPorts.Free();
         if (portIndex < 0)
         {
             arguments.AddRange(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -180,33 +181,6 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         _process.Kill();
         await _process.WaitForExitAsync();
-    }
-
-    /// <summary>
-    /// A free loopback port below Linux's ephemeral range (32768-60999), so that the outgoing connections of tests running
-    /// alongside (database pools, HTTP clients) cannot be handed it between this check and the silo's bind; the scripts
-    /// also use the ports after it.
-    /// </summary>
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-        }
-
-        using var fallback = new TcpListener(IPAddress.Loopback, 0);
-        fallback.Start();
-        return ((IPEndPoint)fallback.LocalEndpoint).Port;
     }
 
     public override string ToString()

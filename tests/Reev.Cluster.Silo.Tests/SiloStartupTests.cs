@@ -24,7 +24,7 @@ public sealed class SiloStartupTests
     [Fact]
     public async Task Start_UnreachableDatabase_ExitsThreeWithOneLine()
     {
-        var closedPort = SiloProcess.FreePort();
+        var closedPort = LoopbackPorts.Free();
         await using var silo = await SiloProcess.RunToExitAsync(
             ["--postgres", $"Host=127.0.0.1;Port={closedPort};Username=reev;Database=reev;Timeout=3"], ExitTimeout);
 
@@ -81,7 +81,7 @@ public sealed class SiloStartupTests
     [Fact]
     public async Task Probe_NothingListening_ExitsOneWithOneLine()
     {
-        var port = SiloProcess.FreePort();
+        var port = LoopbackPorts.Free();
         await using var probe = await SiloProcess.RunToExitAsync(["--probe", "ready", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], ExitTimeout);
 
         Assert.True(probe.ExitCode == 1, probe.ToString());

@@ -1,3 +1,4 @@
+using Reev.Cluster.TestKit;
 using System.Net;
 
 namespace Reev.Cluster.Silo.Tests;
@@ -8,7 +9,7 @@ public sealed class SiloTelemetryTests
     [Fact]
     public async Task OtlpEndpointSet_MetricsArePostedToTheReceiver()
     {
-        var port = SiloProcess.FreePort();
+        var port = LoopbackPorts.Free();
         using var receiver = new HttpListener();
         receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
         receiver.Start();
