@@ -94,16 +94,8 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void SiloDeployment_RequestsResourcesRunsAsNonRootAndUsesTheSiloImage()
-    {
-        Assert.NotNull(Text(Container, "resources.requests.cpu"));
-        Assert.NotNull(Text(Container, "resources.requests.memory"));
-        Assert.NotNull(Text(Container, "resources.limits.memory"));
-        Assert.StartsWith(DeployFiles.SiloImage + ":", Text(Container, "image"), StringComparison.Ordinal);
-        Assert.Equal("true", Text(Silo, "spec.template.spec.securityContext.runAsNonRoot"));
-        Assert.NotEqual("0", Text(Silo, "spec.template.spec.securityContext.runAsUser"));
-        Assert.Equal("false", Text(Container, "securityContext.allowPrivilegeEscalation"));
-    }
+    public void SiloDeployment_RequestsResourcesRunsAsNonRootAndUsesTheSiloImage() =>
+        AssertResourcesNonRootAndImage(Silo, Container, DeployFiles.SiloImage);
 
     [Fact]
     public void SiloDeployment_EnvironmentKeysAreReadByTheSiloAndReferencesResolve()
@@ -145,15 +137,18 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void GatewayDeployment_RequestsResourcesRunsAsNonRootAndUsesTheGatewayImage()
+    public void GatewayDeployment_RequestsResourcesRunsAsNonRootAndUsesTheGatewayImage() =>
+        AssertResourcesNonRootAndImage(Gateway, GatewayContainer, DeployFiles.GatewayImage);
+
+    private static void AssertResourcesNonRootAndImage(Dictionary<object, object> deployment, Dictionary<object, object> container, string image)
     {
-        Assert.NotNull(Text(GatewayContainer, "resources.requests.cpu"));
-        Assert.NotNull(Text(GatewayContainer, "resources.requests.memory"));
-        Assert.NotNull(Text(GatewayContainer, "resources.limits.memory"));
-        Assert.StartsWith(DeployFiles.GatewayImage + ":", Text(GatewayContainer, "image"), StringComparison.Ordinal);
-        Assert.Equal("true", Text(Gateway, "spec.template.spec.securityContext.runAsNonRoot"));
-        Assert.NotEqual("0", Text(Gateway, "spec.template.spec.securityContext.runAsUser"));
-        Assert.Equal("false", Text(GatewayContainer, "securityContext.allowPrivilegeEscalation"));
+        Assert.NotNull(Text(container, "resources.requests.cpu"));
+        Assert.NotNull(Text(container, "resources.requests.memory"));
+        Assert.NotNull(Text(container, "resources.limits.memory"));
+        Assert.StartsWith(image + ":", Text(container, "image"), StringComparison.Ordinal);
+        Assert.Equal("true", Text(deployment, "spec.template.spec.securityContext.runAsNonRoot"));
+        Assert.NotEqual("0", Text(deployment, "spec.template.spec.securityContext.runAsUser"));
+        Assert.Equal("false", Text(container, "securityContext.allowPrivilegeEscalation"));
     }
 
     [Fact]
