@@ -46,14 +46,7 @@ internal static class ExecutionJson
                 w.WriteNumber("step", action.Step);
                 w.WriteString("strategy", action.Strategy);
                 w.WriteString("detail", action.Detail);
-                if (action.Succeeded is { } succeeded)
-                {
-                    w.WriteBoolean("succeeded", succeeded);
-                }
-                else
-                {
-                    w.WriteNull("succeeded");
-                }
+                w.WriteBooleanOrNull("succeeded", action.Succeeded);
 
                 w.WriteEndObject();
             }

@@ -66,6 +66,32 @@ internal static class CliJson
         writer.WriteRawValue(Math.Round(number, 6).ToString("0.0#####", CultureInfo.InvariantCulture), skipInputValidation: true);
     }
 
+    public static void WriteBooleanOrNull(this Utf8JsonWriter writer, string name, bool? value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is { } flag)
+        {
+            writer.WriteBoolean(name, flag);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    public static void WriteStringOrNull(this Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is { } time)
+        {
+            writer.WriteString(name, time);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
     public static void WriteStringOrNull(this Utf8JsonWriter writer, string name, string? value)
     {
         ArgumentNullException.ThrowIfNull(writer);

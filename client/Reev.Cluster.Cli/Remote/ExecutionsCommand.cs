@@ -43,24 +43,9 @@ internal static class ExecutionsCommand
                             w.WriteString("status", item.Status);
                             w.WriteString("agent", item.Agent);
                             w.WriteScore("score", item.Score);
-                            if (item.Passed is { } passed)
-                            {
-                                w.WriteBoolean("passed", passed);
-                            }
-                            else
-                            {
-                                w.WriteNull("passed");
-                            }
-
+                            w.WriteBooleanOrNull("passed", item.Passed);
                             w.WriteString("created_at", item.CreatedAt);
-                            if (item.FinishedAt is { } finished)
-                            {
-                                w.WriteString("finished_at", finished);
-                            }
-                            else
-                            {
-                                w.WriteNull("finished_at");
-                            }
+                            w.WriteStringOrNull("finished_at", item.FinishedAt);
 
                             w.WriteEndObject();
                         }
