@@ -1,6 +1,9 @@
+using Reev.Cluster.Runtime;
+
 namespace Reev.Cluster.GrainInterfaces;
 
 /// <summary>The summary of one step session handed to the consolidation.</summary>
+[Immutable]
 public sealed record SessionSummary(
     string SessionId,
     int Index,
@@ -13,6 +16,7 @@ public sealed record SessionSummary(
     string Prompt);
 
 /// <summary>Starts the consolidation of a finished execution.</summary>
+[Immutable]
 public sealed record ConsolidationCommand(
     string ExecutionId,
     string FlowId,
@@ -24,6 +28,7 @@ public sealed record ConsolidationCommand(
     double ExecutionDurationMs);
 
 /// <summary>A consolidation as seen from outside (the reference's consolidated session fields and phases).</summary>
+[Immutable]
 public sealed record ConsolidationView
 {
     public required string ExecutionId { get; init; }

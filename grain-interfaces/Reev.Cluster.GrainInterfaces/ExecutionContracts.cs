@@ -1,9 +1,11 @@
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.Flows.Scoring;
+using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.GrainInterfaces;
 
 /// <summary>A flow submitted for execution. Validated by <see cref="Validate"/> before anything runs.</summary>
+[Immutable]
 public sealed record ExecutionRequest
 {
     public required FlowDocument Document { get; init; }
@@ -166,4 +168,5 @@ public sealed record PendingQuestion(int Step, string Error, IReadOnlyList<Fulfi
 public sealed record ExecutionEvent(long Sequence, string Type, DateTimeOffset At, int? Step, string Message, IReadOnlyDictionary<string, string>? Data = null);
 
 /// <summary>A request to cancel, with who and why.</summary>
+[Immutable]
 public sealed record CancelRequest(string By, string Reason);

@@ -1,8 +1,10 @@
 using Reev.Cluster.Flows.Running;
+using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.GrainInterfaces;
 
 /// <summary>What a step grain runs: the attempt's request plus how to recover and whom to report to.</summary>
+[Immutable]
 public sealed record StepCommand
 {
     public required string ExecutionId { get; init; }
@@ -24,6 +26,7 @@ public sealed record StepCommand
 }
 
 /// <summary>A step grain's final word to its execution.</summary>
+[Immutable]
 public sealed record StepReport
 {
     public required string ExecutionId { get; init; }

@@ -87,6 +87,7 @@ internal static class FlowBenchmark
                 var startLatency = new double[flows];
                 using var gate = new SemaphoreSlim(concurrency);
                 var finished = new HashSet<string>(StringComparer.Ordinal);
+                var inFlight = new HashSet<string>(StringComparer.Ordinal); // submitted, not seen finished: the only rows polled
                 var completion = new Dictionary<string, double>(StringComparer.Ordinal);
                 var submittedAt = new long[flows];
                 var started = Stopwatch.GetTimestamp();
@@ -111,6 +112,11 @@ internal static class FlowBenchmark
                         }
 
                         submittedAt[i] = Stopwatch.GetTimestamp();
+                        lock (inFlight)
+                        {
+                            inFlight.Add(ids[i]);
+                        }
+
                         await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
                         startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
                     }
@@ -120,8 +126,19 @@ internal static class FlowBenchmark
                 while (finished.Count < flows)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
-                    foreach (var id in await FinishedAsync(clusterProvider, connection, prefix, cancellationToken))
+                    string[] polled;
+                    lock (inFlight)
                     {
+                        polled = [.. inFlight];
+                    }
+
+                    foreach (var id in await FinishedAsync(clusterProvider, connection, polled, cancellationToken))
+                    {
+                        lock (inFlight)
+                        {
+                            inFlight.Remove(id);
+                        }
+
                         if (index.TryGetValue(id, out var position) && finished.Add(id))
                         {
                             completion[id] = Stopwatch.GetElapsedTime(submittedAt[position]).TotalMilliseconds;
@@ -177,19 +194,23 @@ internal static class FlowBenchmark
         }
     }
 
-    private static async Task<IReadOnlyList<string>> FinishedAsync(ClusterProvider provider, string? connection, string prefix, CancellationToken cancellationToken)
+    /// <summary>Which of the given flows (those in flight) have finished: read by key, so a poll costs the flows in flight, not the run so far.</summary>
+    private static async Task<IReadOnlyList<string>> FinishedAsync(ClusterProvider provider, string? connection, string[] ids, CancellationToken cancellationToken)
     {
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
         if (provider is InMemoryClusterProvider memory)
         {
-            return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName)
-                .Where(r => r.Status is "completed" or "failed" or "cancelled" && r.ExecutionId.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(r => r.ExecutionId).ToList();
+            return ids.Where(id => memory.ReadRow<ExecutionRow>(ExecutionRow.TableName, id) is { Status: "completed" or "failed" or "cancelled" }).ToList();
         }
 
         await using var conn = new NpgsqlConnection(connection);
         await conn.OpenAsync(cancellationToken);
-        await using var cmd = new NpgsqlCommand("SELECT execution_id FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id LIKE @prefix", conn);
-        cmd.Parameters.AddWithValue("prefix", prefix + "%");
+        await using var cmd = new NpgsqlCommand("SELECT execution_id FROM reev_executions WHERE status IN ('completed', 'failed', 'cancelled') AND execution_id = ANY(@ids)", conn);
+        cmd.Parameters.AddWithValue("ids", ids);
         var list = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -41,7 +41,8 @@ public static class Clusters
     public static GrainRegistry Grains() => new GrainRegistry()
         .Add<ICounterGrain, CounterGrain>()
         .Add<IReminderGrain, ReminderGrain>()
-        .Add<ITroubleGrain, TroubleGrain>();
+        .Add<ITroubleGrain, TroubleGrain>()
+        .Add<IRelayGrain, RelayGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

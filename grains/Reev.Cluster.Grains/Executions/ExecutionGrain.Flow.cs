@@ -229,7 +229,7 @@ public sealed partial class ExecutionGrain
             s.Index,
             key == s.SessionKey ? s.Alternate : AlternateKind.None,
             key == s.SessionKey ? s.Status : StepRunStatus.Failed,
-            key == s.SessionKey ? s.Tools : [],
+            key == s.SessionKey ? [.. s.Tools] : [],
             key == s.SessionKey ? s.Score ?? 0 : 0,
             key == s.SessionKey ? s.DurationMs : 0,
             key == s.SessionKey ? s.Error : "superseded by a later attempt",

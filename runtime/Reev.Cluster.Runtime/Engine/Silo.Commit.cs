@@ -146,7 +146,7 @@ public sealed partial class Silo
             var turn = pending.Turn;
             for (var i = 0; i < turn.Sends.Count; i++)
             {
-                if (!Dispatch(turn.Sends[i].ToStored(turn.SentIds[i])))
+                if (!Dispatch(turn.Sends[i].ToDispatched(turn.SentIds[i])))
                 {
                     foreign |= !_partitions.IsOwned(turn.Sends[i].Partition);
                 }

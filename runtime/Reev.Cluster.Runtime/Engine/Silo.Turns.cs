@@ -245,10 +245,24 @@ public sealed partial class Silo
             return null;
         }
 
-        var args = _serializer.DeserializeArguments(method!, message.Payload, _stopping.Token);
+        var args = message.LocalArguments is { } local
+            ? WithToken(local, method!.CancellationTokenIndex, _stopping.Token)
+            : _serializer.DeserializeArguments(method!, message.Payload, _stopping.Token);
         var task = method!.Invoker(grain, args);
         await task.ConfigureAwait(false);
         return method.ResultReader?.Invoke(task);
+    }
+
+    /// <summary>The sender's immutable arguments for this turn: a copy of the array (a retried turn reuses it) with this silo's token.</summary>
+    private static object?[] WithToken(object?[] local, int tokenIndex, CancellationToken token)
+    {
+        var args = (object?[])local.Clone();
+        if (tokenIndex >= 0)
+        {
+            args[tokenIndex] = token;
+        }
+
+        return args;
     }
 
     private async Task DeactivateAsync(Activation activation, bool force = false)

@@ -117,7 +117,7 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
         var stored = new StoredMessage[batch.Count];
         for (var i = 0; i < stored.Length; i++)
         {
-            stored[i] = batch[i].Message.ToStored(ids[i]);
+            stored[i] = batch[i].Message.ToDispatched(ids[i]);
         }
 
         // Dispatch before completing: a caller's next send must not overtake this one locally.

@@ -143,7 +143,10 @@ internal sealed class GrainCallRouter : IGrainFactory
             MessageKind.Call,
             payload,
             replyTo,
-            Activity.Current?.Id);
+            Activity.Current?.Id)
+        {
+            LocalArguments = method.SharesArguments && args is not null ? (object?[])args.Clone() : null,
+        };
     }
 
     private async Task EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)

@@ -21,6 +21,14 @@ internal sealed class GrainMethod
 
     public bool IsAsk => ResultType is not null;
 
+    /// <summary>
+    /// Whether every sent argument is of an immutable type (<see cref="ImmutableAttribute"/>, strings, numbers, enums,
+    /// dates), so that a turn in the same process may receive the sender's instances rather than a copy from JSON.
+    /// </summary>
+    public bool SharesArguments => _sharesArguments ??= ArgumentTypes.All(IsImmutable);
+
+    private bool? _sharesArguments;
+
     /// <summary>The method's parameters (cached: <see cref="MethodBase.GetParameters"/> copies its array on every call).</summary>
     public ParameterInfo[] Parameters => field ??= Method.GetParameters();
 
@@ -29,6 +37,14 @@ internal sealed class GrainMethod
 
     /// <summary>Reads the result of a finished ask's Task&lt;T&gt;; null for one-way methods.</summary>
     public Func<Task, object?>? ResultReader => ResultType is null ? null : field ??= CompileResultReader(ResultType);
+
+    internal static bool IsImmutable(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTimeOffset)
+            || type == typeof(DateTime) || type == typeof(TimeSpan) || type == typeof(Guid)
+            || type.IsDefined(typeof(ImmutableAttribute), inherit: false);
+    }
 
     private static Func<object, object?[], Task> CompileInvoker(MethodInfo method, ParameterInfo[] parameters)
     {

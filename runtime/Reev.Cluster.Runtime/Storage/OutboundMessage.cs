@@ -11,6 +11,13 @@ internal sealed record OutboundMessage(
     string? ReplyTo,
     string? TraceParent)
 {
+    /// <summary>The sender's argument instances, when they are all immutable (<see cref="GrainMethod.SharesArguments"/>); never stored.</summary>
+    public object?[]? LocalArguments { get; init; }
+
+    /// <summary>The committed message as a store keeps it: the payload only.</summary>
     public StoredMessage ToStored(long id) =>
         new(id, Partition, GrainType, GrainKey, Method, Kind, Payload, ReplyTo, 0, TraceParent);
+
+    /// <summary>The committed message as handed to a turn in this process: with the sender's immutable arguments, if any.</summary>
+    public StoredMessage ToDispatched(long id) => ToStored(id) with { LocalArguments = LocalArguments };
 }

@@ -14,4 +14,10 @@ internal sealed record StoredMessage(
     string? TraceParent)
 {
     public GrainId Grain => new(GrainType, GrainKey);
+
+    /// <summary>
+    /// Set only on a message dispatched in the process that sent it, when its arguments are immutable: the turn runs
+    /// with them instead of deserializing <see cref="Payload"/> (which is what the store holds).
+    /// </summary>
+    public object?[]? LocalArguments { get; init; }
 }
