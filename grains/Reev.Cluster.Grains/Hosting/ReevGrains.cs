@@ -37,6 +37,8 @@ public static class ReevGrains
             IgnoreReadOnlyProperties = true,
         };
         options.Converters.Add(new JsonStringEnumConverter());
+        // Flow documents, ledger snapshots and key maps ride along unchanged in states and messages turn after turn.
+        options.Converters.Add(Flows.Serialization.InstanceJsonCache.ForFlows());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
