@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Reev.Cluster.Flows.Ledger;
 using Reev.Cluster.Flows.Scoring;
 using Reev.Cluster.Flows.Serialization;
@@ -37,6 +38,7 @@ public sealed record StepOutcome(
     /// <summary>True when the step succeeded.</summary>
     public bool Succeeded => Status == StepStatus.Succeeded;
 
-    /// <summary>Instructions of all transactions, in order.</summary>
+    /// <summary>Instructions of all transactions, in order (derived: not stored; the serializer writes read-only collections).</summary>
+    [JsonIgnore]
     public IEnumerable<InstructionRecord> Instructions => Transactions.SelectMany(static t => t.Instructions);
 }
