@@ -67,4 +67,47 @@ public sealed class MetricsTests(ITestOutputHelper output)
             Assert.True(deadLetters >= 1, $"dead letters {deadLetters}");
         }
     }
+
+    [Fact]
+    public async Task Enqueues_from_outside_grains_record_their_duration_and_batch_size()
+    {
+        await using var handle = await Clusters.StartAsync(Provider.InMemory, output);
+        var durations = new List<double>();
+        var batches = new List<int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Reev.Cluster" && instrument.Name.StartsWith("reev.cluster.runtime.enqueue.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (durations)
+            {
+                durations.Add(value);
+            }
+        });
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+        {
+            lock (durations)
+            {
+                batches.Add(value);
+            }
+        });
+        listener.Start();
+        var counter = handle.Client.GetGrain<ICounterGrain>($"enqueue-{Guid.NewGuid():N}");
+
+        await Task.WhenAll(Enumerable.Range(1, 50).Select(counter.Increment).ToList());
+
+        lock (durations)
+        {
+            Assert.NotEmpty(durations);
+            Assert.All(durations, d => Assert.True(d >= 0, $"duration {d}"));
+            Assert.True(batches.Sum() >= 50, $"{batches.Sum()} messages in {batches.Count} enqueues"); // the metrics listener may see other tests' enqueues too
+        }
+    }
 }

@@ -30,6 +30,12 @@ internal static class RuntimeTelemetry
     public static readonly Histogram<double> CommitDuration =
         Meter.CreateHistogram<double>("reev.cluster.runtime.commit.duration", "ms", "Commit transaction duration.");
 
+    public static readonly Histogram<double> EnqueueDuration =
+        Meter.CreateHistogram<double>("reev.cluster.runtime.enqueue.duration", "ms", "Durable enqueue of sends from outside grains (one INSERT transaction), from its start to its commit.");
+
+    public static readonly Histogram<int> EnqueueBatchSize =
+        Meter.CreateHistogram<int>("reev.cluster.runtime.enqueue.batch_size", "{message}", "Messages per enqueue transaction.");
+
     public static readonly Counter<long> FencedCommits =
         Meter.CreateCounter<long>("reev.cluster.runtime.commits.fenced", "{transaction}", "Commits rejected because a lease was lost.");
 

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using Reev.Cluster.Runtime.Diagnostics;
 using Reev.Cluster.Runtime.Storage;
 
 namespace Reev.Cluster.Runtime.Messaging;
@@ -68,9 +70,12 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
             }
 
             long[] ids;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 ids = await store.EnqueueAsync(batch.ConvertAll(p => p.Message), CancellationToken.None).ConfigureAwait(false);
+                RuntimeTelemetry.EnqueueDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                RuntimeTelemetry.EnqueueBatchSize.Record(batch.Count);
             }
             catch (DbException ex) when (batch.Count > 1 && !ex.IsTransient)
             {
