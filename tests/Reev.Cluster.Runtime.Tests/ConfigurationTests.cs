@@ -16,6 +16,17 @@ public sealed class ConfigurationTests
         Assert.Contains("connection string is missing", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Host=db;Username=reev", 64)]
+    [InlineData("Host=db;Username=reev;Max Auto Prepare=5", 5)]
+    public void Statements_are_prepared_automatically_unless_the_connection_string_sets_its_own_limit(string connectionString, int expected)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(new PostgresClusterProvider(connectionString).ConnectionString);
+
+        Assert.Equal(expected, builder.MaxAutoPrepare);
+        Assert.True(builder.NoResetOnClose); // DISCARD ALL on every return to the pool would drop the prepared statements
+    }
+
     [Fact]
     public void A_malformed_connection_string_is_named()
     {

@@ -29,6 +29,14 @@ public sealed class PostgresClusterProvider : ClusterProvider
 
             builder.MaxPoolSize = Math.Max(builder.MaxPoolSize == 100 ? maxPoolSize : builder.MaxPoolSize, 8);
             builder.NoResetOnClose = true;
+            if (builder.MaxAutoPrepare == 0)
+            {
+                // The runtime sends the same few statements all day: prepared once per connection, PostgreSQL stops
+                // parsing and planning them on every commit (ADR 0009). A connection string may set its own value.
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+            }
+
             ConnectionString = builder.ConnectionString;
         }
         catch (ArgumentException ex)
