@@ -60,20 +60,7 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
         return result;
     }
 
-    public string Serialize(object? value, Type type)
-    {
-        var (buffer, writer) = Rent();
-        try
-        {
-            JsonSerializer.Serialize(writer, value, type, Options);
-            writer.Flush();
-            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-        finally
-        {
-            Return(buffer, writer);
-        }
-    }
+    public string Serialize(object? value, Type type) => Write(value, type, static json => System.Text.Encoding.UTF8.GetString(json));
 
     public object? Deserialize(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
 
@@ -81,22 +68,25 @@ internal sealed class MessageSerializer(JsonSerializerOptions options)
     /// UTF-8 JSON for grain states: half the bytes of a string of the same JSON, written by the stores as they are
     /// (no transcoding); states of several KB are written at most turns.
     /// </summary>
-    public byte[] SerializeToUtf8(object? value, Type type)
+    public byte[] SerializeToUtf8(object? value, Type type) => Write(value, type, static json => json.ToArray());
+
+    public object? Deserialize(ReadOnlySpan<byte> utf8, Type type) => JsonSerializer.Deserialize(utf8, type, Options);
+
+    /// <summary>Serializes into this thread's buffer and hands the JSON to <paramref name="finish"/>, which copies it out.</summary>
+    private T Write<T>(object? value, Type type, Func<ReadOnlySpan<byte>, T> finish)
     {
         var (buffer, writer) = Rent();
         try
         {
             JsonSerializer.Serialize(writer, value, type, Options);
             writer.Flush();
-            return buffer.WrittenSpan.ToArray();
+            return finish(buffer.WrittenSpan);
         }
         finally
         {
             Return(buffer, writer);
         }
     }
-
-    public object? Deserialize(ReadOnlySpan<byte> utf8, Type type) => JsonSerializer.Deserialize(utf8, type, Options);
 
     private (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) Rent()
     {
