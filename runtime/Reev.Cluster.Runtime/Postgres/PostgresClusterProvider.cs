@@ -29,13 +29,11 @@ public sealed class PostgresClusterProvider : ClusterProvider
 
             builder.MaxPoolSize = Math.Max(builder.MaxPoolSize == 100 ? maxPoolSize : builder.MaxPoolSize, 8);
             builder.NoResetOnClose = true;
-            if (builder.MaxAutoPrepare == 0)
-            {
-                // The runtime sends the same few statements all day: prepared once per connection, PostgreSQL stops
-                // parsing and planning them on every commit (ADR 0009). A connection string may set its own value.
-                builder.MaxAutoPrepare = 64;
-                builder.AutoPrepareMinUsages = 2;
-            }
+            // Npgsql's automatic preparation stays off, even when the connection string asks for it (ADR 0009): after a
+            // statement fails (a fenced commit, a version conflict, a rejected message), its bookkeeping can leave the
+            // connection out of step with the server ("unexpected backend message DataRow", npgsql#6391), and failed
+            // statements are part of this runtime's normal life.
+            builder.MaxAutoPrepare = 0;
 
             ConnectionString = builder.ConnectionString;
         }
