@@ -160,7 +160,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         UnregisterReminder(TimeoutReminder);
         GrainsTelemetry.Consolidations.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
         var view = View();
-        GrainsLog.ConsolidationEnded(_logger, GrainKey, status, view.DurationMs);
+        GrainsLog.ConsolidationEnded(_logger, status == ConsolidationStatus.Completed ? LogLevel.Debug : LogLevel.Information, GrainKey, status, view.DurationMs);
         await GrainFactory.GetGrain<IExecutionGrain>(GrainKey).ConsolidationFinishedAsync(view);
         Publish();
         DeactivateOnIdle();

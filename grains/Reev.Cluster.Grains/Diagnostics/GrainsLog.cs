@@ -19,8 +19,9 @@ internal static partial class GrainsLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Late or duplicate report from {StepKey} ignored by execution {ExecutionId}")]
     public static partial void StaleReport(ILogger logger, string executionId, string stepKey);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Step {StepKey} attempt {Attempt} {Status} in {DurationMs:0.#} ms; error: {Error}")]
-    public static partial void StepAttempted(ILogger logger, string stepKey, int attempt, Reev.Cluster.Flows.Running.StepStatus status, double durationMs, Reev.Cluster.Flows.Tools.ToolError? error);
+    /// <summary>Every attempt of every step: Debug when it succeeded (hundreds a second under load), Information when it failed.</summary>
+    [LoggerMessage(EventId = 3010, Message = "Step {StepKey} attempt {Attempt} {Status} in {DurationMs:0.#} ms; error: {Error}")]
+    public static partial void StepAttempted(ILogger logger, LogLevel level, string stepKey, int attempt, Reev.Cluster.Flows.Running.StepStatus status, double durationMs, Reev.Cluster.Flows.Tools.ToolError? error);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Step {StepKey} retries in {DelayMs} ms (retry {Retry}) after: {Error}")]
     public static partial void StepRetryScheduled(ILogger logger, string stepKey, int delayMs, int retry, string error);
@@ -28,6 +29,7 @@ internal static partial class GrainsLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Step {StepKey}: the agent failed unexpectedly")]
     public static partial void AgentCrashed(ILogger logger, Exception exception, string stepKey);
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Consolidation of {ExecutionId} ended as {Status} in {DurationMs:0.#} ms")]
-    public static partial void ConsolidationEnded(ILogger logger, string executionId, Reev.Cluster.GrainInterfaces.ConsolidationStatus status, double durationMs);
+    /// <summary>Debug when completed (one per execution, after its own Information line), Information otherwise.</summary>
+    [LoggerMessage(EventId = 3020, Message = "Consolidation of {ExecutionId} ended as {Status} in {DurationMs:0.#} ms")]
+    public static partial void ConsolidationEnded(ILogger logger, LogLevel level, string executionId, Reev.Cluster.GrainInterfaces.ConsolidationStatus status, double durationMs);
 }

@@ -165,7 +165,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         State.Attempts.Add(outcome);
         GrainsTelemetry.StepAttempts.Add(1);
         GrainsTelemetry.StepDuration.Record(outcome.DurationMs);
-        GrainsLog.StepAttempted(_logger, GrainKey, attempt, outcome.Status, outcome.DurationMs, outcome.Error);
+        GrainsLog.StepAttempted(_logger, outcome.Succeeded ? LogLevel.Debug : LogLevel.Information, GrainKey, attempt, outcome.Status, outcome.DurationMs, outcome.Error);
         return outcome;
     }
 
