@@ -144,6 +144,28 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_rescheduled_reminder_fires_at_its_new_time_only_and_a_cancelled_one_never()
+    {
+        await using var handle = await StartAsync();
+        var grain = handle.Client.GetGrain<IReminderGrain>($"moved-{Guid.NewGuid():N}");
+
+        await grain.Schedule("moved", dueMilliseconds: 1500, periodMilliseconds: 0);
+        await grain.Schedule("moved", dueMilliseconds: 200, periodMilliseconds: 0); // the same name again: replaces the first
+        await grain.Schedule("cancelled", dueMilliseconds: 400, periodMilliseconds: 0);
+        await grain.Cancel("cancelled");
+        await grain.Schedule("later", dueMilliseconds: 600, periodMilliseconds: 0);
+        await Eventually.HoldsAsync(async () => (await grain.Read()).Ticks.GetValueOrDefault("later") >= 1, Patience, "the later reminder fires");
+        var early = (await grain.Read()).Ticks.GetValueOrDefault("moved");
+        await Task.Delay(TimeSpan.FromMilliseconds(2000), TimeProvider.System); // past the replaced 1.5 s due time
+
+        var ticks = (await grain.Read()).Ticks;
+        Assert.Equal(1, early); // fired at its new, earlier time
+        Assert.Equal(1, ticks["moved"]); // and not again at the replaced one
+        Assert.Equal(1, ticks["later"]);
+        Assert.False(ticks.ContainsKey("cancelled"));
+    }
+
+    [Fact]
     public async Task Ask_from_a_grain_is_refused_with_a_clear_error()
     {
         await using var handle = await StartAsync();

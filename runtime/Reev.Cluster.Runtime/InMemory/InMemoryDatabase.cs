@@ -19,7 +19,7 @@ internal sealed class InMemoryDatabase
 
     public Dictionary<GrainId, StoredState> States { get; } = [];
 
-    public Dictionary<(GrainId Grain, string Name), (int Partition, DateTimeOffset DueAt, TimeSpan? Period)> Reminders { get; } = [];
+    public InMemoryReminders Reminders { get; } = new();
 
     public Dictionary<string, List<(Guid RequestId, string? Payload, string? Error)>> Replies { get; } = new(StringComparer.Ordinal);
 

@@ -254,11 +254,11 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         {
             if (change.DueAt is { } due)
             {
-                db.Reminders[(turn.Grain, change.Name)] = (turn.Partition, due, change.Period);
+                db.Reminders.Set(turn.Grain, change.Name, turn.Partition, due, change.Period);
             }
             else
             {
-                db.Reminders.Remove((turn.Grain, change.Name));
+                db.Reminders.Remove(turn.Grain, change.Name);
             }
         }
 
@@ -285,10 +285,9 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         {
             Check();
             var valid = owned.Where(l => db.Partitions[l.Partition] == (siloId, l.Epoch)).Select(l => l.Partition).ToHashSet();
-            var due = db.Reminders.Where(r => valid.Contains(r.Value.Partition) && r.Value.DueAt <= now)
-                .OrderBy(r => r.Value.DueAt).Take(max).ToList();
+            var due = db.Reminders.Due(now, valid.Contains, max);
             var fired = new List<StoredMessage>(due.Count);
-            foreach (var ((grain, name), (partition, dueAt, period)) in due)
+            foreach (var (grain, name, (partition, dueAt, period, _)) in due)
             {
                 var id = db.NextMessageId++;
                 var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ReminderTick(dueAt, period), ReminderTickJson.Options);
@@ -298,11 +297,11 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 if (period is { } p)
                 {
                     var next = dueAt + p;
-                    db.Reminders[(grain, name)] = (partition, next > now ? next : now + p, period);
+                    db.Reminders.Set(grain, name, partition, next > now ? next : now + p, period);
                 }
                 else
                 {
-                    db.Reminders.Remove((grain, name));
+                    db.Reminders.Remove(grain, name);
                 }
             }
 
