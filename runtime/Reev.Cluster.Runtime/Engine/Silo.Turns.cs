@@ -253,15 +253,19 @@ public sealed partial class Silo
         return method.ResultReader?.Invoke(task);
     }
 
-    /// <summary>The sender's immutable arguments for this turn: a copy of the array (a retried turn reuses it) with this silo's token.</summary>
+    /// <summary>
+    /// The sender's immutable arguments for this turn. A method that takes a token gets a copy of the array with this
+    /// silo's token (a retried turn reuses the message's array); otherwise the array is passed as it is.
+    /// </summary>
     private static object?[] WithToken(object?[] local, int tokenIndex, CancellationToken token)
     {
-        var args = (object?[])local.Clone();
-        if (tokenIndex >= 0)
+        if (tokenIndex < 0)
         {
-            args[tokenIndex] = token;
+            return local;
         }
 
+        var args = (object?[])local.Clone();
+        args[tokenIndex] = token;
         return args;
     }
 

@@ -145,7 +145,8 @@ internal sealed class GrainCallRouter : IGrainFactory
             replyTo,
             Activity.Current?.Id)
         {
-            LocalArguments = method.SharesArguments && args is not null ? (object?[])args.Clone() : null,
+            // The proxy builds a fresh array for every call, so the message may keep it as it is.
+            LocalArguments = method.SharesArguments ? args : null,
         };
     }
 

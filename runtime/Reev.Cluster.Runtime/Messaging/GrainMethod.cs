@@ -38,7 +38,7 @@ internal sealed class GrainMethod
     /// <summary>Reads the result of a finished ask's Task&lt;T&gt;; null for one-way methods.</summary>
     public Func<Task, object?>? ResultReader => ResultType is null ? null : field ??= CompileResultReader(ResultType);
 
-    internal static bool IsImmutable(Type type)
+    private static bool IsImmutable(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTimeOffset)

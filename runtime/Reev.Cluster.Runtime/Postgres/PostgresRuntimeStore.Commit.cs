@@ -63,13 +63,12 @@ internal sealed partial class PostgresRuntimeStore
         var states = turns.Where(t => t.StateUtf8 is not null).ToList();
         if (states.Count > 0)
         {
-            // UTF-8 bytes as they were serialized; the function decodes them into the text column (migration 006).
             var cmd = new NpgsqlBatchCommand("SELECT reev_write_states_utf8(@t, @k, @p, @v, @s)");
             cmd.Parameters.AddWithValue("t", states.Select(t => t.Grain.Type).ToArray());
             cmd.Parameters.AddWithValue("k", states.Select(t => t.Grain.Key).ToArray());
             cmd.Parameters.AddWithValue("p", states.Select(t => t.Partition).ToArray());
             cmd.Parameters.AddWithValue("v", states.Select(t => t.StateVersion).ToArray());
-            cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = states.Select(t => t.StateUtf8!).ToArray() });
+            cmd.Parameters.Add(Utf8Array("s", states.Select(t => t.StateUtf8!)));
             batch.BatchCommands.Add(cmd);
         }
 

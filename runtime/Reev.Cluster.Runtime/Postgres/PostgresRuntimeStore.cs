@@ -389,12 +389,18 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         cmd.Parameters.AddWithValue("k", messages.Select(m => m.GrainKey).ToArray());
         cmd.Parameters.AddWithValue("m", messages.Select(m => m.Method).ToArray());
         cmd.Parameters.AddWithValue("kd", messages.Select(m => (short)m.Kind).ToArray());
-        // UTF-8 as serialized (bytea), decoded into the text column by the statement.
-        cmd.Parameters.Add(new NpgsqlParameter("pl", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = messages.Select(m => m.Payload).ToArray() });
+        cmd.Parameters.Add(Utf8Array("pl", messages.Select(m => m.Payload)));
         cmd.Parameters.AddWithValue("r", messages.Select(m => m.ReplyTo).ToArray());
         cmd.Parameters.AddWithValue("tr", messages.Select(m => m.TraceParent).ToArray());
         batch.BatchCommands.Add(cmd);
     }
+
+    /// <summary>
+    /// JSON as the serializer wrote it (UTF-8, sent as bytea[]): the statement decodes it into its text column with
+    /// convert_from, so no UTF-16 string is made of it on the way (migration 006).
+    /// </summary>
+    private static NpgsqlParameter Utf8Array(string name, IEnumerable<byte[]> values) =>
+        new(name, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = values.ToArray() };
 
     /// <summary>Reads inserted ids; they were assigned in input order, so sorting restores that order.</summary>
     private static async Task<long[]> ReadIdsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
