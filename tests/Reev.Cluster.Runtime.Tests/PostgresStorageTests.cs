@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace Reev.Cluster.Runtime.Tests;
 
-/// <summary>How the PostgreSQL provider lays out what it writes at every turn (migrations 005 and 007).</summary>
+/// <summary>How the PostgreSQL provider lays out what it writes at every turn (migrations 005 and 007) and keeps its queue tables small (ADR 0010).</summary>
 public sealed class PostgresStorageTests(ITestOutputHelper output)
 {
     [Fact]
@@ -24,5 +24,41 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
         Assert.Equal("m", await handle.Database!.ScalarAsync<string>(
             "SELECT attstorage::text FROM pg_attribute WHERE attrelid = 'reev_grain_state'::regclass AND attname = 'state'"));
         Assert.Equal(5, await handle.Database!.ScalarAsync<long>($"SELECT version FROM reev_grain_state WHERE grain_key = '{key}'")); // one row, rewritten per turn
+    }
+
+    [Fact]
+    public async Task A_consuming_silo_reclaims_the_room_of_consumed_messages_and_an_idle_one_does_not()
+    {
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output, configure: o => o.QueueReclaimInterval = TimeSpan.FromMilliseconds(100));
+        const string Vacuums = "SELECT pg_stat_get_vacuum_count('reev_messages'::regclass)"; // manual VACUUMs only, not autovacuum's
+        var keys = Enumerable.Range(0, 20).Select(i => $"reclaim-{i}").ToList();
+        await Clusters.SendIncrementsAsync(handle.Client, keys, perGrain: 20);
+
+        await Eventually.HoldsAsync(
+            async () => await handle.Database!.ScalarAsync<long>(Vacuums) >= 1,
+            TimeSpan.FromSeconds(20),
+            "the silo vacuumed the queue table after consuming");
+        Assert.Equal(0, await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_messages"));
+
+        // Idle: the last consumed messages get their reclaim within a period or two, then nothing more runs.
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
+        var settled = await handle.Database!.ScalarAsync<long>(Vacuums);
+        await Task.Delay(TimeSpan.FromMilliseconds(800), TimeProvider.System);
+        Assert.Equal(settled, await handle.Database!.ScalarAsync<long>(Vacuums));
+    }
+
+    [Fact]
+    public async Task Reclaiming_can_be_turned_off()
+    {
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output, configure: o => o.QueueReclaimInterval = TimeSpan.Zero);
+        var keys = Enumerable.Range(0, 10).Select(i => $"no-reclaim-{i}").ToList();
+        await Clusters.SendIncrementsAsync(handle.Client, keys, perGrain: 10);
+        foreach (var key in keys)
+        {
+            Assert.Equal(10, (await handle.Client.GetGrain<ICounterGrain>(key).Read()).Count);
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
+        Assert.Equal(0, await handle.Database!.ScalarAsync<long>("SELECT pg_stat_get_vacuum_count('reev_messages'::regclass)"));
     }
 }

@@ -66,6 +66,9 @@ public sealed class TestCluster : IAsyncDisposable
         PollInterval = TimeSpan.FromMilliseconds(200),
         SweepInterval = TimeSpan.FromMilliseconds(500),
         ReminderPollInterval = TimeSpan.FromMilliseconds(100),
+        // Queue space is reclaimed (VACUUM) several times a second, so the failure tests kill and pause silos while
+        // it runs next to their commits.
+        QueueReclaimInterval = TimeSpan.FromMilliseconds(200),
         RetryBackoff = TimeSpan.FromMilliseconds(10),
         MaxAttempts = 3,
         AskTimeout = TimeSpan.FromSeconds(30),

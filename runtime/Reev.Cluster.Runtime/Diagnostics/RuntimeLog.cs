@@ -39,4 +39,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(12, LogLevel.Warning, "Turn of {Grain} skipped: its message {MessageId} was already consumed (duplicate delivery)")]
     public static partial void DuplicateTurn(ILogger logger, string grain, long messageId);
+
+    [LoggerMessage(13, LogLevel.Debug, "Silo {SiloId} reclaimed queue space after {Consumed} consumed messages in {DurationMs} ms")]
+    public static partial void QueueReclaimed(ILogger logger, string siloId, long consumed, double durationMs);
 }

@@ -36,6 +36,9 @@ internal static class RuntimeTelemetry
     public static readonly Histogram<int> EnqueueBatchSize =
         Meter.CreateHistogram<int>("reev.cluster.runtime.enqueue.batch_size", "{message}", "Messages per enqueue transaction.");
 
+    public static readonly Histogram<double> QueueReclaimDuration =
+        Meter.CreateHistogram<double>("reev.cluster.runtime.queue.reclaim.duration", "ms", "Reclaiming the room of consumed messages and fired reminders (PostgreSQL: VACUUM of the queue tables).");
+
     public static readonly Counter<long> FencedCommits =
         Meter.CreateCounter<long>("reev.cluster.runtime.commits.fenced", "{transaction}", "Commits rejected because a lease was lost.");
 

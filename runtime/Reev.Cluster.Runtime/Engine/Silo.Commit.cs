@@ -141,9 +141,11 @@ public sealed partial class Silo
     {
         var foreign = false;
         var reminders = false;
+        var consumed = 0;
         foreach (var pending in committed)
         {
             var turn = pending.Turn;
+            consumed += turn.MessageId != 0 ? 1 : 0;
             for (var i = 0; i < turn.Sends.Count; i++)
             {
                 if (!Dispatch(turn.Sends[i].ToDispatched(turn.SentIds[i])))
@@ -156,6 +158,7 @@ public sealed partial class Silo
             foreign |= turn.Reply is not null;
         }
 
+        Interlocked.Add(ref _consumedSinceReclaim, consumed);
         Complete(committed, CommitStatus.Committed);
         if (foreign)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Reev.Cluster.Runtime.Diagnostics;
 using Reev.Cluster.Runtime.Engine;
 using Reev.Cluster.Runtime.Storage;
@@ -13,6 +14,7 @@ public sealed partial class Silo
     private volatile bool _forceSweep = true;
     private FetchCursor _cursor = FetchCursor.Start;
     private long _lastSweepTicks;
+    private long _consumedSinceReclaim;
 
     /// <summary>
     /// Finds work committed by other silos and clients. New rows are read past a cursor; a periodic
@@ -242,6 +244,45 @@ public sealed partial class Silo
             catch (Exception ex)
             {
                 RuntimeLog.LoopFailed(_logger, ex, SiloId, "reminders");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reclaims the room of consumed messages in the queue tables while this silo is consuming (ADR 0010). An idle
+    /// silo does nothing; a failure is logged and the next period tries again.
+    /// </summary>
+    private async Task QueueReclaimLoopAsync(CancellationToken cancellationToken)
+    {
+        var period = Options.QueueReclaimInterval;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, TimeProvider, cancellationToken).ConfigureAwait(false);
+                var consumed = Interlocked.Exchange(ref _consumedSinceReclaim, 0);
+                if (consumed == 0)
+                {
+                    continue;
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                if (!await _store.ReclaimQueueSpaceAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                RuntimeTelemetry.QueueReclaimDuration.Record(elapsed);
+                RuntimeLog.QueueReclaimed(_logger, SiloId, consumed, elapsed);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                RuntimeLog.LoopFailed(_logger, ex, SiloId, "queue-reclaim");
             }
         }
     }

@@ -138,6 +138,11 @@ public sealed partial class Silo : IAsyncDisposable
         _loops.Add(Task.Run(() => MembershipLoopAsync(token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReminderLoopAsync(token), CancellationToken.None));
         _loops.Add(Task.Run(() => IdleCollectionLoopAsync(token), CancellationToken.None));
+        if (Options.QueueReclaimInterval > TimeSpan.Zero)
+        {
+            _loops.Add(Task.Run(() => QueueReclaimLoopAsync(token), CancellationToken.None));
+        }
+
         // Replies to this silo's own asks (its GrainFactory) answered by grains in other processes.
         _loops.Add(Task.Run(() => _client.PumpRepliesAsync(_replySignal, ReplyPollInterval, TimeProvider, _logger, token), CancellationToken.None));
         RuntimeTelemetry.Register(this);

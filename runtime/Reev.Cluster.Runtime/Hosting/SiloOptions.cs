@@ -31,6 +31,12 @@ public sealed class SiloOptions
     /// <summary>Period of the full inbox sweep that finds late commits and delayed retries.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Period at which a silo that consumed messages since the last time reclaims their room in the queue tables
+    /// (ADR 0010); zero or negative turns it off (the database's autovacuum alone then).
+    /// </summary>
+    public TimeSpan QueueReclaimInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Period at which due reminders are looked for.</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -335,6 +335,9 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
     public Task<long> EstimatePendingAsync(CancellationToken cancellationToken) => CountPendingAsync(cancellationToken);
 
+    /// <summary>Removed messages and reminders are gone from the dictionaries already.</summary>
+    public Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     public Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
         lock (db.Lock)

@@ -74,6 +74,14 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// </summary>
     Task<long> EstimatePendingAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the room of consumed messages and fired reminders reusable by new ones, so that the queue tables stay
+    /// the size of the work in flight instead of growing until the database's own maintenance comes by (PostgreSQL:
+    /// a VACUUM of the queue tables that skips a table another silo is vacuuming). Returns false where there is
+    /// nothing to reclaim (in memory).
+    /// </summary>
+    Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken);
+
     /// <summary>Hints other silos and clients that work or replies wait (debounced by the caller).</summary>
     Task NotifyAsync(WakeSignal signal, CancellationToken cancellationToken);
 
