@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace Reev.Cluster.Grains.Tests;
 
-/// <summary>Retries, atomic modes and alternates really re-run work (on the embedded provider).</summary>
+/// <summary>Retries, atomic modes and alternates really re-run work (on the embedded provider unless a test says otherwise).</summary>
 public sealed class RecoveryTests(ITestOutputHelper output)
 {
     [Fact]
@@ -19,6 +19,24 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(3, first.Attempts);
         Assert.Contains(view.RecoveryActions, a => a.Step == 1 && a.Strategy == "retry" && a.Succeeded == true);
         Assert.True(view.Passed);
+    }
+
+    [Fact]
+    public async Task A_retried_step_keeps_the_ledger_of_its_last_attempt_only()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.Postgres, output);
+        var id = $"exec-{Guid.NewGuid():N}";
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("200-jup-swap-then-lend-deposit"), faults: "transient@1+2"), executionId: id);
+
+        Assert.True(view.Passed); // the third attempt started from the second's ledger, and the flow's balances check out
+        var json = await host.Database!.ScalarAsync<string>($"SELECT state FROM reev_grain_state WHERE grain_type = 'step' AND grain_key = '{id}:1'");
+        using var state = System.Text.Json.JsonDocument.Parse(json);
+        var attempts = state.RootElement.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal(3, attempts.Count);
+        Assert.All(attempts.Take(2), a => Assert.Equal(0, a.GetProperty("ledger").GetProperty("accounts").GetArrayLength()));
+        Assert.NotEqual(0, attempts[2].GetProperty("ledger").GetProperty("accounts").GetArrayLength());
+        Assert.Equal(2, attempts.Take(2).Count(a => a.GetProperty("status").GetString() != "Succeeded"));
     }
 
     [Theory]

@@ -18,6 +18,9 @@ public sealed record LedgerSnapshot(
     EquatableArray<LendingPoolSnapshot> Pools,
     EquatableArray<LendingPositionSnapshot> Positions)
 {
+    /// <summary>No accounts, pools or positions: stands in for a ledger that is kept elsewhere.</summary>
+    public static LedgerSnapshot Empty { get; } = new(0, 0, default, default, default);
+
     /// <summary>Lamports of an account, 0 when it does not exist.</summary>
     public ulong LamportsOf(string pubkey)
     {

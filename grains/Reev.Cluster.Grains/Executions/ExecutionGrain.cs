@@ -21,7 +21,6 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
     : Grain<ExecutionState>, IExecutionGrain, IRemindable
 {
     internal const string FulfillmentReminder = "fulfillment";
-    private static readonly Flows.Ledger.LedgerSnapshot EmptyLedger = new(0, 0, default, default, default);
     private const int MaxEvents = 2000;
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -159,7 +158,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
             }
 
             State.Ledger = outcome.Ledger; // failed transactions still charge fees
-            step.Outcome = outcome with { Ledger = EmptyLedger }; // scoring needs its calls and transactions, not its ledger
+            step.Outcome = outcome with { Ledger = Flows.Ledger.LedgerSnapshot.Empty }; // scoring needs its calls and transactions, not its ledger
 
             step.Score = outcome.Score.FinalScore;
         }

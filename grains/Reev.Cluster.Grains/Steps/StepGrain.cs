@@ -162,6 +162,14 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             outcome = FailedOutcome(request, ledger, new ToolError(FlowErrorKind.AgentFailed, $"agent {request.AgentName} failed: {ex.GetType().Name}: {ex.Message}", true, RecoveryHint.Retry), TimeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        // Only the last attempt's ledger is read again (the next attempt starts from it, the report carries it), so an
+        // earlier attempt keeps its calls, transactions and error but not a copy of the ledger: a step's state is
+        // rewritten at every attempt, and each ledger copy is 1-2 KB of it.
+        if (State.Attempts.Count > 0)
+        {
+            State.Attempts[^1] = State.Attempts[^1] with { Ledger = Flows.Ledger.LedgerSnapshot.Empty };
+        }
+
         State.Attempts.Add(outcome);
         GrainsTelemetry.StepAttempts.Add(1);
         GrainsTelemetry.StepDuration.Record(outcome.DurationMs);
