@@ -2,6 +2,7 @@ using System.Text.Json;
 using Reev.Cluster.Flows.Agents;
 using Reev.Cluster.Flows.Running;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Executions;
 using Reev.Cluster.Grains.Hosting;
 
 namespace Reev.Cluster.Grains.Tests;
@@ -45,6 +46,35 @@ public sealed class ContractRoundTripTests
         AssertRoundTrips(new ExecutionEvent(3, "tool_called", DateTimeOffset.UnixEpoch, 1, "m", new Dictionary<string, string> { ["tool"] = "t" }));
         AssertRoundTrips(new RecoveryMetrics { Attempts = 3, RecoveriesByStrategy = new Dictionary<string, long> { ["retry"] = 2 }, Playbook = [new PlaybookEntry("Liquidity", AlternateKind.ReducedAmount, 4, 3)] });
         Assert.True(JsonSerializer.Deserialize<ExecutionView>(JsonSerializer.Serialize(view, ReevGrains.SerializerOptions), ReevGrains.SerializerOptions)!.Question is { Step: 1 });
+    }
+
+    [Fact]
+    public async Task An_execution_state_stores_its_ledger_only_when_it_differs_from_the_initial_one()
+    {
+        var document = Flows.Benchmark("200-jup-swap-then-lend-deposit");
+        var prepared = FlowPreparation.Prepare(document, 3).Flow!;
+        var initial = prepared.InitialLedger;
+        var state = new ExecutionState { InitialLedger = initial, Ledger = initial with { } }; // equal, not the same instance
+
+        var unchanged = JsonSerializer.Serialize(state, ReevGrains.SerializerOptions);
+        Assert.False(JsonDocument.Parse(unchanged).RootElement.TryGetProperty("ledger", out _));
+        Assert.Equal(initial, JsonSerializer.Deserialize<ExecutionState>(unchanged, ReevGrains.SerializerOptions)!.Ledger);
+
+        var after = (await new StepRunner(AgentRegistry.CreateDefault()).RunAsync(
+            new StepRequest(document, 1, prepared.KeyMap, initial, "deterministic", null, 3), default)).Ledger;
+        Assert.NotEqual(initial, after);
+        state.Ledger = after;
+        var changed = JsonSerializer.Serialize(state, ReevGrains.SerializerOptions);
+        Assert.True(JsonDocument.Parse(changed).RootElement.TryGetProperty("ledger", out _));
+        var back = JsonSerializer.Deserialize<ExecutionState>(changed, ReevGrains.SerializerOptions)!;
+        Assert.Equal(after, back.Ledger);
+        Assert.Equal(initial, back.InitialLedger);
+
+        // A state written before (the ledger always present) reads the same.
+        var older = System.Text.Json.Nodes.JsonNode.Parse(unchanged)!.AsObject();
+        older["ledger"] = older["initialLedger"]!.DeepClone();
+        Assert.Equal(initial, JsonSerializer.Deserialize<ExecutionState>(older.ToJsonString(), ReevGrains.SerializerOptions)!.Ledger);
+        Assert.Null(JsonSerializer.Deserialize<ExecutionState>("{}", ReevGrains.SerializerOptions)!.Ledger);
     }
 
     private static void AssertRoundTrips<T>(T value)

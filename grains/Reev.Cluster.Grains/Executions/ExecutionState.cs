@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.Flows.Ledger;
 using Reev.Cluster.Flows.Running;
@@ -6,7 +7,7 @@ using Reev.Cluster.GrainInterfaces;
 namespace Reev.Cluster.Grains.Executions;
 
 /// <summary>The persistent state of an execution grain.</summary>
-public sealed class ExecutionState
+public sealed class ExecutionState : IJsonOnDeserialized
 {
     public ExecutionRequest? Request { get; set; }
 
@@ -19,7 +20,23 @@ public sealed class ExecutionState
 
     public LedgerSnapshot? InitialLedger { get; set; }
 
+    /// <summary>The ledger after the steps so far; set together with <see cref="InitialLedger"/> when the flow starts.</summary>
+    [JsonIgnore]
     public LedgerSnapshot? Ledger { get; set; }
+
+    /// <summary>
+    /// <see cref="Ledger"/> as stored: left out while it equals <see cref="InitialLedger"/> (a read-only flow, or before its
+    /// first transaction), where it would be a second copy of 1-2 KB in every write of this state. States written before
+    /// this carry it always, which reads the same.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("ledger")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private LedgerSnapshot? StoredLedger
+    {
+        get => Ledger is not null && Ledger.Equals(InitialLedger) ? null : Ledger;
+        set => Ledger = value;
+    }
 
     public Dictionary<string, ulong> Received { get; set; } = new(StringComparer.Ordinal);
 
@@ -55,6 +72,8 @@ public sealed class ExecutionState
     public DateTimeOffset? FinishedAt { get; set; }
 
     public long Version { get; set; }
+
+    void IJsonOnDeserialized.OnDeserialized() => Ledger ??= InitialLedger;
 }
 
 /// <summary>What the execution knows of one of its steps.</summary>
