@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text;
 
 namespace Reev.Cluster.Flows.Ledger;
 
@@ -16,16 +15,37 @@ public static class Base58
             zeros++;
         }
 
-        var value = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-        var builder = new StringBuilder();
-        while (value > 0)
+        // Base-256 to base-58 by repeated multiply-and-add over the digits so far (least significant first): no
+        // big-integer division per digit. log(256) / log(58) < 1.37, so that many digits per byte are enough.
+        var capacity = ((bytes.Length - zeros) * 137 / 100) + 1;
+        Span<byte> digits = capacity <= 256 ? stackalloc byte[capacity] : new byte[capacity];
+        var length = 0;
+        foreach (var b in bytes[zeros..])
         {
-            value = BigInteger.DivRem(value, 58, out var remainder);
-            builder.Insert(0, Alphabet[(int)remainder]);
+            var carry = (int)b;
+            for (var i = 0; i < length; i++)
+            {
+                carry += digits[i] << 8;
+                digits[i] = (byte)(carry % 58);
+                carry /= 58;
+            }
+
+            while (carry > 0)
+            {
+                digits[length++] = (byte)(carry % 58);
+                carry /= 58;
+            }
         }
 
-        builder.Insert(0, new string('1', zeros));
-        return builder.ToString();
+        var total = zeros + length;
+        Span<char> chars = total <= 256 ? stackalloc char[total] : new char[total];
+        chars[..zeros].Fill('1');
+        for (var i = 0; i < length; i++)
+        {
+            chars[zeros + i] = Alphabet[digits[length - 1 - i]];
+        }
+
+        return new string(chars);
     }
 
     /// <summary>Decodes base58; false for any character outside the alphabet.</summary>

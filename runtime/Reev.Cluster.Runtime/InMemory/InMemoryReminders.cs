@@ -31,6 +31,9 @@ internal sealed class InMemoryReminders
         }
     }
 
+    /// <summary>Whether any reminder of any partition is due at <paramref name="now"/>.</summary>
+    public bool AnyDue(DateTimeOffset now) => _byDue.Count > 0 && _byDue.Min.DueAt <= now;
+
     /// <summary>Reminders due at <paramref name="now"/> in the partitions <paramref name="owned"/> accepts, earliest first.</summary>
     public List<(GrainId Grain, string Name, Entry Entry)> Due(DateTimeOffset now, Func<int, bool> owned, int max)
     {

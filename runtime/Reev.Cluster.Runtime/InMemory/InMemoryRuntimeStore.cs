@@ -284,6 +284,12 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         lock (db.Lock)
         {
             Check();
+            if (!db.Reminders.AnyDue(now))
+            {
+                // Most polls find nothing due (every turn that sets a reminder signals one): no partition set to build.
+                return Task.FromResult<IReadOnlyList<StoredMessage>>([]);
+            }
+
             var valid = owned.Where(l => db.Partitions[l.Partition] == (siloId, l.Epoch)).Select(l => l.Partition).ToHashSet();
             var due = db.Reminders.Due(now, valid.Contains, max);
             var fired = new List<StoredMessage>(due.Count);

@@ -18,6 +18,10 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
 
     private readonly object _lock = new();
     private readonly Queue<Pending> _queue = new();
+
+    // The batch being flushed: one flush runs at a time (_flushing), so one list serves them all instead of a new
+    // 512-slot list for every burst (a single send under light load was a burst of its own).
+    private readonly List<Pending> _batch = [];
     private bool _flushing;
 
     /// <summary>Enqueues durably; the task completes with the message's id once the row is committed.</summary>
@@ -43,7 +47,7 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
 
     private async Task FlushAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
+        var batch = _batch;
         while (true)
         {
             batch.Clear();
