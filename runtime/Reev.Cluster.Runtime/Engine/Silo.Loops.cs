@@ -257,10 +257,11 @@ public sealed partial class Silo
         var period = Options.QueueReclaimInterval;
         while (!cancellationToken.IsCancellationRequested)
         {
+            long consumed = 0;
             try
             {
                 await Task.Delay(period, TimeProvider, cancellationToken).ConfigureAwait(false);
-                var consumed = Interlocked.Exchange(ref _consumedSinceReclaim, 0);
+                consumed = Interlocked.Exchange(ref _consumedSinceReclaim, 0);
                 if (consumed == 0)
                 {
                     continue;
@@ -282,6 +283,8 @@ public sealed partial class Silo
             }
             catch (Exception ex)
             {
+                // Still owed: the next period tries again even if nothing more is consumed by then.
+                Interlocked.Add(ref _consumedSinceReclaim, consumed);
                 RuntimeLog.LoopFailed(_logger, ex, SiloId, "queue-reclaim");
             }
         }
