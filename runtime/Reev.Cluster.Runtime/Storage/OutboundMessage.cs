@@ -15,9 +15,12 @@ internal sealed record OutboundMessage(
     public object?[]? LocalArguments { get; init; }
 
     /// <summary>The committed message as a store keeps it: the payload only.</summary>
-    public StoredMessage ToStored(long id) =>
-        new(id, Partition, GrainType, GrainKey, Method, Kind, Payload, ReplyTo, 0, TraceParent);
+    public StoredMessage ToStored(long id) => Committed(id, null);
 
     /// <summary>The committed message as handed to a turn in this process: with the sender's immutable arguments, if any.</summary>
-    public StoredMessage ToDispatched(long id) => ToStored(id) with { LocalArguments = LocalArguments };
+    public StoredMessage ToDispatched(long id) => Committed(id, LocalArguments);
+
+    // One record per message: the dispatched form is built directly, not as a copy of the stored one.
+    private StoredMessage Committed(long id, object?[]? localArguments) =>
+        new(id, Partition, GrainType, GrainKey, Method, Kind, Payload, ReplyTo, 0, TraceParent) { LocalArguments = localArguments };
 }
