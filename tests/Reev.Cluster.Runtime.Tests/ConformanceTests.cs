@@ -200,6 +200,58 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_state_the_serializer_cannot_write_fails_its_attempts_and_the_grain_goes_on()
+    {
+        await using var handle = await StartAsync();
+        var key = $"nan-{Guid.NewGuid():N}";
+        var grain = handle.Client.GetGrain<ITroubleGrain>(key);
+
+        await grain.WriteNotANumber();
+        await grain.Touch();
+        var state = await grain.Read();
+
+        Assert.Equal(1, state.Touches);
+        Assert.Equal(0, state.Ratio); // the failed turns left no trace
+        var dead = Assert.Single(await handle.Cluster.Silos[0].GetDeadLettersAsync(100, default), d => d.GrainKey == key);
+        Assert.Equal("WriteNotANumber", dead.Method);
+        Assert.Equal(TestCluster.FastOptions().MaxAttempts, dead.Attempts);
+        Assert.Contains("JSON", dead.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_projection_that_is_not_a_read_model_row_fails_its_turn_with_a_clear_error()
+    {
+        await using var handle = await StartAsync();
+        var key = $"row-{Guid.NewGuid():N}";
+        var grain = handle.Client.GetGrain<ITroubleGrain>(key);
+
+        await grain.ProjectNonRow();
+        await grain.Touch();
+
+        Assert.Equal(1, (await grain.Read()).Touches);
+        var dead = Assert.Single(await handle.Cluster.Silos[0].GetDeadLettersAsync(100, default), d => d.GrainKey == key);
+        Assert.Equal("ProjectNonRow", dead.Method);
+        Assert.Contains("TroubleState is not a read-model row", dead.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_error_whose_text_holds_NUL_is_recorded_and_dead_lettered_like_any_other()
+    {
+        // PostgreSQL's text refuses NUL: recording the failed attempt must not fail the way the turn did.
+        await using var handle = await StartAsync();
+        var key = $"nul-{Guid.NewGuid():N}";
+        var grain = handle.Client.GetGrain<ITroubleGrain>(key);
+
+        await grain.Fail("nul\0inside");
+        await grain.Touch();
+
+        Assert.Equal(1, (await grain.Read()).Touches);
+        var dead = Assert.Single(await handle.Cluster.Silos[0].GetDeadLettersAsync(100, default), d => d.GrainKey == key);
+        Assert.Equal(TestCluster.FastOptions().MaxAttempts, dead.Attempts);
+        Assert.Contains("poison: nul\uFFFDinside", dead.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_grain_type_gives_a_clear_error_and_the_silo_keeps_running()
     {
         await using var handle = await StartAsync();

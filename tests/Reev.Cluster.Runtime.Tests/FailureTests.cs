@@ -225,6 +225,37 @@ public sealed class FailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_stopping_silo_takes_back_no_partition_while_a_long_turn_drains()
+    {
+        // The drain outlasts several heartbeats. The leaving silo keeps its leases alive meanwhile, but it must not take
+        // its partitions back (and fetch and run new work) because the database still names it their owner.
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output, silos: 2, configure: o => o.LeaseDuration = TimeSpan.FromSeconds(30));
+        await handle.Cluster.WaitForBalanceAsync(Patience);
+        var leaving = handle.Cluster.Silos[0];
+        var staying = handle.Cluster.Silos[1];
+        var key = Enumerable.Range(0, 1000).Select(i => $"long-turn-{i}").First(k => leaving.Owns<ITroubleGrain>(k));
+        var grain = staying.GrainFactory.GetGrain<ITroubleGrain>(key);
+        await grain.Hold(4000);
+        await Task.Delay(TimeSpan.FromMilliseconds(1000), TimeProvider.System); // the turn is under way
+
+        var stop = handle.Cluster.StopSiloAsync(leaving);
+        var owned = new List<int>();
+        for (var i = 0; i < 20 && !stop.IsCompleted; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+            owned.Add(leaving.OwnedPartitions.Count);
+        }
+
+        await stop;
+        await Eventually.HoldsAsync(() => staying.OwnedPartitions.Count == staying.Options.PartitionCount, TimeSpan.FromSeconds(10), "the staying silo owns every partition");
+        output.WriteLine($"partitions of the leaving silo while it drained: {string.Join(", ", owned)}");
+
+        Assert.True(owned.Count >= 10, $"the drain lasted {owned.Count} samples; the turn holds it for 4 s");
+        Assert.All(owned, n => Assert.Equal(0, n));
+        Assert.Equal(1, (await grain.Read()).Touches); // the long turn committed once, before the hand-over
+    }
+
+    [Fact]
     public async Task Three_silos_starting_at_once_on_an_empty_database_migrate_once_and_split_fairly()
     {
         await using var handle = await Clusters.StartAsync(Provider.Postgres, output, silos: 3, configure: o => o.PartitionCount = 64);

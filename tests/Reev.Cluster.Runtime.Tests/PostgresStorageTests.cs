@@ -4,7 +4,10 @@ using Xunit.Abstractions;
 
 namespace Reev.Cluster.Runtime.Tests;
 
-/// <summary>How the PostgreSQL provider lays out what it writes at every turn (migrations 005 and 007) and keeps its queue tables small (ADR 0010).</summary>
+/// <summary>
+/// How the PostgreSQL provider lays out what it writes at every turn (migrations 005 and 007), keeps its queue tables
+/// small (ADR 0010), and treats writes the database refuses.
+/// </summary>
 public sealed class PostgresStorageTests(ITestOutputHelper output)
 {
     [Fact]
@@ -60,5 +63,51 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
 
         await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
         Assert.Equal(0, await handle.Database!.ScalarAsync<long>("SELECT pg_stat_get_vacuum_count('reev_messages'::regclass)"));
+    }
+
+    [Fact]
+    public async Task A_turn_whose_writes_the_database_refuses_is_dead_lettered_and_the_turns_committed_with_it_are_not()
+    {
+        // A reminder name with NUL: PostgreSQL's text refuses it (22021), so the commit that carries the turn fails
+        // however often it is tried. The silo halves the batch until that turn fails alone, counts it as a failed
+        // attempt and dead-letters it; every other turn commits once.
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output);
+        var bad = Enumerable.Range(0, 5).Select(i => $"refused-{i}-{Guid.NewGuid():N}").ToList();
+        var keys = Enumerable.Range(0, 40).Select(i => $"beside-refused-{i}").ToList();
+
+        var stream = Clusters.SendIncrementsAsync(handle.Client, keys, perGrain: 25);
+        foreach (var key in bad)
+        {
+            await handle.Client.GetGrain<IReminderGrain>(key).Schedule("bad\0name", 60_000, 0);
+        }
+
+        await stream;
+        var silo = handle.Cluster.Silos[0];
+        await Eventually.HoldsAsync(
+            async () => (await silo.GetDeadLettersAsync(100, default)).Count(d => bad.Contains(d.GrainKey)) == bad.Count,
+            TimeSpan.FromSeconds(30),
+            "every refused turn is dead-lettered");
+        await Eventually.HoldsAsync(
+            async () => await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_messages") == 0,
+            TimeSpan.FromSeconds(30),
+            "nothing is left in the queue");
+
+        Assert.All(
+            (await silo.GetDeadLettersAsync(100, default)).Where(d => bad.Contains(d.GrainKey)),
+            d =>
+            {
+                Assert.Equal("Schedule", d.Method);
+                Assert.Equal(TestCluster.FastOptions().MaxAttempts, d.Attempts);
+                Assert.Contains("refused the writes (22021)", d.Error, StringComparison.Ordinal);
+            });
+        foreach (var key in keys)
+        {
+            var state = await handle.Client.GetGrain<ICounterGrain>(key).Read();
+            Assert.Equal(25, state.Count);
+            Assert.Equal(0, state.Repeats);
+            Assert.Equal(0, state.Gaps);
+        }
+
+        Assert.Equal(0, await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_reminders"));
     }
 }

@@ -42,4 +42,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(13, LogLevel.Debug, "Silo {SiloId} reclaimed queue space after {Consumed} consumed messages in {DurationMs} ms")]
     public static partial void QueueReclaimed(ILogger logger, string siloId, long consumed, double durationMs);
+
+    [LoggerMessage(14, LogLevel.Warning, "The store refused the commit of {Grain}'s turn on message {MessageId}; the turn counts as a failed attempt")]
+    public static partial void CommitRejected(ILogger logger, Exception exception, string grain, long messageId);
+
+    [LoggerMessage(15, LogLevel.Error, "Silo {SiloId}: the activation of {Grain} failed outside a turn; it is dropped and its messages are read again")]
+    public static partial void ActivationFailed(ILogger logger, Exception exception, string siloId, string grain);
 }

@@ -21,6 +21,12 @@ internal sealed class Activation(GrainId id, int partition, long epoch, GrainCla
     /// <summary>Whether a worker is processing the queue; guarded by <see cref="Lock"/>.</summary>
     public bool Running { get; set; }
 
+    /// <summary>
+    /// The head of <see cref="Queue"/> is in a turn (peeked, not yet dequeued); guarded by <see cref="Lock"/>. The worker
+    /// accounts for that message itself, whatever happens to the queue meanwhile.
+    /// </summary>
+    public bool InTurn { get; set; }
+
     /// <summary>Removed from the directory; its queue must not be processed any more.</summary>
     public bool Retired { get; set; }
 

@@ -88,6 +88,25 @@ public sealed partial class Silo
             {
                 result = await _store.CommitAsync(SiloId, fence, turns, cancellationToken).ConfigureAwait(false);
             }
+            catch (CommitRejectedException ex)
+            {
+                // Nothing was written, and the same turns would fail the same way: commit the halves on their own, so
+                // that every other turn commits and the one at fault fails alone, as a failed attempt of its message.
+                TestHooks.CommitCompleted?.Invoke(CommitOutcome.Rejected, remaining.Count);
+                if (remaining.Count == 1)
+                {
+                    var turn = remaining[0].Turn;
+                    RuntimeLog.CommitRejected(_logger, ex, turn.Grain.ToString(), turn.MessageId);
+                    turn.RejectedError = ex.Message;
+                    Complete(remaining, CommitStatus.Rejected);
+                    return;
+                }
+
+                var half = remaining.Count / 2;
+                await CommitBatchAsync(remaining.GetRange(0, half), cancellationToken).ConfigureAwait(false);
+                await CommitBatchAsync(remaining.GetRange(half, remaining.Count - half), cancellationToken).ConfigureAwait(false);
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Outcome unknown (the connection may have died at COMMIT): every turn reloads; a turn that

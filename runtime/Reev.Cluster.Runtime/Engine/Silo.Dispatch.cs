@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Reev.Cluster.Runtime.Diagnostics;
 using Reev.Cluster.Runtime.Engine;
+using Reev.Cluster.Runtime.Messaging;
 using Reev.Cluster.Runtime.Storage;
 
 namespace Reev.Cluster.Runtime;
@@ -77,6 +79,13 @@ public sealed partial class Silo
                     continue;
                 }
 
+                if (RefusedOnRecheck(message, sweep))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    RequestSweep();
+                    return false;
+                }
+
                 activation.Queue.Enqueue(message);
                 start = !activation.Running;
                 activation.Running = true;
@@ -87,6 +96,27 @@ public sealed partial class Silo
                 _ = Task.Run(() => RunActivationAsync(activation));
             }
 
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The resync check again, under the activation's lock: <see cref="Retire"/> marks the grain under that lock before
+    /// the activation leaves the directory, so a message that passed the first check while its grain was being retired
+    /// either joins the retired queue (and is read again with it) or is refused here; it never overtakes the messages
+    /// the retired activation dropped.
+    /// </summary>
+    private bool RefusedOnRecheck(StoredMessage message, long sweep)
+    {
+        lock (_knownLock)
+        {
+            if (!_resync.TryGetValue(message.Grain, out var marked) || sweep > marked)
+            {
+                return false;
+            }
+
+            _known.Remove(message.Id);
+            _resync[message.Grain] = _sweepsStarted;
             return true;
         }
     }
@@ -128,11 +158,26 @@ public sealed partial class Silo
                 }
 
                 message = activation.Queue.Peek();
+                activation.InTurn = true;
             }
 
-            var outcome = await ProcessMessageAsync(activation, message).ConfigureAwait(false);
+            CommitStatus outcome;
+            try
+            {
+                outcome = await ProcessMessageAsync(activation, message).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A defect outside the turn's own failure handling: the activation must not stay "running" for ever
+                // with its queue stuck. It is dropped like one whose commit failed; its messages are read again.
+                RuntimeLog.ActivationFailed(_logger, ex, SiloId, activation.Id.ToString());
+                activation.Instance = null;
+                outcome = CommitStatus.Duplicate;
+            }
+
             lock (activation.Lock)
             {
+                activation.InTurn = false;
                 if (activation.Queue.Count > 0 && ReferenceEquals(activation.Queue.Peek(), message))
                 {
                     activation.Queue.Dequeue();
@@ -166,21 +211,22 @@ public sealed partial class Silo
             activation.Running = false;
             dropped = [.. activation.Queue];
             activation.Queue.Clear();
+
+            // Marked under the activation's lock and before it leaves the directory (see RefusedOnRecheck).
+            lock (_knownLock)
+            {
+                _known.Remove(failed.Id);
+                foreach (var m in dropped)
+                {
+                    _known.Remove(m.Id);
+                }
+
+                _resync[activation.Id] = _sweepsStarted;
+            }
         }
 
         _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
         Interlocked.Add(ref _queued, -dropped.Count);
-        lock (_knownLock)
-        {
-            _known.Remove(failed.Id);
-            foreach (var m in dropped)
-            {
-                _known.Remove(m.Id);
-            }
-
-            _resync[activation.Id] = _sweepsStarted;
-        }
-
         _forceSweep = true;
         _fetchSignal.Release();
     }
@@ -231,17 +277,23 @@ public sealed partial class Silo
         }
     }
 
-    /// <summary>After a complete sweep, grains and partitions marked before it started are in order again.</summary>
-    private void EndSweep(long sweep)
+    /// <summary>
+    /// After a complete sweep, grains and partitions marked before it started are in order again, if the sweep read
+    /// their partition: one acquired after the sweep took its list of partitions stays marked for the next sweep.
+    /// </summary>
+    private void EndSweep(long sweep, IReadOnlyCollection<int> swept)
     {
+        var read = swept as ISet<int> ?? swept.ToHashSet();
         lock (_knownLock)
         {
-            foreach (var grain in _resync.Where(kv => kv.Value < sweep).Select(kv => kv.Key).ToList())
+            foreach (var grain in _resync
+                .Where(kv => kv.Value < sweep && read.Contains(PartitionHash.Compute(kv.Key, _store.PartitionCount)))
+                .Select(kv => kv.Key).ToList())
             {
                 _resync.Remove(grain);
             }
 
-            foreach (var partition in _syncing.Where(kv => kv.Value < sweep).Select(kv => kv.Key).ToList())
+            foreach (var partition in _syncing.Where(kv => kv.Value < sweep && read.Contains(kv.Key)).Select(kv => kv.Key).ToList())
             {
                 _syncing.Remove(partition);
             }
@@ -278,6 +330,9 @@ public sealed partial class Silo
             lock (activation.Lock)
             {
                 activation.Retired = true;
+
+                // A message in a turn stays at the head: its worker dequeues it and accounts for it when the turn ends.
+                var keep = activation.InTurn && activation.Queue.Count > 0 ? activation.Queue.Dequeue() : null;
                 Interlocked.Add(ref _queued, -activation.Queue.Count);
                 lock (_knownLock)
                 {
@@ -288,6 +343,10 @@ public sealed partial class Silo
                 }
 
                 activation.Queue.Clear();
+                if (keep is not null)
+                {
+                    activation.Queue.Enqueue(keep);
+                }
             }
 
             _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));

@@ -57,8 +57,25 @@ public sealed partial class Silo
             catch (Exception ex)
             {
                 RuntimeLog.LoopFailed(_logger, ex, SiloId, "fetch");
-                await Task.Delay(Options.PollInterval, TimeProvider, cancellationToken).ConfigureAwait(false);
+                if (!await PauseAsync(Options.PollInterval, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
+        }
+    }
+
+    /// <summary>Waits before a failed loop tries again; false when the silo is stopping (the loop ends quietly).</summary>
+    private async Task<bool> PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, TimeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -79,7 +96,7 @@ public sealed partial class Silo
 
         if (complete)
         {
-            EndSweep(sweep);
+            EndSweep(sweep, partitions);
         }
         else
         {
@@ -129,6 +146,13 @@ public sealed partial class Silo
     {
         var live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         RuntimeTelemetry.LeaseRenewals.Add(1);
+        if (Volatile.Read(ref _state) != 1)
+        {
+            // Stopping: the leases are kept alive while in-flight turns drain, but no partition is taken back or claimed;
+            // StopAsync releases them all once the drain is over.
+            return;
+        }
+
         var owned = await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false);
         var ownedSet = owned.ToHashSet();
         var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).Select(l => l.Partition).ToList();
@@ -190,9 +214,18 @@ public sealed partial class Silo
 
         var set = leases.Select(l => l.Partition).ToHashSet();
         var deadline = TimeProvider.GetUtcNow() + Options.DrainTimeout;
+        var heartbeat = TimeProvider.GetTimestamp();
         while (_directory.Values.Any(a => a.Running && set.Contains(a.Partition)) && TimeProvider.GetUtcNow() < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider, cancellationToken).ConfigureAwait(false);
+
+            // This wait runs on the membership loop, which heartbeats: a long turn must not let this silo's lease lapse.
+            if (TimeProvider.GetElapsedTime(heartbeat) >= Options.HeartbeatInterval)
+            {
+                await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                RuntimeTelemetry.LeaseRenewals.Add(1);
+                heartbeat = TimeProvider.GetTimestamp();
+            }
         }
 
         RetirePartitions(set);

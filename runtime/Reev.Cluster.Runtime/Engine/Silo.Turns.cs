@@ -43,14 +43,19 @@ public sealed partial class Silo
             }
 
             TurnContext? turn = null;
-            object? result = null;
+            TurnCommit? commit = null;
+            string? localReply = null;
             Exception? failure = null;
             try
             {
                 await EnsureActivatedAsync(activation).ConfigureAwait(false);
                 turn = new TurnContext(activation, message);
                 TurnContext.Current = turn;
-                result = await InvokeAsync(activation, message, method).ConfigureAwait(false);
+                var result = await InvokeAsync(activation, message, method).ConfigureAwait(false);
+
+                // Serializing the new state and the reply is part of the turn: a value that cannot be serialized fails
+                // this attempt like an exception of the grain's method, instead of escaping the activation's worker.
+                (commit, localReply) = BuildCommit(activation, message, method, turn, result);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
@@ -66,44 +71,54 @@ public sealed partial class Silo
                 return CommitStatus.Fenced;
             }
 
-            if (failure is not null)
+            string error;
+            if (failure is null)
             {
-                attempts++;
-                RuntimeTelemetry.MessagesFailed.Add(1);
-                RuntimeLog.TurnFailed(_logger, failure, grainName, message.Method, attempts, Options.MaxAttempts);
-
-                // The grain instance may hold half-applied changes: rebuild it from the committed state.
-                activation.Instance = null;
-                var error = $"{failure.GetType().Name}: {failure.Message}";
-                if (attempts >= Options.MaxAttempts || failure is GrainCallException)
+                var status = await CommitTurnAsync(activation, message, turn!, commit!, localReply).ConfigureAwait(false);
+                if (status != CommitStatus.Rejected)
                 {
-                    return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
+                    return status;
                 }
 
-                var recorded = await CommitAsync(new TurnCommit
-                {
-                    Grain = activation.Id,
-                    Partition = activation.Partition,
-                    Epoch = activation.Epoch,
-                    MessageId = message.Id,
-                    FailedAttemptError = error,
-                    Attempts = attempts,
-                }).ConfigureAwait(false);
-                if (recorded != CommitStatus.Committed)
-                {
-                    return recorded;
-                }
-
-                var backoff = Options.RetryBackoff * Math.Pow(2, Math.Min(attempts - 1, 10));
-                await Task.Delay(backoff, TimeProvider, CancellationToken.None).ConfigureAwait(false);
-                continue;
+                error = $"the store refused the turn's writes: {commit!.RejectedError}";
+            }
+            else
+            {
+                RuntimeLog.TurnFailed(_logger, failure, grainName, message.Method, attempts + 1, Options.MaxAttempts);
+                error = $"{failure.GetType().Name}: {failure.Message}";
             }
 
-            return await CommitTurnAsync(activation, message, method, turn!, result).ConfigureAwait(false);
+            attempts++;
+            RuntimeTelemetry.MessagesFailed.Add(1);
+
+            // The grain instance may hold half-applied changes: rebuild it from the committed state.
+            activation.Instance = null;
+            if (attempts >= Options.MaxAttempts || failure is GrainCallException)
+            {
+                return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
+            }
+
+            var recorded = await CommitAsync(new TurnCommit
+            {
+                Grain = activation.Id,
+                Partition = activation.Partition,
+                Epoch = activation.Epoch,
+                MessageId = message.Id,
+                FailedAttemptError = StorableText(error),
+                Attempts = attempts,
+            }).ConfigureAwait(false);
+            if (recorded != CommitStatus.Committed)
+            {
+                return recorded;
+            }
+
+            var backoff = Options.RetryBackoff * Math.Pow(2, Math.Min(attempts - 1, 10));
+            await Task.Delay(backoff, TimeProvider, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task<CommitStatus> CommitTurnAsync(
+    /// <summary>The turn's writes: its state (when it wrote any) and reply serialized, its sends, reminders and rows.</summary>
+    private (TurnCommit Commit, string? LocalReply) BuildCommit(
         Activation activation, StoredMessage message, GrainMethod? method, TurnContext turn, object? result)
     {
         byte[]? state = null;
@@ -131,6 +146,12 @@ public sealed partial class Silo
             commit.Reply = ReplyFor(replyTo, localReply, null);
         }
 
+        return (commit, localReply);
+    }
+
+    private async Task<CommitStatus> CommitTurnAsync(
+        Activation activation, StoredMessage message, TurnContext turn, TurnCommit commit, string? localReply)
+    {
         var status = await CommitAsync(commit).ConfigureAwait(false);
         if (status != CommitStatus.Committed)
         {
@@ -138,7 +159,7 @@ public sealed partial class Silo
             return status;
         }
 
-        if (state is not null)
+        if (commit.StateUtf8 is { } state)
         {
             activation.CommittedState = state;
             activation.StateVersion++;
@@ -162,6 +183,23 @@ public sealed partial class Silo
         return status;
     }
 
+    /// <summary>
+    /// Error text as every store can keep it: PostgreSQL's text refuses NUL and UTF-8 has no lone surrogate, and an
+    /// exception's message may hold either. A failed attempt's record must not fail the way the turn did.
+    /// </summary>
+    internal static string StorableText(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c == '\0' || char.IsSurrogate(c))
+            {
+                return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text)).Replace('\0', '\uFFFD');
+            }
+        }
+
+        return text;
+    }
+
     /// <summary>A reply is stored only for clients outside this process; local ones get it directly.</summary>
     private static ReplyRecord? ReplyFor(string replyTo, string? payload, string? error)
     {
@@ -177,9 +215,9 @@ public sealed partial class Silo
             Partition = activation.Partition,
             Epoch = activation.Epoch,
             MessageId = message.Id,
-            DeadLetterError = error,
+            DeadLetterError = StorableText(error),
             Attempts = attempts,
-            Reply = message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, error) : null,
+            Reply = message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, StorableText(error)) : null,
         };
         var status = await CommitAsync(commit).ConfigureAwait(false);
         if (status == CommitStatus.Committed)

@@ -165,7 +165,16 @@ public sealed partial class Silo : IAsyncDisposable
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A loop that ended badly must not cost the hand-over: the partitions are still released below.
+            RuntimeLog.LoopFailed(_logger, ex, SiloId, "stop");
+        }
+
         try
         {
             await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);

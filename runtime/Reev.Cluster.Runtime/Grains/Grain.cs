@@ -62,6 +62,12 @@ public abstract class Grain
     protected void Project(object projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
+        if (projection is not IReadModelRow)
+        {
+            // Refused in the turn, where it fails the attempt, rather than at the commit, where no provider could store it.
+            throw new ArgumentException($"{projection.GetType().Name} is not a read-model row: a projection implements IReadModelRow.", nameof(projection));
+        }
+
         TurnContext.RequireCurrent(this).Project(projection);
     }
 

@@ -27,4 +27,7 @@ public enum CommitOutcome
 
     /// <summary>The transaction failed (connection lost, server error); its turns run again.</summary>
     Failed,
+
+    /// <summary>The store refused the batch's content: it is halved until the turn at fault fails alone.</summary>
+    Rejected,
 }

@@ -214,6 +214,15 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 }
             }
 
+            // Checked before anything is applied: a batch is written whole or not at all.
+            foreach (var projection in turns.SelectMany(t => t.Projections))
+            {
+                if (projection is not IReadModelRow)
+                {
+                    throw new CommitRejectedException($"{projection.GetType().Name} is not a read-model row (IReadModelRow).");
+                }
+            }
+
             var now = timeProvider.GetUtcNow();
             foreach (var turn in turns)
             {

@@ -1,3 +1,4 @@
+using System.Text;
 using Npgsql;
 using Reev.Cluster.Runtime.Storage;
 
@@ -143,7 +144,28 @@ internal sealed partial class PostgresRuntimeStore
 
             return CommitResult.Duplicate(missing);
         }
+        catch (PostgresException ex) when (IsContentError(ex.SqlState))
+        {
+            throw new CommitRejectedException($"PostgreSQL refused the writes ({ex.SqlState}): {ex.MessageText}", ex);
+        }
+        catch (Exception ex) when (ex is EncoderFallbackException or InvalidCastException)
+        {
+            // A parameter that cannot be bound (text that is not valid UTF-16, a value of the wrong type): Npgsql fails
+            // before the batch's Sync, so the transaction never commits.
+            throw new CommitRejectedException($"a value of the writes cannot be sent to PostgreSQL: {ex.Message}", ex);
+        }
     }
+
+    /// <summary>
+    /// Errors caused by what a batch holds, which committing it again would repeat: data exceptions (class 22, e.g. a
+    /// NUL in text), integrity constraint violations (23) and program limits (54, e.g. a row too large). Fencing and
+    /// consumption (RV001, RV002), version conflicts (RV003, the activation reloads) and everything transient or
+    /// unknown (connections, shutdowns, serialization failures) are not.
+    /// </summary>
+    private static bool IsContentError(string sqlState) =>
+        sqlState.StartsWith("22", StringComparison.Ordinal)
+        || sqlState.StartsWith("23", StringComparison.Ordinal)
+        || sqlState.StartsWith("54", StringComparison.Ordinal);
 
     private static void AddReminderChanges(NpgsqlBatch batch, IReadOnlyList<TurnCommit> turns)
     {
@@ -203,7 +225,7 @@ internal sealed partial class PostgresRuntimeStore
         {
             if (!_writers.TryGetValue(group.Key, out var writer))
             {
-                throw new InvalidOperationException($"No PostgreSQL read-model writer is registered for {group.Key.Name}.");
+                throw new CommitRejectedException($"No PostgreSQL read-model writer is registered for {group.Key.Name}.");
             }
 
             // Keep only the last row per key: a batch may hold several turns of one grain.

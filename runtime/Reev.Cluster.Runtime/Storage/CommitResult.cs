@@ -22,4 +22,10 @@ internal enum CommitStatus
 
     /// <summary>Some consumed messages were already gone: their turns ran twice and must not commit.</summary>
     Duplicate,
+
+    /// <summary>
+    /// The store refused this turn's writes (<see cref="CommitRejectedException"/>; the reason is in
+    /// <see cref="TurnCommit.RejectedError"/>): nothing committed, and the turn counts as a failed attempt.
+    /// </summary>
+    Rejected,
 }

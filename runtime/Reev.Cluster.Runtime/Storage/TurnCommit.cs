@@ -36,6 +36,9 @@ internal sealed class TurnCommit
 
     public int Attempts { get; init; }
 
+    /// <summary>Why the store refused this turn's writes, when its commit ended <see cref="CommitStatus.Rejected"/>.</summary>
+    public string? RejectedError { get; set; }
+
     /// <summary>Ids assigned to <see cref="Sends"/>, in order, once committed.</summary>
     public long[] SentIds { get; set; } = [];
 }

@@ -14,6 +14,15 @@ public interface ITroubleGrain : IGrain
     /// <summary>Takes an argument the serializer cannot write.</summary>
     Task Take(object value);
 
+    /// <summary>Writes a state the serializer cannot write (NaN is not JSON).</summary>
+    Task WriteNotANumber();
+
+    /// <summary>Projects an object that is not a read-model row.</summary>
+    Task ProjectNonRow();
+
+    /// <summary>Spends <paramref name="milliseconds"/> in its turn, then records a touch.</summary>
+    Task Hold(int milliseconds);
+
     Task<TroubleState> Read();
 }
 
@@ -26,6 +35,8 @@ public sealed class TroubleState
     public string? AskError { get; set; }
 
     public string? AskErrorType { get; set; }
+
+    public double Ratio { get; set; }
 }
 
 public sealed class TroubleGrain : Grain<TroubleState>, ITroubleGrain
@@ -58,6 +69,25 @@ public sealed class TroubleGrain : Grain<TroubleState>, ITroubleGrain
     }
 
     public Task Take(object value) => Task.CompletedTask;
+
+    public Task WriteNotANumber()
+    {
+        State.Ratio = double.NaN;
+        return WriteStateAsync();
+    }
+
+    public Task ProjectNonRow()
+    {
+        Project(new TroubleState());
+        return WriteStateAsync();
+    }
+
+    public async Task Hold(int milliseconds)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), TimeProvider);
+        State.Touches++;
+        await WriteStateAsync();
+    }
 
     public Task<TroubleState> Read() => Task.FromResult(State);
 }
