@@ -46,6 +46,11 @@ internal static class JsonBody
             return new(null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", $"Send application/json, not {contentType}.", "Content-Type"));
         }
 
+        if (FieldWithNul(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } nulField)
+        {
+            return new(null, Problems.Validation(nulField, $"{nulField}: must not contain the NUL character (U+0000)."));
+        }
+
         try
         {
             buffer.Position = 0;
@@ -58,6 +63,45 @@ internal static class JsonBody
             var message = ex.InnerException?.Message ?? ex.Message;
             return new(null, Problems.Validation(field, $"{field}: {FirstSentence(message)}"));
         }
+    }
+
+    /// <summary>
+    /// The field of the first string that holds NUL (U+0000), or null. JSON carries NUL only escaped, and no store keeps
+    /// it in text (PostgreSQL refuses it), so it is refused here with the field's name instead of failing a turn later.
+    /// </summary>
+    private static string? FieldWithNul(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("\\u0000"u8) < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        string? property = null;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    property = reader.GetString()!;
+                    if (property.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return "body";
+                    }
+                }
+                else if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                {
+                    return property ?? "body";
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null; // malformed: the deserializer names the problem
+        }
+
+        return null;
     }
 
     private static ProblemHttpResult TooLarge(int maxBytes) =>

@@ -188,7 +188,10 @@ internal sealed partial class FlowFileParser
     private string ScalarText(YamlNode node, string field)
     {
         Mark(field, node);
-        return node is YamlScalarNode scalar ? scalar.Value ?? "" : throw Fail(field, node, "expected a single value");
+        var text = node is YamlScalarNode scalar ? scalar.Value ?? "" : throw Fail(field, node, "expected a single value");
+
+        // YAML's "\0" escape: no store keeps NUL in text (PostgreSQL refuses it), so the file is refused here, by line.
+        return text.Contains('\0', StringComparison.Ordinal) ? throw Fail(field, node, "must not contain the NUL character (U+0000)") : text;
     }
 
     private string RequiredString(YamlMappingNode map, string key, string field) => ScalarText(Required(map, key, field), field);

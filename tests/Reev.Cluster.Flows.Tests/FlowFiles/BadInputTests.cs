@@ -51,6 +51,7 @@ public sealed class BadInputTests
     [InlineData("owner: \"11111111111111111111111111111111\"", "owner: \"System-Program!\"", 6, "initial_state[0].owner", "base58")]
     [InlineData("prompt: \"send 1 USDC to RECIPIENT_WALLET_PUBKEY\"", "prompt: [1, 2]", 15, "prompt", "single value")]
     [InlineData("weight: 1.0", "weight: heavy", 21, "ground_truth.final_state_assertions[0].weight", "non-negative number")]
+    [InlineData("prompt: \"send 1 USDC", "prompt: \"send\\0 1 USDC", 15, "prompt", "NUL character")]
     public void Parse_BadField_ErrorNamesFileLineAndField(string find, string replace, int line, string field, string message)
     {
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);
