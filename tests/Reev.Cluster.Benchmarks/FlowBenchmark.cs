@@ -29,6 +29,9 @@ internal static class FlowBenchmark
           --agent noop|deterministic      (default noop)
           --warmup W                      flows run (same shape) before measuring, so that the figures are of a warm
                                           silo: JIT tiering done (default: min(N, 2000); 0 to measure a cold start)
+          --rate R                        open loop instead of as fast as the gate allows: flow i is due at i/R s and
+                                          started then (still at most C in flight); latencies count from the due time,
+                                          so a start that waits for the gate or the database shows in them
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -38,6 +41,7 @@ internal static class FlowBenchmark
         bool durable = false;
         int flows = 500, concurrency = 500, steps = 3;
         int? warmup = null;
+        double? rate = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -51,6 +55,7 @@ internal static class FlowBenchmark
                 case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--agent": agent = Next(); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -97,9 +102,21 @@ internal static class FlowBenchmark
                 var gcBefore = GC.CollectionCount(0);
                 var pauseBefore = GC.GetTotalPauseDuration();
                 var gen2Before = GC.CollectionCount(2);
+                async Task StartOneAsync(int i, long dueAt)
+                {
+                    submittedAt[i] = dueAt;
+                    lock (inFlight)
+                    {
+                        inFlight.Add(ids[i]);
+                    }
+
+                    await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
+                    startLatency[i] = Stopwatch.GetElapsedTime(dueAt).TotalMilliseconds;
+                }
+
                 // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
                 var next = -1;
-                var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
+                var submit = rate is { } perSecond ? PacedAsync(perSecond) : Task.WhenAll(Enumerable.Range(0, Math.Min(64, concurrency)).Select(_ => Task.Run(async () =>
                 {
                     while (true)
                     {
@@ -111,16 +128,33 @@ internal static class FlowBenchmark
                             return;
                         }
 
-                        submittedAt[i] = Stopwatch.GetTimestamp();
-                        lock (inFlight)
-                        {
-                            inFlight.Add(ids[i]);
-                        }
-
-                        await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
-                        startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
+                        await StartOneAsync(i, Stopwatch.GetTimestamp());
                     }
                 }, cancellationToken)));
+
+                // Open loop: each flow is started at its due time, whether or not earlier starts returned.
+                async Task PacedAsync(double perSecond)
+                {
+                    var starts = new List<Task>(flows);
+                    for (var i = 0; i < flows; i++)
+                    {
+                        var dueAt = started + (long)(i / perSecond * Stopwatch.Frequency);
+                        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), dueAt);
+                        if (wait > TimeSpan.FromMilliseconds(1))
+                        {
+                            await Task.Delay(wait, TimeProvider.System, cancellationToken);
+                        }
+
+                        var index = i;
+                        starts.Add(Task.Run(async () =>
+                        {
+                            await gate.WaitAsync(cancellationToken);
+                            await StartOneAsync(index, dueAt);
+                        }, cancellationToken));
+                    }
+
+                    await Task.WhenAll(starts);
+                }
 
                 var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
                 while (finished.Count < flows)
@@ -168,7 +202,7 @@ internal static class FlowBenchmark
                 var completions = completion.Values.Order().ToArray();
                 Array.Sort(startLatency);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}, {Environment.ProcessorCount} cores"));
+                    $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}{(rate is { } r ? $", paced at {r:0} flows/s" : string.Empty)}, {Environment.ProcessorCount} cores"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
