@@ -13,10 +13,10 @@ public sealed partial class Silo
     private readonly HashSet<long> _known = [];
     private readonly Dictionary<long, long> _recentlyConsumed = [];
     // Grains and partitions whose older messages may still wait in the store unseen: their messages are
-    // dispatched only by a sweep that started after they were marked (value: sweeps started when marked),
-    // so a newer message can never overtake an older one of the same grain.
-    private readonly Dictionary<GrainId, long> _resync = [];
-    private readonly Dictionary<int, long> _syncing = [];
+    // dispatched only by a sweep that started after they were marked, so a newer message can never overtake an
+    // older one of the same grain (see ResyncMark).
+    private readonly Dictionary<GrainId, ResyncMark> _resync = [];
+    private readonly Dictionary<int, ResyncMark> _syncing = [];
     private long _sweepsStarted;
     private long _recentSweepTicks;
     private int _queued;
@@ -44,16 +44,16 @@ public sealed partial class Silo
 
             // A refused message is left to a sweep; only a sweep that starts after this refusal (so that its
             // snapshot holds the message and everything committed before it) may end the wait.
-            if (_resync.TryGetValue(message.Grain, out var marked) && sweep <= marked)
+            if (_resync.TryGetValue(message.Grain, out var marked) && sweep <= marked.Since)
             {
-                _resync[message.Grain] = _sweepsStarted;
+                _resync[message.Grain] = marked.Refused(_sweepsStarted);
                 RequestSweep();
                 return false;
             }
 
-            if (_syncing.TryGetValue(message.Partition, out var since) && sweep <= since)
+            if (_syncing.TryGetValue(message.Partition, out var syncing) && sweep <= syncing.Since)
             {
-                _syncing[message.Partition] = _sweepsStarted;
+                _syncing[message.Partition] = syncing.Refused(_sweepsStarted);
                 RequestSweep();
                 return false;
             }
@@ -110,13 +110,13 @@ public sealed partial class Silo
     {
         lock (_knownLock)
         {
-            if (!_resync.TryGetValue(message.Grain, out var marked) || sweep > marked)
+            if (!_resync.TryGetValue(message.Grain, out var marked) || sweep > marked.Since)
             {
                 return false;
             }
 
             _known.Remove(message.Id);
-            _resync[message.Grain] = _sweepsStarted;
+            _resync[message.Grain] = marked.Refused(_sweepsStarted);
             return true;
         }
     }
@@ -221,7 +221,7 @@ public sealed partial class Silo
                     _known.Remove(m.Id);
                 }
 
-                _resync[activation.Id] = _sweepsStarted;
+                _resync[activation.Id] = ResyncMark.At(_sweepsStarted);
             }
         }
 
@@ -287,13 +287,13 @@ public sealed partial class Silo
         lock (_knownLock)
         {
             foreach (var grain in _resync
-                .Where(kv => kv.Value < sweep && read.Contains(PartitionHash.Compute(kv.Key, _store.PartitionCount)))
+                .Where(kv => kv.Value.Until < sweep && read.Contains(PartitionHash.Compute(kv.Key, _store.PartitionCount)))
                 .Select(kv => kv.Key).ToList())
             {
                 _resync.Remove(grain);
             }
 
-            foreach (var partition in _syncing.Where(kv => kv.Value < sweep && read.Contains(kv.Key)).Select(kv => kv.Key).ToList())
+            foreach (var partition in _syncing.Where(kv => kv.Value.Until < sweep && read.Contains(kv.Key)).Select(kv => kv.Key).ToList())
             {
                 _syncing.Remove(partition);
             }
@@ -307,7 +307,7 @@ public sealed partial class Silo
         {
             foreach (var partition in partitions)
             {
-                _syncing[partition] = _sweepsStarted;
+                _syncing[partition] = ResyncMark.At(_sweepsStarted);
             }
         }
     }
@@ -351,5 +351,21 @@ public sealed partial class Silo
 
             _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
         }
+    }
+
+    /// <summary>
+    /// Why a grain's or a partition's messages wait for a sweep. <see cref="Since"/>: the sweeps started when it was
+    /// marked; a sweep that started later reads every message committed before the mark (the dropped queue, the
+    /// partition's backlog) together with everything committed before those, so its rows are dispatched, in id order.
+    /// <see cref="Until"/>: the sweeps started when a message was last refused while marked; that message may have
+    /// committed after the running sweep's snapshot, so the mark is cleared only by a sweep that started later. Rows of
+    /// a sweep are accepted against <see cref="Since"/>, not <see cref="Until"/>: a grain that keeps receiving messages
+    /// while marked still gets its backlog from the next sweep instead of having every sweep refused.
+    /// </summary>
+    private readonly record struct ResyncMark(long Since, long Until)
+    {
+        public static ResyncMark At(long sweepsStarted) => new(sweepsStarted, sweepsStarted);
+
+        public ResyncMark Refused(long sweepsStarted) => this with { Until = Math.Max(Until, sweepsStarted) };
     }
 }
