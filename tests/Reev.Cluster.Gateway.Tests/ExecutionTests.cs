@@ -179,8 +179,14 @@ public sealed class ExecutionTests(GatewayFactory factory)
         await Api.WaitFinalAsync(client, id);
         using var byId = await client.GetAsync($"/api/v1/benchmarks/004-partial-score-spl-transfer/status/{id}");
         Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Contains("immutable", byId.Headers.CacheControl!.ToString());
         using var latest = await client.GetAsync("/api/v1/benchmarks/004-partial-score-spl-transfer/status");
         Assert.Equal(id, (await latest.ReadJsonAsync()).GetProperty("execution_id").GetString());
+
+        // "The latest run" changes with the next run: revalidated, never immutable, and its ETag names the execution.
+        Assert.Contains("no-cache", latest.Headers.CacheControl!.ToString());
+        Assert.DoesNotContain("immutable", latest.Headers.CacheControl!.ToString());
+        Assert.Contains(id, latest.Headers.ETag!.Tag, StringComparison.Ordinal);
         using var wrongBenchmark = await client.GetAsync($"/api/v1/benchmarks/001-sol-transfer/status/{id}");
         await wrongBenchmark.AssertProblemAsync(HttpStatusCode.NotFound);
         using var none = await client.GetAsync("/api/v1/benchmarks/305-yield-farming-optimization/status");

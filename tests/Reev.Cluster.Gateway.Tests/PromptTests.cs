@@ -54,6 +54,7 @@ public sealed class PromptTests(GatewayFactory factory)
     [InlineData("""{"prompt":"swap 0.1 SOL to USDC","recovery_config":{"max_recovery_time_ms":0}}""", "recovery_config.max_recovery_time_ms")]
     [InlineData("""{"prompt":42}""", "prompt")]
     [InlineData("""{"prompt":"swap 0.1 SOL\u0000 to USDC"}""", "prompt")]
+    [InlineData("""{"prompt":"\ud800\u0000"}""", "prompt")]
     public async Task Execute_BadBody_Is400NamingTheField(string json, string field)
     {
         using var client = factory.Operator();

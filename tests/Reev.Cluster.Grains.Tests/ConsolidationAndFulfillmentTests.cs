@@ -119,11 +119,68 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
             recovery: AskTheUser with { UserFulfillmentTimeoutMs = 400, DefaultAnswer = FulfillmentAnswer.Skip }));
         var view = await host.WaitFinalAsync(id);
 
-        Assert.Equal(StepRunStatus.Skipped, view.Steps[0].Status);
+        // Skip leaves the step failed and goes on: the second step runs, and the conditional mode still fails the flow
+        // for its failed critical step.
+        Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
         Assert.Equal(StepRunStatus.Succeeded, view.Steps[1].Status);
+        Assert.Equal(ExecutionStatus.Failed, view.Status);
         var events = await grain.ReadEventsAsync(0, 1000);
         Assert.Contains(events, e => e.Type == "answer_timed_out");
         Assert.Equal(events.Select(e => e.Sequence), Enumerable.Range(1, events.Count).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task A_skipped_non_critical_step_lets_a_conditional_flow_complete()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var id = $"skip-{Guid.NewGuid():N}";
+
+        await host.Client.GetGrain<IExecutionGrain>(id).StartAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "0.1", firstCritical: false)), AtomicMode.Conditional,
+            recovery: AskTheUser with { UserFulfillmentTimeoutMs = 200, DefaultAnswer = FulfillmentAnswer.Skip }));
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
+        Assert.Equal(StepRunStatus.Succeeded, view.Steps[1].Status);
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+    }
+
+    [Fact]
+    public async Task A_default_answer_of_retry_asks_at_most_three_times_then_the_atomic_mode_decides()
+    {
+        // The first transfer fails for good (5 SOL from a smaller wallet): without a bound, a default of Retry would ask,
+        // time out and retry for ever.
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var id = $"retry-default-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+
+        await grain.StartAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "0.1")), AtomicMode.Conditional,
+            recovery: AskTheUser with { UserFulfillmentTimeoutMs = 100, DefaultAnswer = FulfillmentAnswer.Retry }));
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(ExecutionStatus.Failed, view.Status);
+        Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
+        var events = await grain.ReadEventsAsync(0, 1000);
+        Assert.Equal(3, events.Count(e => e.Type == "awaiting_user"));
+        Assert.Equal(3, events.Count(e => e.Type == "answer_timed_out"));
+    }
+
+    [Fact]
+    public async Task A_cancel_that_arrives_while_consolidating_leaves_the_decided_outcome()
+    {
+        var merging = new SlowPhase("merge", TimeSpan.FromSeconds(2));
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output, services: s => s.AddSingleton<IConsolidationPhaseHook>(merging));
+        var id = $"late-cancel-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+
+        await grain.StartAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")));
+        await merging.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(ExecutionStatus.Consolidating, (await grain.ReadAsync())!.Status);
+        await grain.CancelAsync(new CancelRequest("bob", "too late"));
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.Equal(ConsolidationStatus.Completed, view.Consolidation!.Status);
+        Assert.DoesNotContain(await grain.ReadEventsAsync(0, 1000), e => e.Type == "cancelled");
     }
 
     [Fact]
@@ -165,4 +222,19 @@ public sealed class FailingPhase(string failingPhase) : IConsolidationPhaseHook
 {
     public Task BeforePhaseAsync(string executionId, string phase, CancellationToken cancellationToken) =>
         phase == failingPhase ? throw new InvalidOperationException("disk full") : Task.CompletedTask;
+}
+
+/// <summary>Holds one consolidation phase for a while and says when it got there.</summary>
+public sealed class SlowPhase(string slowPhase, TimeSpan delay) : IConsolidationPhaseHook
+{
+    public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task BeforePhaseAsync(string executionId, string phase, CancellationToken cancellationToken)
+    {
+        if (phase == slowPhase)
+        {
+            Reached.TrySetResult();
+            await Task.Delay(delay, TimeProvider.System, cancellationToken);
+        }
+    }
 }

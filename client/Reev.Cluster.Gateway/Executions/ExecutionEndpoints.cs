@@ -108,7 +108,7 @@ internal static class ExecutionEndpoints
         }
 
         var view = await cluster.Grains.GetGrain<IExecutionGrain>(latest.ExecutionId).ReadAsync().ConfigureAwait(false);
-        return view is null ? Problems.NotFound("Execution", latest.ExecutionId, "execution_id") : Respond(http, view);
+        return view is null ? Problems.NotFound("Execution", latest.ExecutionId, "execution_id") : Respond(http, view, latest: true);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IReevCluster cluster, CursorCodec cursors, CancellationToken ct)
@@ -181,10 +181,12 @@ internal static class ExecutionEndpoints
             return Problems.NotFound("Execution", executionId, "execution_id");
         }
 
-        if (view.IsFinal)
+        if (view.IsFinal || view.Status == ExecutionStatus.Consolidating)
         {
             return Problems.Conflict("already_finished", "The execution has already finished.",
-                $"Execution {executionId} is {JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString())}; there is nothing to cancel.",
+                view.IsFinal
+                    ? $"Execution {executionId} is {JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString())}; there is nothing to cancel."
+                    : $"Execution {executionId} is consolidating: its steps are over and its outcome is decided; there is nothing to cancel.",
                 new Dictionary<string, object?> { ["execution_id"] = executionId, ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString()) });
         }
 
@@ -236,9 +238,13 @@ internal static class ExecutionEndpoints
         return TypedResults.Json(new { execution_id = executionId, answer, status = "answered", links = ExecutionSubmitter.Links(executionId) }, GatewayJson.Options, "application/json", StatusCodes.Status202Accepted);
     }
 
-    public static IResult Respond(HttpContext http, ExecutionView view) =>
-        Conditional.Json(http, ExecutionResource.From(view), $"v{view.Version}",
-            ExecutionResource.IsSettled(view) ? Freshness.Immutable : Freshness.Revalidate, ExecutionResource.PollAfter(view));
+    /// <summary>
+    /// An execution as JSON. The ETag names the execution (versions of different runs must not match), and "the latest
+    /// run" (<paramref name="latest"/>) is never cached as immutable: the next run replaces it.
+    /// </summary>
+    public static IResult Respond(HttpContext http, ExecutionView view, bool latest = false) =>
+        Conditional.Json(http, ExecutionResource.From(view), $"{view.ExecutionId}-v{view.Version}",
+            !latest && ExecutionResource.IsSettled(view) ? Freshness.Immutable : Freshness.Revalidate, ExecutionResource.PollAfter(view));
 
     public static IResult InvalidId(string id) =>
         Problems.Validation("execution_id", $"execution_id: '{(id.Length > 40 ? id[..40] + "..." : id)}' is not an execution id (letters, digits, '-', '_', '.', ':').");

@@ -96,9 +96,9 @@ internal static class JsonBody
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return null; // malformed: the deserializer names the problem
+            return null; // malformed (or a lone surrogate): the deserializer names the problem
         }
 
         return null;

@@ -87,7 +87,10 @@ internal static class LogEndpoints
         var log = new ExecutionLog(benchmarkId, executionId, view.Agent, "web", view.Status, view.IsFinal ? (view.Passed ? "passed" : "not_passed") : null,
             ExecutionTrace.Build(view, sessions), !view.IsFinal, resource.Progress,
             new ExecutionLogResult((view.FinishedAt ?? view.UpdatedAt).Subtract(view.CreatedAt).TotalMilliseconds, view.IsFinal ? (view.Passed ? 0 : 1) : null));
-        return Conditional.Json(http, log, $"l{view.Version}", ExecutionResource.IsSettled(view) ? Freshness.Immutable : Freshness.Revalidate, ExecutionResource.PollAfter(view));
+        // Without execution_id this is "the latest run", which changes with the next run: never cached as immutable, and
+        // the ETag names the execution so that another run's version cannot match.
+        var settled = http.Request.Query["execution_id"] is [{ Length: > 0 }] && ExecutionResource.IsSettled(view);
+        return Conditional.Json(http, log, $"{executionId}-l{view.Version}", settled ? Freshness.Immutable : Freshness.Revalidate, ExecutionResource.PollAfter(view));
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -104,13 +105,21 @@ internal sealed class GatewayAccessFilter(ApiKeyStore keys, KeyRateLimiter limit
         {
             throw;
         }
+        catch (Exception ex) when (http.Response.HasStarted && ex is not OperationCanceledException)
+        {
+            // A stream (SSE) already under way: no status or header can be sent any more. End it; the client resumes
+            // with Last-Event-ID.
+            GatewayLog.ClusterFailed(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, ex.Message);
+            return Results.Empty;
+        }
         catch (ClusterTimeoutException ex)
         {
             GatewayLog.ClusterFailed(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, ex.Message);
             http.Response.Headers.RetryAfter = "1";
             return Problems.Create(StatusCodes.Status504GatewayTimeout, "cluster_timeout", "The cluster did not answer in time.", ex.Message, null);
         }
-        catch (Exception ex) when (ex is ClusterUnavailableException or GrainCallException || (ex is InvalidOperationException && ex.Message.Contains("not connected", StringComparison.Ordinal)))
+        catch (Exception ex) when (ex is ClusterUnavailableException or GrainCallException or TimeoutException or DbException { IsTransient: true }
+            || (ex is InvalidOperationException && ex.Message.Contains("not connected", StringComparison.Ordinal)))
         {
             GatewayLog.ClusterFailed(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, ex.Message);
             http.Response.Headers.RetryAfter = "2";

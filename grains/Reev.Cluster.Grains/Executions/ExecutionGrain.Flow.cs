@@ -111,8 +111,9 @@ public sealed partial class ExecutionGrain
             }
         }
 
-        if (Request.Recovery.EnableUserFulfillment)
+        if (Request.Recovery.EnableUserFulfillment && step.Questions < MaxQuestionsPerStep)
         {
+            step.Questions++;
             step.Status = StepRunStatus.Failed;
             State.Status = ExecutionStatus.AwaitingUser;
             var deadline = TimeProvider.GetUtcNow().AddMilliseconds(Request.Recovery.UserFulfillmentTimeoutMs);
@@ -159,7 +160,9 @@ public sealed partial class ExecutionGrain
                 StartStep(index, AlternateKind.None);
                 break;
             case FulfillmentAnswer.Skip:
-                step.Status = StepRunStatus.Skipped;
+                // "Leave the step failed and go on": the flow goes on, and the atomic mode still counts the step as failed
+                // when it decides the outcome (a skipped critical step fails a conditional flow).
+                step.Status = StepRunStatus.Failed;
                 Advance(index);
                 break;
             case FulfillmentAnswer.Alternate:

@@ -22,6 +22,9 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
 {
     internal const string FulfillmentReminder = "fulfillment";
     private const int MaxEvents = 2000;
+
+    /// <summary>Questions per step before the atomic mode decides alone (see <see cref="StepState.Questions"/>).</summary>
+    internal const int MaxQuestionsPerStep = 3;
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     private ExecutionRequest Request => State.Request!;
@@ -89,9 +92,9 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
     public async Task CancelAsync(CancelRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (State.Request is null || IsFinal)
+        if (State.Request is null || IsFinal || State.Status == ExecutionStatus.Consolidating)
         {
-            return;
+            return; // consolidating: the steps are over and the outcome is decided; a cancel must not rewrite it
         }
 
         GrainsLog.ExecutionCancelled(_logger, GrainKey, request.By, request.Reason);

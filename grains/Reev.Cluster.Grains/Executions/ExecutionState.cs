@@ -105,6 +105,12 @@ public sealed class StepState
 
     public AlternateKind Alternate { get; set; }
 
+    /// <summary>
+    /// Questions asked to the user about this step so far. Bounded: a default answer of Retry on a step that keeps
+    /// failing would otherwise ask for ever.
+    /// </summary>
+    public int Questions { get; set; }
+
     /// <summary>Alternates started for this step so far (numbers the alternate grains).</summary>
     public int AlternateCount { get; set; }
 
