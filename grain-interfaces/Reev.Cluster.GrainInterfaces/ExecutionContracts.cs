@@ -35,6 +35,12 @@ public sealed record ExecutionRequest
     /// <summary>Who submitted it (API key name, "cli").</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>
+    /// What the request that created it looked like, as "kind:hash of the body" (the gateway's, for requests with an
+    /// Idempotency-Key): a retry with the same key and body replays the 202, the same key with another request is a 409.
+    /// </summary>
+    public string? Fingerprint { get; init; }
+
     /// <summary>The problems of this request, each naming its field; empty when valid.</summary>
     public IReadOnlyList<string> Validate(IReadOnlyCollection<string> knownAgents)
     {
@@ -77,6 +83,9 @@ public sealed record ExecutionRequest
 public sealed record ExecutionView
 {
     public required string ExecutionId { get; init; }
+
+    /// <summary>The creating request's <see cref="ExecutionRequest.Fingerprint"/>, if any.</summary>
+    public string? Fingerprint { get; init; }
 
     public required string FlowId { get; init; }
 

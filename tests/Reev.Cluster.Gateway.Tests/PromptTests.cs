@@ -98,4 +98,36 @@ public sealed class PromptTests(GatewayFactory factory)
 
         Assert.Equal(ids[0], ids[1]);
     }
+
+    [Fact]
+    public async Task Execute_SameIdempotencyKey_ForAnotherPromptOrEndpoint_Is409()
+    {
+        using var client = factory.Operator();
+        var key = "reused-" + Guid.NewGuid();
+        async Task<HttpResponseMessage> PostAsync(string path, string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Api.Json(json) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        using var first = await PostAsync("/api/v1/benchmarks/execute-direct", """{"prompt":"swap 0.1 SOL to USDC"}""");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var id = (await first.ReadJsonAsync()).GetProperty("execution_id").GetString();
+
+        // The same body again, spaced differently: a retry, replayed.
+        using var retry = await PostAsync("/api/v1/benchmarks/execute-direct", """{ "prompt" : "swap 0.1 SOL to USDC" }""");
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var replayed = await retry.ReadJsonAsync();
+        Assert.Equal(id, replayed.GetProperty("execution_id").GetString());
+        Assert.Equal("direct", replayed.GetProperty("kind").GetString());
+
+        // Another prompt, or the same prompt on another endpoint, with the same key: a conflict, not the first flow's 202.
+        using var otherPrompt = await PostAsync("/api/v1/benchmarks/execute-direct", """{"prompt":"swap 0.2 SOL to USDC"}""");
+        var conflict = await otherPrompt.AssertProblemAsync(HttpStatusCode.Conflict, "Idempotency-Key");
+        Assert.Equal("idempotency_key_reused", conflict.GetProperty("code").GetString());
+        using var otherEndpoint = await PostAsync("/api/v1/benchmarks/execute-dynamic", """{"prompt":"swap 0.1 SOL to USDC"}""");
+        await otherEndpoint.AssertProblemAsync(HttpStatusCode.Conflict, "Idempotency-Key");
+    }
 }

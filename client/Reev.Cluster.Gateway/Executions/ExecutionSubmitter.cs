@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
@@ -58,7 +59,8 @@ internal sealed class ExecutionSubmitter
             return problem!;
         }
 
-        if (await ReplayAsync(http, executionId, FlowSource.File, benchmarkId).ConfigureAwait(false) is { } replay)
+        var fingerprint = Fingerprint("run", benchmarkId, body);
+        if (await ReplayAsync(http, executionId, FlowSource.File, benchmarkId, fingerprint).ConfigureAwait(false) is { } replay)
         {
             return replay;
         }
@@ -84,6 +86,7 @@ internal sealed class ExecutionSubmitter
             Seed = body.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
             FaultSpec = string.IsNullOrWhiteSpace(body.Faults) ? null : body.Faults,
             SubmittedBy = Caller(http),
+            Fingerprint = fingerprint,
         };
         if (Check(request, load.SourceMap) is { } invalid)
         {
@@ -103,7 +106,8 @@ internal sealed class ExecutionSubmitter
             return problem!;
         }
 
-        if (await ReplayAsync(http, executionId, source, null).ConfigureAwait(false) is { } replay)
+        var fingerprint = Fingerprint(kind, null, body);
+        if (await ReplayAsync(http, executionId, source, null, fingerprint).ConfigureAwait(false) is { } replay)
         {
             return replay;
         }
@@ -161,6 +165,7 @@ internal sealed class ExecutionSubmitter
             Recovery = (body.RecoveryConfig ?? new RecoveryConfigBody()).ApplyTo(_defaults.Current.Config),
             Seed = body.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
             SubmittedBy = Caller(http),
+            Fingerprint = fingerprint,
         };
         if (Check(request, null) is { } invalid)
         {
@@ -182,7 +187,7 @@ internal sealed class ExecutionSubmitter
     }
 
     /// <summary>A retried POST (same Idempotency-Key, so the same execution id): the same 202, or 409 if the key was used for another request.</summary>
-    private async Task<IResult?> ReplayAsync(HttpContext http, string executionId, FlowSource source, string? benchmarkId)
+    private async Task<IResult?> ReplayAsync(HttpContext http, string executionId, FlowSource source, string? benchmarkId, string fingerprint)
     {
         if (!http.Request.Headers.ContainsKey(IdempotencyHeader))
         {
@@ -195,15 +200,21 @@ internal sealed class ExecutionSubmitter
             return null;
         }
 
-        if (existing.Source != source || (benchmarkId is not null && existing.FlowId != benchmarkId))
+        // Executions accepted before fingerprints were kept are matched by their source and flow, as they were then.
+        var differs = existing.Fingerprint is { } stored
+            ? !string.Equals(stored, fingerprint, StringComparison.Ordinal)
+            : existing.Source != source || (benchmarkId is not null && existing.FlowId != benchmarkId);
+        if (differs)
         {
             return Problems.Conflict("idempotency_key_reused", "The Idempotency-Key was used for another request.",
-                $"Execution {executionId} was created by this key for a {existing.Source.ToString().ToLowerInvariant()} flow '{existing.FlowId}'.",
+                $"Execution {executionId} was created by this key for another request (a {existing.Source.ToString().ToLowerInvariant()} flow '{existing.FlowId}'); use a new key for a new request.",
                 new Dictionary<string, object?> { ["execution_id"] = executionId, ["field"] = IdempotencyHeader });
         }
 
         http.Response.Headers["Idempotent-Replayed"] = "true";
-        var kind = existing.Source switch { FlowSource.Bridge => "bridge", FlowSource.Direct => executionId.StartsWith("recovery-", StringComparison.Ordinal) ? "recovery" : "direct", _ => "run" };
+        var kind = existing.Fingerprint is { } known && known.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon
+            ? known[..colon]
+            : existing.Source switch { FlowSource.Bridge => "bridge", FlowSource.Direct => executionId.StartsWith("recovery-", StringComparison.Ordinal) ? "recovery" : "direct", _ => "run" };
         return Accepted(http, executionId, kind, benchmarkId, existing.FlowId);
     }
 
@@ -244,8 +255,18 @@ internal sealed class ExecutionSubmitter
             return null;
         }
 
+        // From the caller and the key only, not the endpoint: the same key on another endpoint finds the same execution
+        // and is a 409 there, not a second execution.
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Caller(http) + "\n" + key));
-        return $"{kind}-{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
+        return $"key-{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
+    }
+
+    /// <summary>"kind:hash" of the endpoint, the benchmark and the body as the gateway read it (field order and spacing do not count).</summary>
+    private static string Fingerprint<TBody>(string kind, string? benchmarkId, TBody body)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJson.Options);
+        var hash = SHA256.HashData([.. Encoding.UTF8.GetBytes(kind + "\n" + benchmarkId + "\n"), .. json]);
+        return $"{kind}:{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
     }
 
     private static ProblemHttpResult? Check(ExecutionRequest request, FlowSourceMap? sourceMap)

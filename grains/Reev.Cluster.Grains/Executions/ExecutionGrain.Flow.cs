@@ -278,6 +278,7 @@ public sealed partial class ExecutionGrain
         return new ExecutionView
         {
             ExecutionId = GrainKey,
+            Fingerprint = Request.Fingerprint,
             FlowId = Request.Document.Id,
             Status = State.Status,
             Source = Request.Source,
