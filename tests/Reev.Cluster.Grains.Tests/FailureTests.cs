@@ -16,6 +16,32 @@ public sealed class FailureTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
+    public async Task An_execution_whose_step_message_is_dead_lettered_is_moved_on_by_its_watchdog()
+    {
+        // Step 1's prompt holds NUL: its step session row is refused by PostgreSQL at every attempt, so the step grain's
+        // Run message ends as a dead letter and no report ever reaches the execution. Without the watchdog the execution
+        // would stay "running" for ever.
+        await using var host = await GrainHost.StartAsync(Provider.Postgres, output,
+            services: s => s.AddSingleton(new Executions.ExecutionWatchdogOptions { Margin = TimeSpan.FromSeconds(1) }));
+        var document = Reev.Cluster.Flows.FlowFiles.SyntheticFlows.BalanceChecks(2, "stalled");
+        document = document with { Flow = [document.Flow[0] with { Prompt = "Check my\0 SOL balance." }, document.Flow[1]] };
+        var id = $"stalled-{Guid.NewGuid():N}";
+        var request = Flows.Request(document, AtomicMode.Lenient, recovery: new RecoveryConfig { InTurnRetries = 0, MaxRecoveryTimeMs = 100, EnableAlternativeFlows = false })
+            with { Agent = "noop", DefaultStepTimeoutMs = 1000 };
+
+        await host.Client.GetGrain<IExecutionGrain>(id).StartAsync(request);
+        var view = await host.WaitFinalAsync(id, Patience);
+
+        var dead = await host.Cluster.Silos[0].GetDeadLettersAsync(100, default);
+        Assert.Contains(dead, d => d.GrainType == "step" && d.GrainKey.StartsWith(id, StringComparison.Ordinal) && d.Error.Contains("refused the writes", StringComparison.Ordinal));
+        Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
+        Assert.Equal("Stalled", view.Steps[0].ErrorKind);
+        Assert.Equal(StepRunStatus.Succeeded, view.Steps[1].Status); // lenient: the flow went on
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "watchdog");
+    }
+
+    [Fact]
     public async Task Killing_the_execution_silo_between_step_1_and_step_2_completes_the_flow_with_step_1_run_once()
     {
         var gate = new Gate(holdStep: 2);

@@ -32,4 +32,7 @@ internal static partial class GrainsLog
     /// <summary>Debug when completed (one per execution, after its own Information line), Information otherwise.</summary>
     [LoggerMessage(EventId = 3020, Message = "Consolidation of {ExecutionId} ended as {Status} in {DurationMs:0.#} ms")]
     public static partial void ConsolidationEnded(ILogger logger, LogLevel level, string executionId, Reev.Cluster.GrainInterfaces.ConsolidationStatus status, double durationMs);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Execution {ExecutionId}: nothing came back within {BudgetSeconds:0.#} s (step {Step}; 0 for the consolidation); the watchdog moves it on")]
+    public static partial void ExecutionStalled(ILogger logger, string executionId, int step, double budgetSeconds);
 }

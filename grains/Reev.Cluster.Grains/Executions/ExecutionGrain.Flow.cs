@@ -28,6 +28,7 @@ public sealed partial class ExecutionGrain
         step.Status = StepRunStatus.Running;
         step.Alternate = alternate;
         step.StartedAt ??= TimeProvider.GetUtcNow();
+        State.WaitingSince = TimeProvider.GetUtcNow();
         State.CurrentStep = index;
         var document = Request.Document;
         var reductions = step.TriedAlternates.Count(a => a == AlternateKind.ReducedAmount);
@@ -42,9 +43,7 @@ public sealed partial class ExecutionGrain
             PreviousReceived: new Dictionary<string, ulong>(State.Received, StringComparer.Ordinal),
             AmountScale: alternate == AlternateKind.ReducedAmount ? (decimal)Math.Pow(0.5, Math.Max(1, reductions)) : null,
             Venue: alternate == AlternateKind.SecondVenue ? "raydium" : null);
-        var timeoutMs = document.IsMultiStep && document.Flow[index - 1].TimeoutSeconds is { } seconds
-            ? seconds * 1000
-            : Request.DefaultStepTimeoutMs;
+        var timeoutMs = StepTimeoutMs(index);
         _ = GrainFactory.GetGrain<IStepGrain>(step.SessionKey).RunAsync(new StepCommand
         {
             ExecutionId = GrainKey,
@@ -95,6 +94,7 @@ public sealed partial class ExecutionGrain
                     Emit("recovery", step.Index, $"choosing an alternate flow for {step.ErrorKind}");
                 }
 
+                State.WaitingSince = TimeProvider.GetUtcNow();
                 await GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key)
                     .ChooseAlternatesAsync(new AlternateQuery(GrainKey, step.Index, step.ErrorKind ?? "Unknown", candidates) { Error = step.Error, Tools = [.. step.Tools] });
                 return;
@@ -209,6 +209,7 @@ public sealed partial class ExecutionGrain
         else
         {
             State.Status = ExecutionStatus.Consolidating;
+            State.WaitingSince = now;
         }
 
         GrainsTelemetry.ExecutionsFinished.Add(1, new KeyValuePair<string, object?>("status", outcome.ToString()));
@@ -247,6 +248,62 @@ public sealed partial class ExecutionGrain
             [.. State.Observations],
             Request.ConsolidationTimeoutMs,
             (now - State.CreatedAt).TotalMilliseconds));
+    }
+
+    private int StepTimeoutMs(int index) =>
+        Request.Document.IsMultiStep && Request.Document.Flow[index - 1].TimeoutSeconds is { } seconds ? seconds * 1000 : Request.DefaultStepTimeoutMs;
+
+    /// <summary>
+    /// The watchdog's check (see <see cref="ExecutionWatchdogOptions"/>): a step that has not reported within its budget
+    /// fails (as "Stalled"; the atomic mode decides what follows), and a consolidation that has not answered within its
+    /// budget ends as timed out with the outcome the steps decided. A report that comes later is stale and ignored.
+    /// </summary>
+    private async Task WatchAsync()
+    {
+        if (IsFinal)
+        {
+            UnregisterReminder(WatchdogReminder);
+            return;
+        }
+
+        var waited = TimeProvider.GetUtcNow() - (State.WaitingSince ?? State.CreatedAt);
+        if (State.Status == ExecutionStatus.Running
+            && State.Steps.ElementAtOrDefault(State.CurrentStep - 1) is { Status: StepRunStatus.Running or StepRunStatus.WaitingRetry } step)
+        {
+            var budget = TimeSpan.FromMilliseconds(((double)StepTimeoutMs(step.Index) * (Request.Recovery.InTurnRetries + 1)) + Request.Recovery.MaxRecoveryTimeMs) + _watchdog.Margin;
+            if (waited <= budget)
+            {
+                return;
+            }
+
+            step.Error = $"no report from step {step.Index} within {budget.TotalSeconds:0.#} s: its step grain's message was dead-lettered or lost";
+            step.ErrorKind = "Stalled";
+            GrainsLog.ExecutionStalled(_logger, GrainKey, step.Index, budget.TotalSeconds);
+            AddAction(step.Index, "watchdog", step.Error, false);
+            Emit("step_stalled", step.Index, step.Error);
+            ApplyFailure(step);
+            await SaveAsync();
+            return;
+        }
+
+        if (State.Status == ExecutionStatus.Consolidating)
+        {
+            var budget = TimeSpan.FromMilliseconds(Request.ConsolidationTimeoutMs) + _watchdog.Margin;
+            if (waited <= budget)
+            {
+                return;
+            }
+
+            var error = $"no answer from the consolidation within {budget.TotalSeconds:0.#} s";
+            GrainsLog.ExecutionStalled(_logger, GrainKey, 0, budget.TotalSeconds);
+            State.Consolidation = (State.Consolidation ?? new ConsolidationView { ExecutionId = GrainKey }) with { Status = ConsolidationStatus.TimedOut, Error = error };
+            State.Status = State.Outcome ?? ExecutionStatus.Failed;
+            State.FinishedAt = TimeProvider.GetUtcNow();
+            Emit("consolidation_finished", null, $"consolidation timed out: {error}");
+            Emit("final", null, $"execution {State.Status.ToString().ToLowerInvariant()}");
+            UnregisterReminder(WatchdogReminder);
+            await SaveAsync();
+        }
     }
 
     private Task RecordPlaybookAsync(StepState step, AlternateKind alternate, bool succeeded)

@@ -17,10 +17,13 @@ namespace Reev.Cluster.Grains.Executions;
 /// mode and the recovery strategies (retry happens in the step grain; alternates and user
 /// fulfillment here). Every change is an event, kept in order, and mirrored to the executions read model.
 /// </summary>
-public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations cancellations, ILogger<ExecutionGrain>? logger = null)
+public sealed partial class ExecutionGrain(
+    StepRunner runner, StepCancellations cancellations, ILogger<ExecutionGrain>? logger = null, ExecutionWatchdogOptions? watchdog = null)
     : Grain<ExecutionState>, IExecutionGrain, IRemindable
 {
     internal const string FulfillmentReminder = "fulfillment";
+    internal const string WatchdogReminder = "watchdog";
+    private readonly ExecutionWatchdogOptions _watchdog = watchdog ?? ExecutionWatchdogOptions.Default;
     private const int MaxEvents = 2000;
 
     /// <summary>Questions per step before the atomic mode decides alone (see <see cref="StepState.Questions"/>).</summary>
@@ -85,6 +88,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
         State.Status = ExecutionStatus.Running;
         GrainsTelemetry.ExecutionsStarted.Add(1);
         GrainsLog.ExecutionStarted(_logger, GrainKey, request.Document.Id, request.Document.StepCount, request.Agent, request.AtomicMode);
+        RegisterReminder(WatchdogReminder, _watchdog.Margin, _watchdog.Margin);
         StartStep(1, AlternateKind.None);
         await SaveAsync();
     }
@@ -116,6 +120,7 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
 
         Emit("cancelled", null, $"cancelled by {request.By}: {request.Reason}");
         Finish(ExecutionStatus.Cancelled);
+        UnregisterReminder(WatchdogReminder);
         await SaveAsync();
     }
 
@@ -257,12 +262,19 @@ public sealed partial class ExecutionGrain(StepRunner runner, StepCancellations 
             Emit("final", null, $"execution {State.Status.ToString().ToLowerInvariant()}");
         }
 
+        UnregisterReminder(WatchdogReminder);
         DeactivateOnIdle(); // nothing more will happen to it; reads reload it from the store
         await SaveAsync();
     }
 
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
     {
+        if (reminderName == WatchdogReminder)
+        {
+            await WatchAsync();
+            return;
+        }
+
         if (reminderName != FulfillmentReminder || State.Status != ExecutionStatus.AwaitingUser || State.Question is not { } question)
         {
             return;

@@ -44,6 +44,9 @@ public sealed class ExecutionState : IJsonOnDeserialized
 
     public int CurrentStep { get; set; }
 
+    /// <summary>When the current wait began (a step sent, a recovery answer asked for, the consolidation started), for the watchdog.</summary>
+    public DateTimeOffset? WaitingSince { get; set; }
+
     public List<RecoveryAction> Actions { get; set; } = [];
 
     /// <summary>Outcomes of alternates, handed to the consolidation's playbook phase.</summary>

@@ -25,6 +25,7 @@ public static class ReevGrains
         services.TryAddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(_ => new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddReevFlows();
         services.TryAddSingleton<StepCancellations>();
+        services.TryAddSingleton(Executions.ExecutionWatchdogOptions.Default);
         return services;
     }
 
