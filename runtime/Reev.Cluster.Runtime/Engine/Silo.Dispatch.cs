@@ -79,7 +79,9 @@ public sealed partial class Silo
                     continue;
                 }
 
-                if (RefusedOnRecheck(message, sweep))
+                // Count read without _knownLock: a Retire of this grain marked it under the activation lock held here, or
+                // before its activation left the directory (GetOrAdd above saw that), so a mark that matters is visible.
+                if (_resync.Count > 0 && RefusedOnRecheck(message, sweep))
                 {
                     Interlocked.Decrement(ref _queued);
                     RequestSweep();
