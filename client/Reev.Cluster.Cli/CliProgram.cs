@@ -26,5 +26,16 @@ public static class CliProgram
             await stderr.WriteLineAsync("reev: interrupted").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file or folder the command was pointed at: one line, no stack trace.
+            await stderr.WriteLineAsync($"reev: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"reev: unexpected failure: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
     }
 }

@@ -19,6 +19,14 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 // An outer bound; the gateway's own limit (Reev:Gateway:MaxRequestBodyBytes) answers 413 as problem+json below it.
 builder.WebHost.ConfigureKestrel(static kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
+// Settings checked before anything starts: a bad one is one line on stderr and exit code 2, not a stack trace.
+var gatewaySettings = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+if (gatewaySettings.Problems() is [var first, ..])
+{
+    await Console.Error.WriteLineAsync($"reev-gateway: {first}").ConfigureAwait(false);
+    return 2;
+}
+
 builder.Services.AddReevGatewayCluster(builder.Configuration);
 builder.Services.AddReevGateway();
 
@@ -27,6 +35,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapReevGateway();
 await app.RunAsync().ConfigureAwait(false);
+return 0;
 
 /// <summary>The gateway's entry point (public for WebApplicationFactory in the gateway tests).</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1515:Consider making public types internal", Justification = "WebApplicationFactory<Program> in the tests needs a public entry point.")]

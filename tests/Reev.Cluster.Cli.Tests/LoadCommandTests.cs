@@ -72,6 +72,8 @@ public sealed class LoadCommandTests
     [InlineData("--flows", "0", "--flows")]
     [InlineData("--silos", "3", "--silos above 1 needs --postgres")]
     [InlineData("--gateway", "not a url", "--gateway")]
+    [InlineData("--report", "/nonexistent-reev-folder/load.html", "--report: the folder '/nonexistent-reev-folder' does not exist")]
+    [InlineData("--report", "/tmp", "--report: '/tmp' is a folder")]
     public async Task Load_BadOptions_ExitTwoNamingTheOption(string option, string value, string expected)
     {
         var run = await CliRun.InvokeAsync(["load", option, value, "--json"]);

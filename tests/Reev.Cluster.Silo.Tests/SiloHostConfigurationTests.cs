@@ -70,6 +70,35 @@ public sealed class SiloHostConfigurationTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Reev:Gateway:ApiKeys:0:Key", "short", "Reev:Gateway:ApiKeys:0:Key ('ops') needs at least 16 characters")]
+    [InlineData("Reev:Gateway:ApiKeys:0:Role", "operater", "Reev:Gateway:ApiKeys:0:Role 'operater' ('ops') is not reader, operator or admin")]
+    [InlineData("Reev:Gateway:EventPollInterval", "00:00:00", "Reev:Gateway:EventPollInterval must be at least 10 ms")]
+    [InlineData("Reev:Gateway:RateLimitWindow", "00:00:00", "Reev:Gateway:RateLimitWindow must be positive")]
+    [InlineData("Reev:Gateway:MaxRequestBodyBytes", "10", "Reev:Gateway:MaxRequestBodyBytes must be between 1024")]
+    public void Load_BadGatewaySetting_RefusedNamingIt(string key, string value, string expected)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["Reev:Gateway:ApiKeys:0:Name"] = "ops",
+            ["Reev:Gateway:ApiKeys:0:Key"] = "a-key-of-enough-length",
+            ["Reev:Gateway:ApiKeys:0:Role"] = "operator",
+            [key] = value,
+        };
+
+        var ex = Assert.Throws<ClusterConfigurationException>(() => SiloHostConfiguration.Load(Build([], environment)));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_GatewayKeysWithTheGatewayOff_AreNotChecked()
+    {
+        var settings = SiloHostConfiguration.Load(Build(["--gateway", "false"], new Dictionary<string, string?> { ["Reev:Gateway:ApiKeys:0:Key"] = "short" }));
+
+        Assert.False(settings.GatewayEnabled);
+    }
+
     private static IConfiguration Build(string[] args, Dictionary<string, string?>? environment = null) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(environment ?? [])

@@ -55,7 +55,33 @@ internal static class LoadCommand
         s.Silos > 1 && s.Postgres is null ? "--silos above 1 needs --postgres (the in-memory provider runs one silo)" :
         s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
         s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
-        null;
+        ReportProblem(s.ReportPath);
+
+    /// <summary>Checked before the run: a report that cannot be written must not cost a whole run's results.</summary>
+    private static string? ReportProblem(string? report)
+    {
+        if (report is null)
+        {
+            return null;
+        }
+
+        string full;
+        try
+        {
+            full = Path.GetFullPath(report);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"--report: '{report}' is not a usable file path ({ex.Message})";
+        }
+
+        if (Directory.Exists(full))
+        {
+            return $"--report: '{report}' is a folder; give a file name such as load.html";
+        }
+
+        return Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder) ? $"--report: the folder '{folder}' does not exist" : null;
+    }
 
     private static string? ValidateRemote(LoadSettings s, bool silosGiven) =>
         s.Flows < 1 ? $"--flows must be at least 1, not {s.Flows}" :
@@ -63,7 +89,7 @@ internal static class LoadCommand
         s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
         silosGiven || s.KillSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
         s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
-        null;
+        ReportProblem(s.ReportPath);
 
     private static Task<int> ExecuteRemoteAsync(CliContext cli, LoadSettings settings, CancellationToken cancellationToken) =>
         Remote.RemoteCommand.RunAsync(cli, async connection =>

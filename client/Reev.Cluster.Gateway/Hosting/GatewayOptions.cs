@@ -34,4 +34,55 @@ public sealed class GatewayOptions
 
     /// <summary>Key that seals listing cursors (any string; gateways of one cluster share it). A built-in one when empty.</summary>
     public string? CursorKey { get; set; }
+
+    /// <summary>What is wrong with these settings, each naming its key; empty when they are usable. Checked at start.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (MaxRequestBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            problems.Add($"{SectionName}:MaxRequestBodyBytes must be between 1024 and 16777216, not {MaxRequestBodyBytes}.");
+        }
+
+        if (RateLimitPermits is < 1 or > 1_000_000)
+        {
+            problems.Add($"{SectionName}:RateLimitPermits must be between 1 and 1000000, not {RateLimitPermits}.");
+        }
+
+        if (RateLimitWindow <= TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:RateLimitWindow must be positive, not {RateLimitWindow}.");
+        }
+
+        if (EventPollInterval < TimeSpan.FromMilliseconds(10))
+        {
+            problems.Add($"{SectionName}:EventPollInterval must be at least 10 ms, not {EventPollInterval}.");
+        }
+
+        if (EventHeartbeatInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:EventHeartbeatInterval must be positive, not {EventHeartbeatInterval}.");
+        }
+
+        for (var i = 0; i < ApiKeys.Count; i++)
+        {
+            var key = ApiKeys[i];
+            if (string.IsNullOrWhiteSpace(key.Name))
+            {
+                problems.Add($"{SectionName}:ApiKeys:{i}:Name is required.");
+            }
+
+            if ((key.Key ?? string.Empty).Length < 16)
+            {
+                problems.Add($"{SectionName}:ApiKeys:{i}:Key ('{key.Name}') needs at least 16 characters.");
+            }
+
+            if (!Http.LenientEnumConverterFactory.TryParse<Security.GatewayRole>(key.Role, out _))
+            {
+                problems.Add($"{SectionName}:ApiKeys:{i}:Role '{key.Role}' ('{key.Name}') is not reader, operator or admin.");
+            }
+        }
+
+        return problems;
+    }
 }

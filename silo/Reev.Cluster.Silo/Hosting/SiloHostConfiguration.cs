@@ -89,6 +89,12 @@ internal static class SiloHostConfiguration
                 $"{SiloOptions.SectionName}:DrainTimeout ({silo.DrainTimeout}) must be shorter than {SiloHostOptions.SectionName}:ShutdownGracePeriod ({host.ShutdownGracePeriod}): the hand-over follows the drain.");
         }
 
+        if (gateway.Enabled
+            && (configuration.GetSection(Gateway.Hosting.GatewayOptions.SectionName).Get<Gateway.Hosting.GatewayOptions>() ?? new Gateway.Hosting.GatewayOptions()).Problems() is [var problem, ..])
+        {
+            throw new ClusterConfigurationException(problem); // the co-hosted gateway's settings, checked before anything starts
+        }
+
         return new SiloHostSettings(silo, host, provider, connectionString, address, logFormat == SiloHostOptions.JsonLogFormat, gateway.Enabled);
     }
 
