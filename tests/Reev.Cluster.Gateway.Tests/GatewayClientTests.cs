@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Reev.Cluster.Client.Gateway;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Gateway.Tests;
 
@@ -50,5 +54,67 @@ public sealed class GatewayClientTests(GatewayFactory factory)
         Assert.Equal("prompt", rejected.Problem?.Field);
         var unauthenticated = await new ReevGatewayClient(http).ListExecutionsAsync(null, null, null, null, CancellationToken.None);
         Assert.Equal(401, unauthenticated.Problem?.Status);
+    }
+
+    [Fact]
+    public async Task Client_EventStreamSilentPastItsIdleTimeout_IsResumed()
+    {
+        // A server that answers the stream's headers and then says nothing (as behind a dead NAT entry): the client must
+        // take it as dropped and connect again with Last-Event-ID, not wait for ever.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var requests = new List<string>();
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            var held = new List<TcpClient>();
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var connection = await listener.AcceptTcpClientAsync(stop.Token);
+                    held.Add(connection); // kept open and silent
+                    var stream = connection.GetStream();
+                    var buffer = new byte[4096];
+                    var read = await stream.ReadAsync(buffer, stop.Token);
+                    lock (requests)
+                    {
+                        requests.Add(Encoding.ASCII.GetString(buffer, 0, read));
+                    }
+
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"), stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the test is over
+            }
+            finally
+            {
+                held.ForEach(c => c.Dispose());
+            }
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var client = new ReevGatewayClient(http) { StreamIdleTimeout = TimeSpan.FromMilliseconds(300) };
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var follow = Task.Run(async () =>
+        {
+            await foreach (var _ in client.StreamEventsAsync("silent-1", 7, reading.Token))
+            {
+            }
+        });
+        await Eventually.HoldsAsync(() => { lock (requests) { return requests.Count >= 2; } }, TimeSpan.FromSeconds(15), "the silent stream is resumed");
+        await reading.CancelAsync();
+        await stop.CancelAsync();
+        listener.Stop();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => follow);
+        await server;
+
+        lock (requests)
+        {
+            Assert.All(requests, r => Assert.Contains("Last-Event-ID: 7", r, StringComparison.OrdinalIgnoreCase));
+        }
     }
 }

@@ -27,6 +27,12 @@ public sealed class ReevGatewayClient
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// An event stream silent for this long is taken as dropped and resumed (default 45 s: three of the gateway's 15 s
+    /// heartbeats). A connection that dies without a reset (a node gone, a NAT timeout) would otherwise wait for ever.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Runs a flow file of the gateway's benchmark folder. <paramref name="body"/>: agent, atomic_mode, seed, faults, recovery_config.</summary>
     public Task<GatewayResponse<GatewayAccepted>> RunBenchmarkAsync(string benchmarkId, object? body, string? idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync<GatewayAccepted>(HttpMethod.Post, $"api/v1/benchmarks/{Uri.EscapeDataString(benchmarkId)}/run", body ?? new { }, idempotencyKey, cancellationToken);
@@ -100,6 +106,8 @@ public sealed class ReevGatewayClient
                 }
 
                 var ended = false;
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var idleTimer = _timeProvider.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), idle, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 using var reader = new StreamReader(stream);
                 string? type = null;
@@ -109,11 +117,16 @@ public sealed class ReevGatewayClient
                     string? line;
                     try
                     {
-                        line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                        idleTimer.Change(StreamIdleTimeout, Timeout.InfiniteTimeSpan);
+                        line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
                     }
                     catch (IOException)
                     {
                         break; // dropped: resume from the last event
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        break; // silent past the idle timeout: taken as dropped, resumed from the last event
                     }
 
                     if (line is null)
@@ -163,6 +176,18 @@ public sealed class ReevGatewayClient
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500 * failures), _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream ended meanwhile.
         }
     }
 
