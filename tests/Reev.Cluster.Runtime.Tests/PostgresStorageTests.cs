@@ -110,4 +110,21 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
 
         Assert.Equal(0, await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_reminders"));
     }
+
+    [Fact]
+    public async Task Replies_nobody_read_for_ten_minutes_are_deleted_and_fresh_ones_kept()
+    {
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output, configure: o => o.QueueReclaimInterval = TimeSpan.FromMilliseconds(100));
+        var orphan = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        await handle.Database!.ScalarAsync<long>(
+            $"WITH i AS (INSERT INTO reev_replies (request_id, client_id, payload, created_at) VALUES ('{orphan}', 'exited-client', '1', now() - interval '11 minutes'), ('{fresh}', 'waiting-client', '2', now()) RETURNING 1) SELECT count(*) FROM i");
+        await Clusters.SendIncrementsAsync(handle.Client, ["replies-1", "replies-2"], perGrain: 10); // a consuming silo reclaims
+
+        await Eventually.HoldsAsync(
+            async () => await handle.Database!.ScalarAsync<long>($"SELECT count(*) FROM reev_replies WHERE request_id = '{orphan}'") == 0,
+            TimeSpan.FromSeconds(20),
+            "the orphaned reply is deleted");
+        Assert.Equal(1, await handle.Database!.ScalarAsync<long>($"SELECT count(*) FROM reev_replies WHERE request_id = '{fresh}'"));
+    }
 }
