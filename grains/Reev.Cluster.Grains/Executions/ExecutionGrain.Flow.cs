@@ -270,12 +270,15 @@ public sealed partial class ExecutionGrain
         if (State.Status == ExecutionStatus.Running
             && State.Steps.ElementAtOrDefault(State.CurrentStep - 1) is { Status: StepRunStatus.Running or StepRunStatus.WaitingRetry } step)
         {
-            var budget = TimeSpan.FromMilliseconds(((double)StepTimeoutMs(step.Index) * (Request.Recovery.InTurnRetries + 1)) + Request.Recovery.MaxRecoveryTimeMs) + _watchdog.Margin;
+            // Twice the step's own bound: a step whose silo died is run again from the start on another silo after the
+            // lease expires, and its budget starts over there.
+            var budget = (2 * TimeSpan.FromMilliseconds(((double)StepTimeoutMs(step.Index) * (Request.Recovery.InTurnRetries + 1)) + Request.Recovery.MaxRecoveryTimeMs)) + _watchdog.Margin;
             if (waited <= budget)
             {
                 return;
             }
 
+            cancellations.Cancel(step.SessionKey!); // an attempt still running in this process stops; a late report is ignored anyway
             step.Error = $"no report from step {step.Index} within {budget.TotalSeconds:0.#} s: its step grain's message was dead-lettered or lost";
             step.ErrorKind = "Stalled";
             GrainsLog.ExecutionStalled(_logger, GrainKey, step.Index, budget.TotalSeconds);

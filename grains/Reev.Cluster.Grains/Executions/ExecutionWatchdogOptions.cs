@@ -4,8 +4,9 @@ namespace Reev.Cluster.Grains.Executions;
 /// The execution's own deadline for what it waits for. Every step, recovery answer and consolidation reaches the
 /// execution as a one-way message; if one of them is dead-lettered (or its grain's turn keeps failing), nothing else
 /// would ever move the execution on. A periodic reminder, registered when the flow starts, checks that the current wait
-/// has not outlasted its budget: a step's timeout for every in-turn attempt, plus its recovery time; the consolidation's
-/// timeout; and <see cref="Margin"/> on top of each, for queues under load.
+/// has not outlasted its budget: twice a step's own bound (its timeout for every in-turn attempt plus its recovery time;
+/// twice, because a step whose silo died runs again from the start elsewhere); the consolidation's timeout; and
+/// <see cref="Margin"/> on top of each, for lease takeovers and queues under load.
 /// </summary>
 public sealed class ExecutionWatchdogOptions
 {

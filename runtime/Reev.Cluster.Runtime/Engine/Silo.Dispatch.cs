@@ -288,8 +288,13 @@ public sealed partial class Silo
         var read = swept as ISet<int> ?? swept.ToHashSet();
         lock (_knownLock)
         {
+            // Grain marks of partitions this silo no longer owns go too (they would pile up as partitions move): a
+            // partition taken again is marked as a whole (MarkSyncing, before it is added), which orders its grains.
+            // Partition marks stay: one per partition at most, and clearing one between MarkSyncing and the partition's
+            // addition would open a gap.
             foreach (var grain in _resync
-                .Where(kv => kv.Value.Until < sweep && read.Contains(PartitionHash.Compute(kv.Key, _store.PartitionCount)))
+                .Where(kv => PartitionHash.Compute(kv.Key, _store.PartitionCount) is var p
+                    && ((kv.Value.Until < sweep && read.Contains(p)) || !_partitions.IsOwned(p)))
                 .Select(kv => kv.Key).ToList())
             {
                 _resync.Remove(grain);
@@ -338,6 +343,13 @@ public sealed partial class Silo
                 Interlocked.Add(ref _queued, -activation.Queue.Count);
                 lock (_knownLock)
                 {
+                    // The kept message's id is forgotten too: should this silo own the partition again, a sweep must be
+                    // able to deliver it (in order) before the messages after it.
+                    if (keep is not null)
+                    {
+                        _known.Remove(keep.Id);
+                    }
+
                     foreach (var m in activation.Queue)
                     {
                         _known.Remove(m.Id);

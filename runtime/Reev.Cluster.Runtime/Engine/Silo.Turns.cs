@@ -107,6 +107,12 @@ public sealed partial class Silo
                 FailedAttemptError = StorableText(error),
                 Attempts = attempts,
             }).ConfigureAwait(false);
+            if (recorded == CommitStatus.Rejected)
+            {
+                // The record of the failed attempt was refused: the next attempt would not be counted, so end it here.
+                return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
+            }
+
             if (recorded != CommitStatus.Committed)
             {
                 return recorded;
@@ -209,6 +215,19 @@ public sealed partial class Silo
 
     private async Task<CommitStatus> DeadLetterAsync(Activation activation, StoredMessage message, int attempts, string error)
     {
+        var status = await DeadLetterOnceAsync(activation, message, attempts, error).ConfigureAwait(false);
+        if (status == CommitStatus.Rejected)
+        {
+            // Even the dead letter was refused (its text, its reply): a plain one, without a stored reply, so that the
+            // message still leaves the queue instead of running again for ever.
+            status = await DeadLetterOnceAsync(activation, message, attempts, "the store refused this message's dead letter as first written", storeReply: false).ConfigureAwait(false);
+        }
+
+        return status;
+    }
+
+    private async Task<CommitStatus> DeadLetterOnceAsync(Activation activation, StoredMessage message, int attempts, string error, bool storeReply = true)
+    {
         var commit = new TurnCommit
         {
             Grain = activation.Id,
@@ -217,14 +236,14 @@ public sealed partial class Silo
             MessageId = message.Id,
             DeadLetterError = StorableText(error),
             Attempts = attempts,
-            Reply = message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, StorableText(error)) : null,
+            Reply = storeReply && message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, StorableText(error)) : null,
         };
         var status = await CommitAsync(commit).ConfigureAwait(false);
         if (status == CommitStatus.Committed)
         {
             RuntimeTelemetry.DeadLetters.Add(1);
             RuntimeLog.DeadLettered(_logger, message.Id, activation.Id.ToString(), message.Method, attempts, error);
-            if (message.ReplyTo is { } to && commit.Reply is null)
+            if (storeReply && message.ReplyTo is { } to && commit.Reply is null)
             {
                 var (clientId, requestId) = ReplyHub.Parse(to);
                 ReplyHub.Deliver(clientId, requestId, null, error);
