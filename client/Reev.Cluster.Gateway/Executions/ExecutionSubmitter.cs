@@ -78,7 +78,9 @@ internal sealed class ExecutionSubmitter
 
         var request = new ExecutionRequest
         {
-            Document = load.Document!,
+            // The API names a flow file by its file name; a file whose id: says otherwise runs under the name it was
+            // asked by, so that its status, stop and retried POSTs find it again.
+            Document = load.Document!.Id == benchmarkId ? load.Document! : load.Document! with { Id = benchmarkId },
             Source = FlowSource.File,
             Agent = agent,
             AtomicMode = body.AtomicMode ?? AtomicMode.Conditional,

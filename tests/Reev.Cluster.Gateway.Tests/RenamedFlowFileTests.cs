@@ -1,0 +1,77 @@
+using System.Net;
+using Reev.Cluster.TestKit;
+
+namespace Reev.Cluster.Gateway.Tests;
+
+/// <summary>A flow file whose <c>id:</c> differs from its file name is run, read, stopped and retried by its file name.</summary>
+public sealed class RenamedFlowFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("reev-renamed-").FullName;
+    private readonly RenamedFactory _factory;
+
+    public RenamedFlowFileTests()
+    {
+        var source = Path.Combine(BenchmarksFolder(), "001-sol-transfer.yml");
+        File.Copy(source, Path.Combine(_folder, "my-transfer.yml"));
+        _factory = new RenamedFactory(_folder);
+    }
+
+    [Fact]
+    public async Task Run_FileNamedOtherThanItsId_IsFoundByItsFileName()
+    {
+        using var client = _factory.Operator();
+        var key = Guid.NewGuid().ToString();
+        async Task<HttpResponseMessage> RunAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/benchmarks/my-transfer/run") { Content = Api.Json("""{"agent":"deterministic"}""") };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        using var first = await RunAsync();
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var id = (await first.ReadJsonAsync()).GetProperty("execution_id").GetString()!;
+        using var retry = await RunAsync();
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode); // a retry, not a 409
+        Assert.Equal(id, (await retry.ReadJsonAsync()).GetProperty("execution_id").GetString());
+
+        var final = await Api.WaitFinalAsync(client, id);
+        Assert.Equal("completed", final.GetProperty("status").GetString());
+        using var status = await client.GetAsync($"/api/v1/benchmarks/my-transfer/status/{id}");
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>The reference benchmarks: as configured, else <c>shared/benchmarks</c> beside an ancestor of the test's folder.</summary>
+    private static string BenchmarksFolder()
+    {
+        if (Environment.GetEnvironmentVariable("Reev__Gateway__BenchmarksDirectory") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "shared", "benchmarks");
+            if (File.Exists(Path.Combine(candidate, "001-sol-transfer.yml")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("The reference benchmarks (shared/benchmarks) were not found above " + AppContext.BaseDirectory);
+    }
+
+    private sealed class RenamedFactory(string folder) : GatewayFactory
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+        {
+            ["Reev:Gateway:BenchmarksDirectory"] = folder,
+        };
+    }
+}
