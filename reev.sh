@@ -15,7 +15,7 @@ dll="$root/artifacts/bin/Reev.Cluster.Cli/release/reev.dll"
 stale=0
 if [ ! -f "$dll" ]; then
   stale=1
-elif [ -n "$(find "$root/client" "$root/grains" "$root/grain-interfaces" "$root/runtime" \
+elif [ -n "$(find "$root/client" "$root/grains" "$root/grain-interfaces" "$root/runtime" "$root/silo" \
         "$root/Directory.Build.props" "$root/Directory.Packages.props" "$root/global.json" \
         -newer "$dll" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.hbs' -o -name '*.sql' -o -name '*.yml' \) \
         -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]; then

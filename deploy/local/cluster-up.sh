@@ -130,8 +130,8 @@ fi
 export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
 # The API is the gateway process below: the silos serve probes only, unless REEV__SILO__GATEWAY__ENABLED says otherwise.
 export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-false}"
-# The drain (10 s by default) must end before the grace period does.
-if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 10 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
+# The drain (10 s by default) must end 3 s before the grace period does (hand-over, then the web server).
+if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 12 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
 next_port=$base_port
 # take_port: sets port to the next free loopback port from next_port on (a port found free can still be taken by another
 # process before the silo binds it: wait_ready then tells, and the process is started again on another port).

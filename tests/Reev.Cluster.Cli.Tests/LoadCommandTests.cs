@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Cli.Tests;
@@ -66,6 +67,94 @@ public sealed class LoadCommandTests
         Assert.Equal(0, run.Json().GetProperty("lost").GetInt32());
         Assert.Equal(0, run.Json().GetProperty("duplicate_steps").GetInt32());
         Assert.Equal(150, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
+    }
+
+    /// <summary>
+    /// SIGTERM to the CLI (a CI job cancelled, <c>kill</c>) must stop the silo processes it started: the process runs
+    /// as a user would run it, and the silos are found by their command line (they carry the test database's name).
+    /// </summary>
+    [Fact]
+    public async Task Load_Sigterm_StopsTheSiloProcessesItStarted()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("cli load sigterm");
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "reev.dll"), "load", "--flows", "100000", "--concurrency", "20", "--steps", "1", "--postgres", database.ConnectionString, "--silos", "2", "--json" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var cli = Process.Start(info)!;
+        cli.OutputDataReceived += static (_, _) => { };
+        cli.ErrorDataReceived += static (_, _) => { };
+        cli.BeginOutputReadLine();
+        cli.BeginErrorReadLine();
+        try
+        {
+            await Eventually.HoldsAsync(() => SilosOf(name).Count >= 2, TimeSpan.FromSeconds(90), "the load started its two silo processes");
+            await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System); // flows are running
+
+            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            {
+                await term!.WaitForExitAsync();
+            }
+
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await cli.WaitForExitAsync(exit.Token);
+            await Eventually.HoldsAsync(() => SilosOf(name).Count == 0, TimeSpan.FromSeconds(10), "no silo process of the run is left");
+            Assert.NotEqual(0, cli.ExitCode);
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+
+            foreach (var pid in SilosOf(name))
+            {
+                try
+                {
+                    Process.GetProcessById(pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // gone meanwhile
+                }
+            }
+        }
+    }
+
+    /// <summary>Silo host processes whose command line names the database.</summary>
+    private static List<int> SilosOf(string database)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains("Reev.Cluster.Silo.dll", StringComparison.Ordinal) && commandLine.Contains(database, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // exited meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // not ours
+            }
+        }
+
+        return found;
     }
 
     [Theory]

@@ -92,6 +92,16 @@ public sealed class SiloHostConfigurationTests
     }
 
     [Fact]
+    public void Load_DrainThatLeavesNoTimeForTheHandOver_RefusedNamingBoth()
+    {
+        // The default 10 s drain under a 12 s grace: the stop would be cut short between the drain and the hand-over.
+        var ex = Assert.Throws<ClusterConfigurationException>(() => SiloHostConfiguration.Load(Build([], new() { ["Reev:Silo:ShutdownGracePeriod"] = "00:00:12" })));
+
+        Assert.Contains("Reev:Silo:DrainTimeout (00:00:10) must be at least 3 s shorter than Reev:Silo:ShutdownGracePeriod (00:00:12)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(13), SiloHostConfiguration.Load(Build([], new() { ["Reev:Silo:ShutdownGracePeriod"] = "00:00:13" })).Host.ShutdownGracePeriod);
+    }
+
+    [Fact]
     public void Load_GatewayKeysWithTheGatewayOff_AreNotChecked()
     {
         var settings = SiloHostConfiguration.Load(Build(["--gateway", "false"], new Dictionary<string, string?> { ["Reev:Gateway:ApiKeys:0:Key"] = "short" }));

@@ -83,6 +83,7 @@ public sealed class ReevGatewayClient
     {
         var last = afterSequence;
         var failures = 0;
+        var throttled = 0;
         while (true)
         {
             using var request = Request(HttpMethod.Get, $"api/v1/executions/{Uri.EscapeDataString(executionId)}/events", null, null);
@@ -100,6 +101,12 @@ public sealed class ReevGatewayClient
 
             using (response)
             {
+                if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests && ++throttled <= RateLimitRetries)
+                {
+                    await Task.Delay(RetryAfter(response), _timeProvider, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new HttpRequestException((await ProblemAsync(response, cancellationToken).ConfigureAwait(false)).ToString(), null, response.StatusCode);
@@ -194,8 +201,7 @@ public sealed class ReevGatewayClient
     private async Task<GatewayResponse<T>> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = Request(method, path, body, idempotencyKey);
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendWithinRateLimitAsync(method, path, body, idempotencyKey, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             return new(null, await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
@@ -209,6 +215,44 @@ public sealed class ReevGatewayClient
 
         return new(await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false), null);
     }
+
+    /// <summary>
+    /// Sends, and when the gateway answers 429 (its per-key rate limit), waits as its <c>Retry-After</c> says (at most
+    /// <see cref="MaxRateLimitWait"/> each time) and sends again, up to <see cref="RateLimitRetries"/> times: a refused
+    /// request did not run, so sending it again is safe. A load run or a script that outpaces the limit slows down
+    /// instead of failing.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendWithinRateLimitAsync(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = Request(method, path, body, idempotencyKey);
+            var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt >= RateLimitRetries)
+            {
+                return response;
+            }
+
+            var wait = RetryAfter(response);
+            response.Dispose();
+            await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The wait a 429 asks for (its Retry-After, 1 s without one), within 0 and <see cref="MaxRateLimitWait"/>.</summary>
+    private TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        var wait = response.Headers.RetryAfter?.Delta
+            ?? (response.Headers.RetryAfter?.Date is { } date ? date - _timeProvider.GetUtcNow() : (TimeSpan?)null)
+            ?? TimeSpan.FromSeconds(1);
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxRateLimitWait ? MaxRateLimitWait : wait;
+    }
+
+    /// <summary>How often a request refused by the rate limit (429) is sent again (default 20).</summary>
+    public int RateLimitRetries { get; init; } = 20;
+
+    /// <summary>The longest wait for one <c>Retry-After</c> (default 30 s).</summary>
+    public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromSeconds(30);
 
     private HttpRequestMessage Request(HttpMethod method, string path, object? body, string? idempotencyKey)
     {

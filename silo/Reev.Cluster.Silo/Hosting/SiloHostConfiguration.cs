@@ -38,6 +38,9 @@ internal static class SiloHostConfiguration
         (GatewayOptions.SectionName, typeof(GatewayOptions)),
     ];
 
+    /// <summary>What a stop needs beyond the drain: about 1 s for the hand-over and 2 s for the web server.</summary>
+    internal static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(3);
+
     /// <summary>Binds and validates everything; a <see cref="ClusterConfigurationException"/> names the setting at fault.</summary>
     public static SiloHostSettings Load(IConfiguration configuration)
     {
@@ -83,10 +86,10 @@ internal static class SiloHostConfiguration
             throw new ClusterConfigurationException($"{SiloHostOptions.SectionName}:ShutdownGracePeriod must be positive, not {host.ShutdownGracePeriod}.");
         }
 
-        if (silo.DrainTimeout >= host.ShutdownGracePeriod)
+        if (silo.DrainTimeout + StopMargin > host.ShutdownGracePeriod)
         {
             throw new ClusterConfigurationException(
-                $"{SiloOptions.SectionName}:DrainTimeout ({silo.DrainTimeout}) must be shorter than {SiloHostOptions.SectionName}:ShutdownGracePeriod ({host.ShutdownGracePeriod}): the hand-over follows the drain.");
+                $"{SiloOptions.SectionName}:DrainTimeout ({silo.DrainTimeout}) must be at least {StopMargin.TotalSeconds:0} s shorter than {SiloHostOptions.SectionName}:ShutdownGracePeriod ({host.ShutdownGracePeriod}): the hand-over follows the drain, and the web server stops after it.");
         }
 
         if (gateway.Enabled
