@@ -78,6 +78,10 @@ if [ -f "$state" ]; then
   # shellcheck disable=SC1090
   running=$( (. "$state"; for i in $(seq 1 "${REEV_CLUSTER_SILOS:-0}"); do eval "p=\${REEV_SILO_${i}_PID:-}"; alive "$p" && echo "$p"; done; alive "${REEV_GATEWAY_PID:-}" && echo "$REEV_GATEWAY_PID") || true)
   [ -z "$running" ] || fail "a cluster is already running from $dir (pids $(echo $running)): run deploy/local/cluster-down.sh --dir $dir first"
+  # Every silo and the gateway are gone (killed, crashed), but the private PostgreSQL of that run may still be up: stop
+  # it before its data folder is removed below, or it would run on, orphaned, with no data folder to stop it by.
+  old_pg=$( (. "$state"; echo "${REEV_CLUSTER_PG_DIR:-}") || true)
+  if [ -n "$old_pg" ] && [ -d "$old_pg" ]; then "$repo/deploy/postgres/pg-stop.sh" "$old_pg" || true; fi
 fi
 rm -f "$state" "$dir/cluster.json" "$dir"/silo-*.log "$dir/gateway.log"
 

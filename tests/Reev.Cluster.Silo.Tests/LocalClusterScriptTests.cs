@@ -129,6 +129,43 @@ public sealed class LocalClusterScriptTests
     }
 
     [Fact]
+    public async Task ClusterUp_AgainAfterEverySiloDied_StopsThePreviousPrivatePostgres()
+    {
+        // The first run's private PostgreSQL outlives its silos (killed); a second cluster-up in the same folder must stop
+        // it before it removes the data folder, not leave it running orphaned.
+        var dir = Directory.CreateTempSubdirectory("reev-cluster-again-").FullName;
+        // The private server runs as the postgres user when the tests run as root: it must be able to reach its folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        string[] Args() =>
+            ["--silos", "1", "--dir", dir, "--silo-dll", RepositoryPaths.SiloAssembly, "--base-port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
+             "--partitions", "4", "--grace", "6", "--no-gateway"];
+        try
+        {
+            var first = await ScriptRun.InvokeAsync("local/cluster-up.sh", Args(), TimeSpan.FromSeconds(120));
+            Assert.True(first.ExitCode == 0, $"phase 'first cluster-up'.\n{first}");
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(dir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            Assert.True(Alive(postmaster), "the first run's PostgreSQL is running");
+            var kill = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["1", "--dir", dir], TimeSpan.FromSeconds(10));
+            Assert.True(kill.ExitCode == 0, $"phase 'silo-kill'.\n{kill}");
+
+            var second = await ScriptRun.InvokeAsync("local/cluster-up.sh", Args(), TimeSpan.FromSeconds(120));
+
+            Assert.True(second.ExitCode == 0, $"phase 'second cluster-up'.\n{second}");
+            await Eventually.HoldsAsync(() => !Alive(postmaster), TimeSpan.FromSeconds(20), $"the first run's PostgreSQL (pid {postmaster}) is stopped");
+        }
+        finally
+        {
+            await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SiloKill_WithoutCluster_ExitsTwoSayingSo()
     {
         var dir = Directory.CreateTempSubdirectory("reev-cluster-none-").FullName;
