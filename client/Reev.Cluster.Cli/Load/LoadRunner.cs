@@ -49,7 +49,20 @@ internal static class LoadRunner
                 }
 
                 submittedAt[i] = Stopwatch.GetTimestamp();
-                await cluster.Client.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request).ConfigureAwait(false);
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        // Start is idempotent per execution id: a send whose outcome is unknown is sent again.
+                        await cluster.Client.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception ex) when (attempt < 5 && ex is not OperationCanceledException)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
                 startLatency[i] = Stopwatch.GetElapsedTime(submittedAt[i]).TotalMilliseconds;
             }
         }, cancellationToken)));
@@ -59,6 +72,12 @@ internal static class LoadRunner
         while (done < settings.Flows)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            if (submit.IsFaulted)
+            {
+                // A flow could not be submitted even after retries: say so now, not as "lost" flows at the timeout.
+                await submit.ConfigureAwait(false);
+            }
+
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (settings.KillSiloAfterSeconds is { } after && killed == 0 && elapsed.TotalSeconds >= after && cluster.SiloCount > 1)
             {
