@@ -171,7 +171,14 @@ public sealed record RecoveryAction(int Step, string Strategy, string Detail, bo
 }
 
 /// <summary>Questions of an execution waiting for its user.</summary>
-public sealed record PendingQuestion(int Step, string Error, IReadOnlyList<FulfillmentAnswer> Options, FulfillmentAnswer DefaultAnswer, DateTimeOffset DeadlineAt);
+public sealed record PendingQuestion(int Step, string Error, IReadOnlyList<FulfillmentAnswer> Options, FulfillmentAnswer DefaultAnswer, DateTimeOffset DeadlineAt)
+{
+    /// <summary>
+    /// The sequence of the <c>awaiting_user</c> event that asked it: names this question, so that an answer meant for
+    /// an earlier one (late, or sent twice) is not applied to it. 0 in states written before it was kept.
+    /// </summary>
+    public long Sequence { get; init; }
+}
 
 /// <summary>One state change of an execution, numbered from 1 in order.</summary>
 public sealed record ExecutionEvent(long Sequence, string Type, DateTimeOffset At, int? Step, string Message, IReadOnlyDictionary<string, string>? Data = null);

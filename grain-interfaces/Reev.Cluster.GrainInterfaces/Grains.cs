@@ -15,7 +15,8 @@ public interface IExecutionGrain : IGrain
     Task CancelAsync(CancelRequest request);
 
     /// <summary>Answers a question of an execution awaiting its user.</summary>
-    Task AnswerAsync(FulfillmentAnswer answer, string by);
+    /// <summary>Answers the pending question; <paramref name="question"/> (its <see cref="PendingQuestion.Sequence"/>, 0 for "the current one") binds the answer to the question it was meant for.</summary>
+    Task AnswerAsync(FulfillmentAnswer answer, string by, long question);
 
     Task<ExecutionView?> ReadAsync();
 

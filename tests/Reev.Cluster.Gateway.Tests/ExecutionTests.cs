@@ -257,7 +257,19 @@ public sealed class ExecutionTests(GatewayFactory factory)
             return view.GetProperty("status").GetString() is "awaiting_user" or "completed" or "failed";
         }, TimeSpan.FromSeconds(30), "execution awaiting its user");
         Assert.Equal("awaiting_user", view.GetProperty("status").GetString());
-        using var response = await client.PostAsync($"/api/v1/executions/{id}/fulfillment", Api.Json("""{"answer":"ABORT"}"""));
+        var question = view.GetProperty("question").GetProperty("sequence").GetInt64();
+        Assert.True(question > 0, view.ToString());
+
+        // An answer meant for another question is refused, naming the open one; the execution still waits.
+        using var stale = await client.PostAsync($"/api/v1/executions/{id}/fulfillment", Api.Json($$"""{"answer":"abort","question":{{question + 1000}}}"""));
+        var conflict = await stale.AssertProblemAsync(HttpStatusCode.Conflict, "question");
+        Assert.Equal("question_changed", conflict.GetProperty("code").GetString());
+        using (var still = await client.GetAsync($"/api/v1/executions/{id}"))
+        {
+            Assert.Equal("awaiting_user", (await still.ReadJsonAsync()).GetProperty("status").GetString());
+        }
+
+        using var response = await client.PostAsync($"/api/v1/executions/{id}/fulfillment", Api.Json($$"""{"answer":"ABORT","question":{{question}}}"""));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var final = await Api.WaitFinalAsync(client, id);
         Assert.Equal("failed", final.GetProperty("status").GetString());

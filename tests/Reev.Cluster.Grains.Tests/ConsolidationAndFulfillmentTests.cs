@@ -80,7 +80,7 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
 
         await grain.StartAsync(Flows.Request(Flows.Benchmark("001-sol-transfer"), faults: "transient@1+2", recovery: AskTheUser));
         var waiting = await WaitForQuestionAsync(grain);
-        await grain.AnswerAsync(FulfillmentAnswer.Retry, "bob");
+        await grain.AnswerAsync(FulfillmentAnswer.Retry, "bob", waiting.Question!.Sequence);
         var view = await host.WaitFinalAsync(id);
 
         Assert.Equal(1, waiting.Question!.Step);
@@ -92,6 +92,26 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_answer_meant_for_another_question_is_recorded_and_not_applied()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var id = $"stale-answer-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+
+        await grain.StartAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "0.1")), AtomicMode.Lenient, recovery: AskTheUser));
+        var waiting = await WaitForQuestionAsync(grain);
+        await grain.AnswerAsync(FulfillmentAnswer.Abort, "late", waiting.Question!.Sequence - 1);
+        await grain.AnswerAsync(FulfillmentAnswer.Skip, "bob", waiting.Question.Sequence);
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status); // skip applied (lenient: step 2 ran), not the stale abort
+        Assert.Equal(StepRunStatus.Succeeded, view.Steps[1].Status);
+        var events = await grain.ReadEventsAsync(0, 1000);
+        Assert.Contains(events, e => e.Type == "answer_ignored" && e.Message.StartsWith("late answered Abort", StringComparison.Ordinal));
+        Assert.Equal(waiting.Question.Sequence, events.Single(e => e.Type == "awaiting_user").Sequence);
+    }
+
+    [Fact]
     public async Task An_execution_waiting_for_its_user_ends_on_abort()
     {
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
@@ -100,7 +120,7 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
 
         await grain.StartAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "0.1")), AtomicMode.Lenient, recovery: AskTheUser));
         await WaitForQuestionAsync(grain);
-        await grain.AnswerAsync(FulfillmentAnswer.Abort, "bob");
+        await grain.AnswerAsync(FulfillmentAnswer.Abort, "bob", 0);
         var view = await host.WaitFinalAsync(id);
 
         Assert.Equal(ExecutionStatus.Failed, view.Status);

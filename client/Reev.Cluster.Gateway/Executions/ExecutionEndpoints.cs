@@ -229,12 +229,20 @@ internal static class ExecutionEndpoints
                 $"Execution {executionId} is {JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString())}.");
         }
 
+        if (body.Value.Question is { } asked && question.Sequence != 0 && asked != question.Sequence)
+        {
+            return Problems.Conflict("question_changed", "Another question is open.",
+                $"Execution {executionId} asks question {question.Sequence} (step {question.Step}), not {asked}; read it and answer that one.",
+                new Dictionary<string, object?> { ["execution_id"] = executionId, ["question"] = question.Sequence, ["field"] = "question" });
+        }
+
         if (!question.Options.Contains(answer))
         {
             return Problems.Validation("answer", $"answer: '{answer.ToString().ToLowerInvariant()}' is not offered (options: {string.Join(", ", question.Options.Select(static o => o.ToString().ToLowerInvariant()))}).");
         }
 
-        await grain.AnswerAsync(answer, ExecutionSubmitter.Caller(http)).ConfigureAwait(false);
+        // Bound to the question read here: if it is answered or replaced before this answer's turn, the answer is ignored.
+        await grain.AnswerAsync(answer, ExecutionSubmitter.Caller(http), question.Sequence).ConfigureAwait(false);
         return TypedResults.Json(new { execution_id = executionId, answer, status = "answered", links = ExecutionSubmitter.Links(executionId) }, GatewayJson.Options, "application/json", StatusCodes.Status202Accepted);
     }
 

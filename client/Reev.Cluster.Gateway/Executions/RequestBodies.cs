@@ -94,6 +94,9 @@ internal sealed record FulfillmentBody
 {
     /// <summary>retry, skip, abort or alternate.</summary>
     public FulfillmentAnswer? Answer { get; init; }
+
+    /// <summary>The question answered (its <c>sequence</c>, as the execution shows it); optional. When given and another question is open, 409.</summary>
+    public long? Question { get; init; }
 }
 
 /// <summary>Optional body of a cancel.</summary>

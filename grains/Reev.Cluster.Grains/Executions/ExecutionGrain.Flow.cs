@@ -122,6 +122,7 @@ public sealed partial class ExecutionGrain
             AddAction(step.Index, "user_fulfillment", "waiting for an answer", null);
             GrainsTelemetry.Recoveries.Add(1, new KeyValuePair<string, object?>("strategy", "user_fulfillment"));
             Emit("awaiting_user", step.Index, $"step {step.Index} failed ({step.Error}); answer retry, skip, abort or alternate before {deadline:O}");
+            State.Question = State.Question with { Sequence = State.Events[^1].Sequence };
             return;
         }
 

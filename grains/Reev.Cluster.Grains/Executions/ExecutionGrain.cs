@@ -124,16 +124,24 @@ public sealed partial class ExecutionGrain(
         await SaveAsync();
     }
 
-    public async Task AnswerAsync(FulfillmentAnswer answer, string by)
+    public async Task AnswerAsync(FulfillmentAnswer answer, string by, long question)
     {
-        if (State.Status != ExecutionStatus.AwaitingUser || State.Question is not { } question)
+        if (State.Status != ExecutionStatus.AwaitingUser || State.Question is not { } pending)
         {
             return;
         }
 
+        if (question != 0 && pending.Sequence != 0 && question != pending.Sequence)
+        {
+            // Meant for an earlier question (a late or repeated answer): recorded, not applied to this one.
+            Emit("answer_ignored", pending.Step, $"{by} answered {answer} to question {question}; the open question is {pending.Sequence}");
+            await SaveAsync();
+            return;
+        }
+
         UnregisterReminder(FulfillmentReminder);
-        Emit("answered", question.Step, $"{by} answered {answer}", new Dictionary<string, string> { ["answer"] = answer.ToString(), ["by"] = by });
-        ApplyAnswer(question.Step, answer, by);
+        Emit("answered", pending.Step, $"{by} answered {answer}", new Dictionary<string, string> { ["answer"] = answer.ToString(), ["by"] = by });
+        ApplyAnswer(pending.Step, answer, by);
         await SaveAsync();
     }
 
