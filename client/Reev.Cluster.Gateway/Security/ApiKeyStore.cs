@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -14,18 +15,16 @@ internal sealed class ApiKeyStore
     public ApiKeyStore(IOptions<GatewayOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+
+        // The hosts check the settings at start (GatewayOptions.Problems); a host that did not is stopped here, the same way.
+        if (options.Value.Problems() is [var problem, ..])
+        {
+            throw new InvalidOperationException(problem);
+        }
+
         foreach (var key in options.Value.ApiKeys)
         {
-            if (!LenientEnumConverterFactory.TryParse<GatewayRole>(key.Role, out var role))
-            {
-                throw new InvalidOperationException($"{GatewayOptions.SectionName}:ApiKeys: role '{key.Role}' of '{key.Name}' is not reader, operator or admin.");
-            }
-
-            if (key.Key.Length < 16 || string.IsNullOrWhiteSpace(key.Name))
-            {
-                throw new InvalidOperationException($"{GatewayOptions.SectionName}:ApiKeys: every key needs a name and at least 16 characters ('{key.Name}').");
-            }
-
+            var role = LenientEnumConverterFactory.TryParse<GatewayRole>(key.Role, out var parsed) ? parsed : throw new UnreachableException("checked by Problems()");
             _keys.Add((Hash(key.Key), new GatewayCaller(key.Name, role)));
         }
     }

@@ -44,16 +44,8 @@ public sealed partial class Silo
 
             // A refused message is left to a sweep; only a sweep that starts after this refusal (so that its
             // snapshot holds the message and everything committed before it) may end the wait.
-            if (_resync.TryGetValue(message.Grain, out var marked) && sweep <= marked.Since)
+            if (Refuse(_resync, message.Grain, sweep) || Refuse(_syncing, message.Partition, sweep))
             {
-                _resync[message.Grain] = marked.Refused(_sweepsStarted);
-                RequestSweep();
-                return false;
-            }
-
-            if (_syncing.TryGetValue(message.Partition, out var syncing) && sweep <= syncing.Since)
-            {
-                _syncing[message.Partition] = syncing.Refused(_sweepsStarted);
                 RequestSweep();
                 return false;
             }
@@ -112,15 +104,30 @@ public sealed partial class Silo
     {
         lock (_knownLock)
         {
-            if (!_resync.TryGetValue(message.Grain, out var marked) || sweep > marked.Since)
+            if (!Refuse(_resync, message.Grain, sweep))
             {
                 return false;
             }
 
             _known.Remove(message.Id);
-            _resync[message.Grain] = marked.Refused(_sweepsStarted);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Whether a message of <paramref name="key"/> (a grain or a partition) delivered by <paramref name="sweep"/> must wait
+    /// for a later sweep; a refusal is recorded on the mark. Called under <see cref="_knownLock"/>.
+    /// </summary>
+    private bool Refuse<TKey>(Dictionary<TKey, ResyncMark> marks, TKey key, long sweep)
+        where TKey : notnull
+    {
+        if (!marks.TryGetValue(key, out var mark) || sweep > mark.Since)
+        {
+            return false;
+        }
+
+        marks[key] = mark.Refused(_sweepsStarted);
+        return true;
     }
 
     private void DispatchAfterEnqueue(IReadOnlyList<StoredMessage> messages)

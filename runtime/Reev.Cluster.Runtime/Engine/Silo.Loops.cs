@@ -142,10 +142,17 @@ public sealed partial class Silo
         }
     }
 
-    private async Task BalanceAsync(CancellationToken cancellationToken)
+    /// <summary>Renews this silo's lease; returns the live silos.</summary>
+    private async Task<IReadOnlyList<string>> HeartbeatAsync(CancellationToken cancellationToken)
     {
         var live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         RuntimeTelemetry.LeaseRenewals.Add(1);
+        return live;
+    }
+
+    private async Task BalanceAsync(CancellationToken cancellationToken)
+    {
+        var live = await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref _state) != 1)
         {
             // Stopping: the leases are kept alive while in-flight turns drain, but no partition is taken back or claimed;
@@ -222,8 +229,7 @@ public sealed partial class Silo
             // This wait runs on the membership loop, which heartbeats: a long turn must not let this silo's lease lapse.
             if (TimeProvider.GetElapsedTime(heartbeat) >= Options.HeartbeatInterval)
             {
-                await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
-                RuntimeTelemetry.LeaseRenewals.Add(1);
+                await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
                 heartbeat = TimeProvider.GetTimestamp();
             }
         }

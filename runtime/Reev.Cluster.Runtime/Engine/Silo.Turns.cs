@@ -228,15 +228,16 @@ public sealed partial class Silo
 
     private async Task<CommitStatus> DeadLetterOnceAsync(Activation activation, StoredMessage message, int attempts, string error, bool storeReply = true)
     {
+        var stored = StorableText(error);
         var commit = new TurnCommit
         {
             Grain = activation.Id,
             Partition = activation.Partition,
             Epoch = activation.Epoch,
             MessageId = message.Id,
-            DeadLetterError = StorableText(error),
+            DeadLetterError = stored,
             Attempts = attempts,
-            Reply = storeReply && message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, StorableText(error)) : null,
+            Reply = storeReply && message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, stored) : null,
         };
         var status = await CommitAsync(commit).ConfigureAwait(false);
         if (status == CommitStatus.Committed)
