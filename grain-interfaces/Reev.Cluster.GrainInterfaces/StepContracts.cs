@@ -93,4 +93,8 @@ public sealed class StepSession
     public string? CancelReason { get; set; }
 
     public bool Reported { get; set; }
+
+    /// <summary>How many times this session was published to the step-sessions read model; the row carries it, and
+    /// the row's count of commits equals it unless a turn was committed twice.</summary>
+    public int Revision { get; set; }
 }

@@ -32,13 +32,15 @@ internal static class FlowBenchmark
           --rate R                        open loop instead of as fast as the gate allows: flow i is due at i/R s and
                                           started then (still at most C in flight); latencies count from the due time,
                                           so a start that waits for the gate or the database shows in them
+          --tail                          also print, second by second, the starts over 20 ms and the GC pauses (what
+                                          makes the start's p99)
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         string provider = "memory", agent = "noop";
         string? connection = null;
-        bool durable = false;
+        bool durable = false, tail = false;
         int flows = 500, concurrency = 500, steps = 3;
         int? warmup = null;
         double? rate = null;
@@ -56,6 +58,7 @@ internal static class FlowBenchmark
                 case "--agent": agent = Next(); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--tail": tail = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -90,6 +93,8 @@ internal static class FlowBenchmark
             {
                 var ids = Enumerable.Range(0, flows).Select(i => $"{prefix}{i:D6}").ToArray();
                 var startLatency = new double[flows];
+                var callLatency = new double[flows];
+                var dueSeconds = new double[flows];
                 using var gate = new SemaphoreSlim(concurrency);
                 var finished = new HashSet<string>(StringComparer.Ordinal);
                 var inFlight = new HashSet<string>(StringComparer.Ordinal); // submitted, not seen finished: the only rows polled
@@ -102,6 +107,7 @@ internal static class FlowBenchmark
                 var gcBefore = GC.CollectionCount(0);
                 var pauseBefore = GC.GetTotalPauseDuration();
                 var gen2Before = GC.CollectionCount(2);
+                using var pauses = report && tail ? new GcPauseRecorder(started) : null;
                 async Task StartOneAsync(int i, long dueAt)
                 {
                     submittedAt[i] = dueAt;
@@ -110,8 +116,11 @@ internal static class FlowBenchmark
                         inFlight.Add(ids[i]);
                     }
 
+                    var called = Stopwatch.GetTimestamp();
                     await silo.GrainFactory.GetGrain<IExecutionGrain>(ids[i]).StartAsync(request);
                     startLatency[i] = Stopwatch.GetElapsedTime(dueAt).TotalMilliseconds;
+                    callLatency[i] = Stopwatch.GetElapsedTime(called).TotalMilliseconds;
+                    dueSeconds[i] = Stopwatch.GetElapsedTime(started, dueAt).TotalSeconds;
                 }
 
                 // Submitters work concurrently, as the gateway's requests do; the gate keeps C flows in flight.
@@ -200,11 +209,17 @@ internal static class FlowBenchmark
                 var gen2 = GC.CollectionCount(2) - gen2Before;
                 var pausedMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
                 var completions = completion.Values.Order().ToArray();
+                if (pauses is not null)
+                {
+                    PrintTail(startLatency, dueSeconds, pauses.Pauses);
+                }
+
                 Array.Sort(startLatency);
+                Array.Sort(callLatency);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}{(rate is { } r ? $", paced at {r:0} flows/s" : string.Empty)}, {Environment.ProcessorCount} cores"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms; completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
+                    $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms (the call alone: p50 {P(callLatency, 0.5):0.0} ms p99 {P(callLatency, 0.99):0.0} ms); completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} collections ({gen2} gen2), {pausedMs:0} ms paused for GC ({pausedMs / 10 / seconds:0.0} % of the run), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
             }
@@ -225,6 +240,24 @@ internal static class FlowBenchmark
             {
                 await server.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Second by second: the starts due then, how many took over 20 ms, the slowest, and the GC pauses begun then.</summary>
+    private static void PrintTail(double[] startLatency, double[] dueSeconds, IReadOnlyList<(double At, double Ms)> pauses)
+    {
+        var seconds = (int)Math.Ceiling(dueSeconds.Max()) + 1;
+        for (var second = 0; second < seconds; second++)
+        {
+            var due = Enumerable.Range(0, startLatency.Length).Where(i => (int)dueSeconds[i] == second).Select(i => startLatency[i]).ToArray();
+            var gcs = pauses.Where(p => (int)p.At == second).Select(p => p.Ms).ToArray();
+            if (due.Length == 0 && gcs.Length == 0)
+            {
+                continue;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  tail {second,3} s: {due.Length,4} starts, {due.Count(l => l > 20),4} over 20 ms, slowest {(due.Length == 0 ? 0 : due.Max()),6:0.0} ms; GC pauses {gcs.Length} (longest {(gcs.Length == 0 ? 0 : gcs.Max()):0.0} ms)"));
         }
     }
 

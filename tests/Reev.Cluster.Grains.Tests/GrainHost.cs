@@ -23,16 +23,20 @@ public sealed class GrainHost : IAsyncDisposable
 {
     private readonly ILoggerFactory _logs;
 
-    private GrainHost(TestCluster cluster, TestDatabase? database, ILoggerFactory logs)
+    private GrainHost(TestCluster cluster, TestDatabase? database, InMemoryClusterProvider? memory, ILoggerFactory logs)
     {
         Cluster = cluster;
         Database = database;
+        Memory = memory;
         _logs = logs;
     }
 
     public TestCluster Cluster { get; }
 
     public TestDatabase? Database { get; }
+
+    /// <summary>The shared in-memory provider (null on PostgreSQL).</summary>
+    public InMemoryClusterProvider? Memory { get; }
 
     public IGrainFactory Client => Cluster.Client;
 
@@ -42,11 +46,13 @@ public sealed class GrainHost : IAsyncDisposable
         int silos = 1,
         Action<SiloOptions>? configure = null,
         Action<IServiceCollection>? services = null,
+        Action<GrainRegistry>? grains = null,
         [System.Runtime.CompilerServices.CallerMemberName] string purpose = "")
     {
         var logs = XunitLoggerProvider.CreateFactory(output);
         TestDatabase? database = null;
         Func<ClusterProvider> factory;
+        InMemoryClusterProvider? memory = null;
         if (provider == Provider.Postgres)
         {
             database = await TestPostgres.CreateDatabaseAsync(purpose);
@@ -55,14 +61,16 @@ public sealed class GrainHost : IAsyncDisposable
         }
         else
         {
-            var shared = new InMemoryClusterProvider();
+            var shared = memory = new InMemoryClusterProvider();
             factory = () => shared;
         }
 
+        var registry = ReevGrains.Registry();
+        grains?.Invoke(registry);
         var cluster = await TestCluster.StartAsync(new TestClusterOptions
         {
             ProviderFactory = factory,
-            Grains = ReevGrains.Registry(),
+            Grains = registry,
             InitialSilos = silos,
             ConfigureSilo = configure,
             LoggerFactory = logs,
@@ -77,7 +85,7 @@ public sealed class GrainHost : IAsyncDisposable
                 return collection.BuildServiceProvider();
             },
         });
-        return new GrainHost(cluster, database, logs);
+        return new GrainHost(cluster, database, memory, logs);
     }
 
     /// <summary>Submits a flow and waits until the execution is final.</summary>

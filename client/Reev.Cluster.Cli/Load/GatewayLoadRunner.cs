@@ -12,7 +12,8 @@ namespace Reev.Cluster.Cli.Load;
 /// leading balance check: S non-critical <c>get_account_balance</c> steps), submitted to <c>execute-direct</c> with the
 /// chosen agent. A flow holds one of C slots from its POST until its event stream ends after <c>final</c> (start
 /// latency = POST to 202, completion = POST to the stream's end). Then every finished flow is verified from the gateway:
-/// completed with S steps (else failed), and each step with one session and one attempt (else a duplicate step).
+/// completed with S steps (else failed), and each step with one session and one attempt, written by as many commits as
+/// it has revisions (else a duplicate step).
 /// </summary>
 internal static class GatewayLoadRunner
 {
@@ -113,7 +114,7 @@ internal static class GatewayLoadRunner
             var perStep = list.Sessions.GroupBy(static s => s.StepIndex).ToDictionary(static g => g.Key, static g => g.ToList());
             var twice = execution.Steps.Count(step =>
                 step.Attempts > 1
-                || (perStep.TryGetValue(step.Index, out var runs) && (runs.Count > 1 || runs.Any(static r => r.Attempt > 1))));
+                || (perStep.TryGetValue(step.Index, out var runs) && (runs.Count > 1 || runs.Any(static r => r.Attempt > 1 || r.Commits > r.Revision))));
             Interlocked.Add(ref duplicates, twice);
         }).ConfigureAwait(false);
         return (failed, duplicates);

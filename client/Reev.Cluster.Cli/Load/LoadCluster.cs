@@ -135,8 +135,9 @@ internal sealed class LoadCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Steps that ran more than once: more than one session for a step, or a session whose attempt count
-    /// is above 1 (the load flows inject no faults, so every step succeeds at its first attempt).
+    /// Steps that ran more than once: more than one session for a step, a session whose attempt count is above 1
+    /// (the load flows inject no faults, so every step succeeds at its first attempt), or a session written by more
+    /// commits than it has revisions (a turn committed twice; the row alone, replaced at each write, cannot show it).
     /// </summary>
     public async Task<int> DuplicateStepsAsync(IReadOnlyCollection<string> executionIds, CancellationToken cancellationToken)
     {
@@ -144,7 +145,8 @@ internal sealed class LoadCluster : IAsyncDisposable
         if (_memory is InMemoryClusterProvider memory)
         {
             var sessions = memory.ReadRows<StepSessionRow>(StepSessionRow.TableName).Where(s => ids.Contains(s.ExecutionId)).ToList();
-            return sessions.GroupBy(static s => (s.ExecutionId, s.StepIndex)).Count(static g => g.Count() > 1 || g.Any(static s => s.Attempt > 1));
+            return sessions.GroupBy(static s => (s.ExecutionId, s.StepIndex))
+                .Count(g => g.Count() > 1 || g.Any(s => s.Attempt > 1 || memory.RowWrites(StepSessionRow.TableName, s.SessionId) > s.Revision));
         }
 
         await using var connection = new NpgsqlConnection(_postgres);
@@ -152,7 +154,7 @@ internal sealed class LoadCluster : IAsyncDisposable
         await using var cmd = new NpgsqlCommand("""
             SELECT count(*) FROM (
                 SELECT execution_id, step_index FROM reev_step_sessions WHERE execution_id = ANY(@ids)
-                GROUP BY execution_id, step_index HAVING count(*) > 1 OR max(attempt) > 1) d
+                GROUP BY execution_id, step_index HAVING count(*) > 1 OR max(attempt) > 1 OR bool_or(commits > revision)) d
             """, connection);
         cmd.Parameters.AddWithValue("ids", ids.ToArray());
         return (int)(long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;

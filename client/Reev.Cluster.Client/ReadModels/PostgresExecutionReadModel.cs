@@ -13,7 +13,7 @@ public sealed class PostgresExecutionReadModel : IExecutionReadModel
         "execution_id, flow_id, source, agent, atomic_mode, status, score, instruction_score, onchain_score, assertion_score, passed, error, created_at, updated_at, finished_at, version";
 
     private const string StepColumns =
-        "session_id, execution_id, step_index, alternate, attempt, status, tool_count, score, duration_ms, prompt, error, updated_at";
+        "session_id, execution_id, step_index, alternate, attempt, status, tool_count, score, duration_ms, prompt, error, updated_at, revision, commits";
 
     private const string ConsolidatedColumns =
         "execution_id, consolidated_session_id, status, consolidated_content, original_session_ids, avg_score, total_tools, success_rate, execution_duration_ms, phases_completed, error, updated_at";
@@ -125,6 +125,8 @@ public sealed class PostgresExecutionReadModel : IExecutionReadModel
         Prompt = r.GetString(9),
         Error = r.IsDBNull(10) ? null : r.GetString(10),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(11),
+        Revision = r.GetInt32(12),
+        Commits = r.GetInt32(13),
     };
 
     private static ConsolidatedSessionSummary ReadConsolidated(DbDataReader r) => new()

@@ -30,6 +30,15 @@ public sealed record StepSessionSummary
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>How many times the step grain published this session (each change of it is one).</summary>
+    public int Revision { get; init; }
+
+    /// <summary>
+    /// How many committed turns wrote this session: equal to <see cref="Revision"/>, unless a turn was committed
+    /// twice (which exactly-once delivery rules out, and which <c>reev load</c> checks).
+    /// </summary>
+    public int Commits { get; init; }
+
     /// <summary>The rows store enum names as written by the grains (<c>Succeeded</c>); listings use snake_case like every other status.</summary>
     public static string Normalize(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name ?? string.Empty);
 }

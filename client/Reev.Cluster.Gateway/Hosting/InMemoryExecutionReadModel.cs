@@ -30,11 +30,11 @@ internal sealed class InMemoryExecutionReadModel(InMemoryClusterProvider provide
             .Where(r => r.ExecutionId == executionId)
             .OrderBy(static r => r.StepIndex)
             .ThenBy(static r => r.SessionId, StringComparer.Ordinal)
-            .Select(ToSummary)
+            .Select(ToStepSummary)
             .ToList());
 
     public Task<StepSessionSummary?> GetStepSessionAsync(string sessionId, CancellationToken cancellationToken) =>
-        Task.FromResult(provider.ReadRow<StepSessionRow>(StepSessionRow.TableName, sessionId) is { } row ? ToSummary(row) : null);
+        Task.FromResult(provider.ReadRow<StepSessionRow>(StepSessionRow.TableName, sessionId) is { } row ? ToStepSummary(row) : null);
 
     public Task<ConsolidatedSessionSummary?> GetConsolidatedByExecutionAsync(string executionId, CancellationToken cancellationToken) =>
         Task.FromResult(provider.ReadRow<ConsolidatedSessionRow>(ConsolidatedSessionRow.TableName, executionId) is { } row ? ToSummary(row) : null);
@@ -65,8 +65,10 @@ internal sealed class InMemoryExecutionReadModel(InMemoryClusterProvider provide
         Version = r.Version,
     };
 
-    private static StepSessionSummary ToSummary(StepSessionRow r) => new()
+    private StepSessionSummary ToStepSummary(StepSessionRow r) => new()
     {
+        Revision = r.Revision,
+        Commits = provider.RowWrites(StepSessionRow.TableName, r.SessionId),
         SessionId = r.SessionId,
         ExecutionId = r.ExecutionId,
         StepIndex = r.StepIndex,

@@ -83,13 +83,16 @@ public static class PostgresReadModels
         public void AddCommands(NpgsqlBatch batch, IReadOnlyList<IReadModelRow> rows)
         {
             var list = Latest<StepSessionRow>(rows);
+            // Commits count every write of a row in this batch (one per turn), not only the last one kept.
+            var writes = rows.OfType<StepSessionRow>().CountBy(r => r.Key).ToDictionary(StringComparer.Ordinal);
             var cmd = new NpgsqlBatchCommand("""
-                INSERT INTO reev_step_sessions (session_id, execution_id, step_index, alternate, attempt, status, tool_count, score,
-                    duration_ms, prompt, error, updated_at)
-                SELECT * FROM unnest(@id, @exec, @idx, @alt, @attempt, @status, @tools, @score, @duration, @prompt, @error, @updated)
+                INSERT INTO reev_step_sessions AS s (session_id, execution_id, step_index, alternate, attempt, status, tool_count, score,
+                    duration_ms, prompt, error, updated_at, revision, commits)
+                SELECT * FROM unnest(@id, @exec, @idx, @alt, @attempt, @status, @tools, @score, @duration, @prompt, @error, @updated,
+                    @revision, @commits)
                 ON CONFLICT (session_id) DO UPDATE SET attempt = excluded.attempt, status = excluded.status, tool_count = excluded.tool_count,
                     score = excluded.score, duration_ms = excluded.duration_ms, prompt = excluded.prompt, error = excluded.error,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, revision = excluded.revision, commits = s.commits + excluded.commits
                 """);
             cmd.Parameters.AddWithValue("id", list.Select(r => r.SessionId).ToArray());
             cmd.Parameters.AddWithValue("exec", list.Select(r => r.ExecutionId).ToArray());
@@ -103,6 +106,8 @@ public static class PostgresReadModels
             cmd.Parameters.AddWithValue("prompt", list.Select(r => r.Prompt).ToArray());
             cmd.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = list.Select(r => (object?)r.Error ?? DBNull.Value).ToArray() });
             cmd.Parameters.AddWithValue("updated", list.Select(r => r.UpdatedAt).ToArray());
+            cmd.Parameters.AddWithValue("revision", list.Select(r => r.Revision).ToArray());
+            cmd.Parameters.AddWithValue("commits", list.Select(r => writes[r.Key]).ToArray());
             batch.BatchCommands.Add(cmd);
         }
     }

@@ -76,6 +76,10 @@ public sealed record StepSessionRow : IReadModelRow
     public string? Error { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The session's publication number (<see cref="GrainInterfaces.StepSession.Revision"/>); the table
+    /// also counts the commits that wrote the row (<c>commits</c>), which is larger only if a turn committed twice.</summary>
+    public int Revision { get; init; }
 }
 
 /// <summary>A consolidated session with the reference's fields (table reev_consolidated_sessions).</summary>

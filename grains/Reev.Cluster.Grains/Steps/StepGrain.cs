@@ -233,8 +233,10 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
     private void Publish()
     {
         var last = State.Attempts.Count > 0 ? State.Attempts[^1] : null;
+        State.Revision++;
         Project(new StepSessionRow
         {
+            Revision = State.Revision,
             SessionId = GrainKey,
             ExecutionId = State.ExecutionId,
             StepIndex = State.Index,

@@ -39,6 +39,19 @@ public sealed class InMemoryClusterProvider : ClusterProvider
         }
     }
 
+    /// <summary>
+    /// How many committed turns wrote a read-model row (0 for none): a row is replaced at each write, this count
+    /// only grows. A grain that numbers its writes of a row can compare the two to see a turn committed twice.
+    /// </summary>
+    public int RowWrites(string table, string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        lock (_database.Lock)
+        {
+            return _database.RowWrites.TryGetValue(table, out var rows) ? rows.GetValueOrDefault(key) : 0;
+        }
+    }
+
     internal override IRuntimeStore CreateStore(int partitionCount, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
         new InMemoryRuntimeStore(_database, partitionCount, timeProvider);
 }

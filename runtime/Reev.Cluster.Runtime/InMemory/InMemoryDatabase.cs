@@ -28,5 +28,9 @@ internal sealed class InMemoryDatabase
     /// <summary>Read-model rows written by projections, by table name then key.</summary>
     public Dictionary<string, Dictionary<string, object>> Tables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many committed turns wrote each read-model row, by table name then key: an append-only count
+    /// next to rows that are replaced, so that a turn committed twice shows.</summary>
+    public Dictionary<string, Dictionary<string, int>> RowWrites { get; } = new(StringComparer.Ordinal);
+
     public List<Action<WakeSignal>> Subscribers { get; } = [];
 }

@@ -16,5 +16,11 @@ internal static class InMemoryProjections
         }
 
         table[row.Key] = row;
+        if (!db.RowWrites.TryGetValue(row.Table, out var writes))
+        {
+            db.RowWrites[row.Table] = writes = new Dictionary<string, int>(StringComparer.Ordinal);
+        }
+
+        writes[row.Key] = writes.GetValueOrDefault(row.Key) + 1;
     }
 }
