@@ -1,5 +1,6 @@
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.Flows.Ledger;
+using Reev.Cluster.Flows.Tools;
 
 namespace Reev.Cluster.Flows.Running;
 
@@ -19,6 +20,8 @@ namespace Reev.Cluster.Flows.Running;
 /// <param name="AmountScale">Factor on the prompt's amount, e.g. 0.5, when no override is given.</param>
 /// <param name="Venue">"jupiter" (default) or "raydium".</param>
 /// <param name="PreviousReceived">Mint → base units received by earlier steps ("deposit what I received").</param>
+/// <param name="Journal">What earlier attempts of this step already did (a retry); their calls are replayed, not run again.
+/// Built for each attempt from the step's stored attempts, so never stored itself.</param>
 public sealed record StepRequest(
     FlowDocument Document,
     int StepIndex,
@@ -32,4 +35,5 @@ public sealed record StepRequest(
     ulong? AmountOverride = null,
     decimal? AmountScale = null,
     string? Venue = null,
-    IReadOnlyDictionary<string, ulong>? PreviousReceived = null);
+    IReadOnlyDictionary<string, ulong>? PreviousReceived = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] ToolJournal? Journal = null);

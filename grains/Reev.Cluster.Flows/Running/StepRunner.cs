@@ -79,7 +79,7 @@ public sealed class StepRunner
 
         var ledger = SimulatedLedger.FromSnapshot(request.Ledger, unchecked((request.Seed * 397) ^ (request.StepIndex << 16) ^ request.Attempt));
         var tools = new ToolInvoker(ledger, request.KeyMap, new FaultInjector(faults.Spec, request.Seed, request.StepIndex, request.Attempt),
-            request.Venue, _timeProvider, _metrics, _logger);
+            request.Venue, _timeProvider, _metrics, _logger, request.Journal);
         var hints = new AgentHints(request.AmountOverride, request.AmountScale, request.Venue, request.PreviousReceived);
         var agentRequest = new AgentRequest(prompt, request.StepIndex, request.KeyMap, tools, ledger, hints);
         var timeout = document.IsMultiStep && document.Flow[request.StepIndex - 1].TimeoutSeconds is { } seconds
@@ -117,8 +117,13 @@ public sealed class StepRunner
         }
 
         var status = error is null ? StepStatus.Succeeded : StepStatus.Failed;
-        var transactions = new EquatableArray<TransactionRecord>(ledger.Transactions);
-        var score = FlowScorer.ScoreStep(document.GroundTruth, request.KeyMap, ledger.Transactions, status == StepStatus.Succeeded && calls.Count > 0);
+        // A replayed call's transactions belong to this attempt's account of the step as much as the ones it sent.
+        var replayed = calls.Where(static c => c.Replayed).SelectMany(static c => c.Signatures).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<TransactionRecord> sent = replayed.Count == 0
+            ? ledger.Transactions
+            : [.. request.Journal!.Transactions.Where(t => replayed.Contains(t.Signature)), .. ledger.Transactions];
+        var transactions = new EquatableArray<TransactionRecord>(sent);
+        var score = FlowScorer.ScoreStep(document.GroundTruth, request.KeyMap, sent, status == StepStatus.Succeeded && calls.Count > 0);
         var finalLedger = ledger.ToSnapshot();
         var duration = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
         var outcome = new StepOutcome(
@@ -134,7 +139,7 @@ public sealed class StepRunner
             score,
             agentText,
             duration,
-            Received(request.KeyMap, request.Ledger, finalLedger));
+            Received(request.KeyMap, request.Journal?.Before ?? request.Ledger, finalLedger));
         Completed(document.Id, outcome, activity);
         return outcome;
     }

@@ -11,6 +11,8 @@ namespace Reev.Cluster.Flows.Tools;
 /// <param name="Error">Typed error on failure.</param>
 /// <param name="DurationMs">Wall-clock duration of the call.</param>
 /// <param name="Signatures">Signatures of the transactions the call sent (also for failed transactions).</param>
+/// <param name="Replayed">True when the call was not executed: an earlier attempt of the step had made it, and its
+/// recorded result was returned (<see cref="ToolJournal"/>).</param>
 public sealed record ToolCallRecord(
     int Index,
     string ToolName,
@@ -19,4 +21,6 @@ public sealed record ToolCallRecord(
     string? ResultJson,
     ToolError? Error,
     double DurationMs,
-    EquatableArray<string> Signatures);
+    EquatableArray<string> Signatures,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    bool Replayed = false);

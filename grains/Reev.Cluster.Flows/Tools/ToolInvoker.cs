@@ -26,6 +26,8 @@ public sealed partial class ToolInvoker : IToolInvoker
     private readonly ILogger _logger;
     private readonly List<ToolCallRecord> _calls = [];
     private readonly List<string> _signatures = [];
+    private readonly ToolJournal? _journal;
+    private readonly bool[] _replayed;
 
     /// <param name="ledger">The step's ledger.</param>
     /// <param name="keyMap">Placeholders the tools accept in place of addresses.</param>
@@ -34,6 +36,7 @@ public sealed partial class ToolInvoker : IToolInvoker
     /// <param name="timeProvider">Clock for call durations.</param>
     /// <param name="metrics">Tool call, transaction and fault counters.</param>
     /// <param name="logger">Debug log of calls.</param>
+    /// <param name="journal">Calls earlier attempts of the step made, answered from the journal instead of run again.</param>
     public ToolInvoker(
         SimulatedLedger ledger,
         KeyMap keyMap,
@@ -41,7 +44,8 @@ public sealed partial class ToolInvoker : IToolInvoker
         string? venue = null,
         TimeProvider? timeProvider = null,
         FlowsMetrics? metrics = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        ToolJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(keyMap);
@@ -52,6 +56,8 @@ public sealed partial class ToolInvoker : IToolInvoker
         _timeProvider = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
+        _journal = journal;
+        _replayed = new bool[journal?.Calls.Count ?? 0];
     }
 
     /// <inheritdoc/>
@@ -73,6 +79,14 @@ public sealed partial class ToolInvoker : IToolInvoker
         activity?.SetTag("reev.tool", toolName);
         var started = _timeProvider.GetTimestamp();
         var index = _calls.Count;
+        if (Replay(toolName, index) is { } replayed)
+        {
+            _calls.Add(replayed);
+            _metrics?.ToolCalled(toolName, "replayed");
+            FlowsLog.ToolCalled(_logger, toolName, index, "replayed", 0);
+            return Task.FromResult(replayed);
+        }
+
         _signatures.Clear();
         ToolOutcome outcome;
         try
@@ -104,6 +118,26 @@ public sealed partial class ToolInvoker : IToolInvoker
         }
 
         return Task.FromResult(record);
+    }
+
+    /// <summary>The journaled call this one stands for: the first not yet replayed of the same tool.</summary>
+    private ToolCallRecord? Replay(string toolName, int index)
+    {
+        if (_journal is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < _replayed.Length; i++)
+        {
+            if (!_replayed[i] && _journal.Calls[i].ToolName == toolName)
+            {
+                _replayed[i] = true;
+                return _journal.Calls[i] with { Index = index, DurationMs = 0, Replayed = true };
+            }
+        }
+
+        return null;
     }
 
     private ToolOutcome Dispatch(string toolName, string argumentsJson, int index)

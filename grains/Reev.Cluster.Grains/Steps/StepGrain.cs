@@ -142,7 +142,9 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
     {
         var attempt = command.PriorAttempts + State.Attempts.Count + 1;
         var ledger = State.Attempts.Count > 0 ? State.Attempts[^1].Ledger : command.Request.Ledger;
-        var request = command.Request with { Attempt = attempt, Ledger = ledger };
+        // A retry starts from the ledger its failed attempts left: what they did is replayed, not done again.
+        var journal = State.Attempts.Count == 0 ? null : ToolJournal.From(command.Request.Ledger, State.Attempts.Select(static a => ((IEnumerable<ToolCallRecord>)a.ToolCalls, (IEnumerable<Flows.Ledger.TransactionRecord>)a.Transactions)));
+        var request = command.Request with { Attempt = attempt, Ledger = ledger, Journal = journal };
         var started = TimeProvider.GetTimestamp();
         StepOutcome outcome;
         try
