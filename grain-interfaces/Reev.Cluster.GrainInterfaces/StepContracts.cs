@@ -23,6 +23,9 @@ public sealed record StepCommand
 
     /// <summary>Attempts already spent on this step by earlier grains (a user's retry continues the count).</summary>
     public int PriorAttempts { get; init; }
+
+    /// <summary>The transactions earlier sessions of this step already made: replayed, not made again (ADR 0012).</summary>
+    public Flows.Tools.ToolJournal? Journal { get; init; }
 }
 
 /// <summary>A step grain's final word to its execution.</summary>
@@ -60,6 +63,9 @@ public sealed record StepReport
 
     /// <summary>Retries taken: in-turn and by reminder.</summary>
     public int Retries { get; init; }
+
+    /// <summary>For a step that did not succeed: the transactions it made anyway, which a re-run must not make again.</summary>
+    public Flows.Tools.ToolJournal? Journal { get; init; }
 }
 
 /// <summary>The stored session of a step: every attempt with its tool calls, results, errors and timings.</summary>

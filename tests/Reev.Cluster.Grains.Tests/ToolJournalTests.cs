@@ -43,6 +43,34 @@ public sealed class ToolJournalTests(ITestOutputHelper output)
         Assert.InRange(wallet.Lamports, 1_900_000_000UL, 2_100_000_000UL);
     }
 
+    [Fact]
+    public async Task A_step_run_again_by_the_execution_replays_the_swap_of_its_failed_session()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var seed = SeedWhereOnlyTheSecondCallOfTheFirstAttemptFails();
+        var document = Flows.Benchmark("300-jup-swap-then-lend-deposit-dyn");
+        // No retry in the step grain: its one attempt fails, and the execution runs the step again as an alternate.
+        var recovery = new RecoveryConfig { InTurnRetries = 0, MaxRecoveryTimeMs = 1, EnableAlternativeFlows = true };
+
+        var view = await host.RunAsync(Flows.Request(document, faults: Faults, recovery: recovery, seed: seed) with { Agent = "deterministic" });
+
+        var rows = host.Memory!.ReadRows<StepSessionRow>(StepSessionRow.TableName).Where(r => r.ExecutionId == view.ExecutionId).ToList();
+        Assert.True(rows.Count >= 2, $"sessions: {rows.Count}");
+        var calls = new List<ToolCallRecord>();
+        foreach (var row in rows)
+        {
+            calls.AddRange((await host.Client.GetGrain<IStepGrain>(row.SessionId).ReadAsync())!.Attempts.SelectMany(a => a.ToolCalls));
+        }
+
+        var swaps = calls.Where(c => c.ToolName == ToolNames.JupiterSwap && c.Success).ToList();
+        Assert.Equal(1, swaps.Count(c => !c.Replayed));
+        Assert.Contains(swaps, c => c.Replayed);
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.Equal(StepRunStatus.Recovered, view.Steps[0].Status);
+        var wallet = Assert.Single(view.Accounts, a => a.Placeholder == "USER_WALLET_PUBKEY");
+        Assert.InRange(wallet.Lamports, 1_900_000_000UL, 2_100_000_000UL);
+    }
+
     /// <summary>A seed whose first attempt's first call passes and second call faults, and whose second attempt does not fault.</summary>
     private static int SeedWhereOnlyTheSecondCallOfTheFirstAttemptFails()
     {

@@ -23,12 +23,15 @@ public sealed record ToolJournal(LedgerSnapshot Before, EquatableArray<ToolCallR
         return call.Success && !call.Replayed && call.Signatures.Count > 0;
     }
 
-    /// <summary>The journal of the attempts so far: their kept calls, in order, and the transactions of those calls.</summary>
-    public static ToolJournal? From(LedgerSnapshot before, IEnumerable<(IEnumerable<ToolCallRecord> Calls, IEnumerable<TransactionRecord> Transactions)> attempts)
+    /// <summary>
+    /// The journal of the attempts so far: their kept calls, in order, and the transactions of those calls, after
+    /// those of <paramref name="prior"/> (earlier sessions of the same step), whose ledger then counts as the step's start.
+    /// </summary>
+    public static ToolJournal? From(ToolJournal? prior, LedgerSnapshot before, IEnumerable<(IEnumerable<ToolCallRecord> Calls, IEnumerable<TransactionRecord> Transactions)> attempts)
     {
         ArgumentNullException.ThrowIfNull(attempts);
-        var calls = new List<ToolCallRecord>();
-        var transactions = new List<TransactionRecord>();
+        var calls = new List<ToolCallRecord>(prior?.Calls ?? []);
+        var transactions = new List<TransactionRecord>(prior?.Transactions ?? []);
         foreach (var (attemptCalls, attemptTransactions) in attempts)
         {
             var kept = attemptCalls.Where(Keeps).ToList();
@@ -37,6 +40,6 @@ public sealed record ToolJournal(LedgerSnapshot Before, EquatableArray<ToolCallR
             transactions.AddRange(attemptTransactions.Where(t => signatures.Contains(t.Signature)));
         }
 
-        return calls.Count == 0 ? null : new ToolJournal(before, new EquatableArray<ToolCallRecord>(calls), new EquatableArray<TransactionRecord>(transactions));
+        return calls.Count == 0 ? null : new ToolJournal(prior?.Before ?? before, new EquatableArray<ToolCallRecord>(calls), new EquatableArray<TransactionRecord>(transactions));
     }
 }

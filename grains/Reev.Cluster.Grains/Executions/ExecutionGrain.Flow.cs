@@ -53,6 +53,7 @@ public sealed partial class ExecutionGrain
             Recovery = Request.Recovery,
             TimeoutMs = timeoutMs,
             PriorAttempts = step.Attempts,
+            Journal = step.Journal,
         });
         Emit("step_started", index, alternate == AlternateKind.None
             ? $"step {index} started{(number > 0 ? " again" : string.Empty)}: {step.Description}"

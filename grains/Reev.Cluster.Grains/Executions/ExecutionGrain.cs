@@ -164,13 +164,21 @@ public sealed partial class ExecutionGrain(
         step.Attempts += report.Attempts;
         step.Retries += report.Retries;
         step.DurationMs += report.DurationMs;
+        step.Journal = report.Status == StepRunStatus.Succeeded ? null : report.Journal ?? step.Journal;
         if (report.Outcome is { } outcome)
         {
             foreach (var call in outcome.ToolCalls)
             {
                 step.Tools.Add(call.ToolName);
-                Emit("tool_called", step.Index, $"{call.ToolName} {(call.Success ? "succeeded" : "failed")} in {call.DurationMs:0.#} ms",
-                    new Dictionary<string, string> { ["tool"] = call.ToolName, ["success"] = call.Success ? "true" : "false", ["arguments"] = call.ArgumentsJson });
+                var data = new Dictionary<string, string> { ["tool"] = call.ToolName, ["success"] = call.Success ? "true" : "false", ["arguments"] = call.ArgumentsJson };
+                if (call.Replayed)
+                {
+                    data["replayed"] = "true";
+                }
+
+                Emit("tool_called", step.Index, call.Replayed
+                    ? $"{call.ToolName} replayed: an earlier attempt of the step made it"
+                    : $"{call.ToolName} {(call.Success ? "succeeded" : "failed")} in {call.DurationMs:0.#} ms", data);
             }
 
             State.Ledger = outcome.Ledger; // failed transactions still charge fees

@@ -133,4 +133,7 @@ public sealed class StepState
     public StepOutcome? Outcome { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>The transactions the step's failed sessions made, for the next session to replay (ADR 0012).</summary>
+    public Flows.Tools.ToolJournal? Journal { get; set; }
 }

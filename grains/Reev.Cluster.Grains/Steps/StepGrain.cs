@@ -143,7 +143,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         var attempt = command.PriorAttempts + State.Attempts.Count + 1;
         var ledger = State.Attempts.Count > 0 ? State.Attempts[^1].Ledger : command.Request.Ledger;
         // A retry starts from the ledger its failed attempts left: what they did is replayed, not done again.
-        var journal = State.Attempts.Count == 0 ? null : ToolJournal.From(command.Request.Ledger, State.Attempts.Select(static a => ((IEnumerable<ToolCallRecord>)a.ToolCalls, (IEnumerable<Flows.Ledger.TransactionRecord>)a.Transactions)));
+        var journal = State.Attempts.Count == 0 ? command.Journal : Journal();
         var request = command.Request with { Attempt = attempt, Ledger = ledger, Journal = journal };
         var started = TimeProvider.GetTimestamp();
         StepOutcome outcome;
@@ -225,6 +225,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             Hint = last?.Error?.Hint.ToString(),
             DurationMs = State.Attempts.Sum(a => a.DurationMs),
             Retries = State.Retries,
+            Journal = status == StepRunStatus.Succeeded ? null : Journal(), // a re-run of the step must not do it again
         };
         await GrainFactory.GetGrain<IExecutionGrain>(State.ExecutionId).StepFinishedAsync(report);
         Publish();
@@ -253,6 +254,10 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             UpdatedAt = TimeProvider.GetUtcNow(),
         });
     }
+
+    /// <summary>What this step has done so far, in earlier sessions and in this one's attempts (ADR 0012).</summary>
+    private ToolJournal? Journal() => ToolJournal.From(State.Command!.Journal, State.Command.Request.Ledger,
+        State.Attempts.Select(static a => ((IEnumerable<ToolCallRecord>)a.ToolCalls, (IEnumerable<Flows.Ledger.TransactionRecord>)a.Transactions)));
 
     private static bool IsRetryable(StepOutcome outcome) =>
         !outcome.Succeeded && outcome.Error is { Retryable: true };
