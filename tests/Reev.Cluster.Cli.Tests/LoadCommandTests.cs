@@ -52,6 +52,19 @@ public sealed class LoadCommandTests
         Assert.Equal(1, json.GetProperty("silos_killed").GetInt32());
         Assert.Equal(200, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
         Assert.Equal(600, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE status = 'Succeeded' AND attempt = 1"));
+        Assert.Equal(600, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE revision > 0 AND commits = revision"));
+    }
+
+    [Fact]
+    public async Task Load_WhenASiloProcessCannotStart_EndsWithTheSilosOwnLastLines()
+    {
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = $"reev_missing_{Guid.NewGuid():N}"[..28] }.ConnectionString;
+
+        var run = await CliRun.InvokeAsync(["load", "--flows", "5", "--postgres", missing, "--silos", "1"], TimeSpan.FromSeconds(120));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("before it was ready; its last lines", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not exist", run.Stderr, StringComparison.Ordinal); // the silo's own words, not only its exit code
     }
 
     [Fact]

@@ -8,6 +8,8 @@ namespace Reev.Cluster.Cli.Load;
 /// <summary>
 /// Silo processes started by <c>reev load</c> on a PostgreSQL cluster, so that a kill is a real SIGKILL of a
 /// process. Each gets its own silo id and health port; the load waits until each answers <c>/health/ready</c>.
+/// The last lines each silo wrote are kept: a silo that exits on its own (before it is ready, or during the run)
+/// is reported with them on standard error.
 /// </summary>
 internal sealed class SiloProcesses : IAsyncDisposable
 {
@@ -15,7 +17,10 @@ internal sealed class SiloProcesses : IAsyncDisposable
     // The silo host's exit code for a port already in use (SiloExitCodes.PortInUse in silo/).
     private const int PortInUseExitCode = 4;
     private const int MaxPortAttempts = 5;
+    private const int TailLines = 30;
     private readonly List<(Process Process, int Port, string Id)> _silos = [];
+    private readonly Dictionary<Process, Queue<string>> _tails = [];
+    private readonly HashSet<Process> _accounted = []; // killed by the load, or already reported
 
     public int Count => _silos.Count;
 
@@ -48,7 +53,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
             var run = Guid.NewGuid().ToString("N")[..6];
             for (var i = 0; i < count; i++)
             {
-                silos._silos.Add(StartOne(dll, string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i}"), postgres));
+                silos._silos.Add(silos.StartOne(dll, string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i}"), postgres));
             }
 
             for (var i = 0; i < count; i++)
@@ -58,7 +63,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
                 for (var attempt = 1; ; attempt++)
                 {
                     var (process, port, id) = silos._silos[i];
-                    if (await WaitReadyAsync(process, port, readyTimeout, cancellationToken).ConfigureAwait(false))
+                    if (await silos.WaitReadyAsync(process, id, port, readyTimeout, cancellationToken).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -69,7 +74,8 @@ internal sealed class SiloProcesses : IAsyncDisposable
                         throw new InvalidOperationException($"silo {id} found its port taken {attempt} times in a row");
                     }
 
-                    silos._silos[i] = StartOne(dll, id, postgres);
+                    silos._tails.Remove(process);
+                    silos._silos[i] = silos.StartOne(dll, id, postgres);
                 }
             }
         }
@@ -82,7 +88,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
         return silos;
     }
 
-    private static (Process Process, int Port, string Id) StartOne(string dll, string id, string postgres)
+    private (Process Process, int Port, string Id) StartOne(string dll, string id, string postgres)
     {
         var port = FreePort();
         var info = new ProcessStartInfo(DotnetHost())
@@ -100,8 +106,28 @@ internal sealed class SiloProcesses : IAsyncDisposable
         info.Environment["REEV__SILO__LEASEDURATION"] = "00:00:05";
         info.Environment["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01";
         var process = Process.Start(info) ?? throw new InvalidOperationException("the silo process did not start");
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
+        var tail = new Queue<string>(TailLines);
+        _tails[process] = tail;
+        void Keep(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (tail)
+            {
+                if (tail.Count == TailLines)
+                {
+                    tail.Dequeue();
+                }
+
+                tail.Enqueue(e.Data);
+            }
+        }
+
+        process.OutputDataReceived += Keep;
+        process.ErrorDataReceived += Keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return (process, port, id);
@@ -111,11 +137,33 @@ internal sealed class SiloProcesses : IAsyncDisposable
     public void KillOne()
     {
         var (process, _, _) = _silos.First(static s => !s.Process.HasExited);
+        _accounted.Add(process);
         process.Kill(entireProcessTree: true);
+    }
+
+    /// <summary>The last lines a silo process wrote (standard output and error), oldest first.</summary>
+    private string Tail(Process process)
+    {
+        if (!_tails.TryGetValue(process, out var tail))
+        {
+            return string.Empty;
+        }
+
+        lock (tail)
+        {
+            return tail.Count == 0 ? " (it wrote nothing)" : ":" + Environment.NewLine + string.Join(Environment.NewLine, tail.Select(static l => "  | " + l));
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        // A silo that died on its own during the run is worth its last words, whatever the run's verdict.
+        foreach (var (process, _, id) in _silos.Where(s => s.Process.HasExited && !_accounted.Contains(s.Process) && s.Process.ExitCode != 0))
+        {
+            process.WaitForExit(); // the last lines are read
+            await Console.Error.WriteLineAsync($"reev load: silo {id} exited on its own with code {process.ExitCode}; its last lines{Tail(process)}").ConfigureAwait(false);
+        }
+
         foreach (var (process, _, _) in _silos.Where(static s => !s.Process.HasExited))
         {
             using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
@@ -138,7 +186,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
     }
 
     /// <summary>True once the silo answers ready; false when it exited because its port was taken.</summary>
-    private static async Task<bool> WaitReadyAsync(Process process, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<bool> WaitReadyAsync(Process process, string id, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
@@ -150,7 +198,9 @@ internal sealed class SiloProcesses : IAsyncDisposable
                     return false;
                 }
 
-                throw new InvalidOperationException($"a silo process exited with code {process.ExitCode} before it was ready");
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false); // the last lines are read
+                _accounted.Add(process);
+                throw new InvalidOperationException($"silo {id} exited with code {process.ExitCode} before it was ready; its last lines{Tail(process)}");
             }
 
             try
@@ -172,7 +222,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
 
             if (Stopwatch.GetElapsedTime(started) > timeout)
             {
-                throw new TimeoutException($"a silo was not ready within {timeout.TotalSeconds:0} s");
+                throw new TimeoutException($"silo {id} was not ready within {timeout.TotalSeconds:0} s; its last lines{Tail(process)}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken).ConfigureAwait(false);
