@@ -139,14 +139,27 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
             recovery: AskTheUser with { UserFulfillmentTimeoutMs = 400, DefaultAnswer = FulfillmentAnswer.Skip }));
         var view = await host.WaitFinalAsync(id);
 
-        // Skip leaves the step failed and goes on: the second step runs, and the conditional mode still fails the flow
-        // for its failed critical step.
+        // Skip leaves the step failed, and the conditional mode ends the flow for a failed critical step at once: the
+        // second step never runs (it would send a transaction for a flow already failed).
         Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
-        Assert.Equal(StepRunStatus.Succeeded, view.Steps[1].Status);
+        Assert.Equal(StepRunStatus.Skipped, view.Steps[1].Status);
         Assert.Equal(ExecutionStatus.Failed, view.Status);
+        Assert.Equal(0UL, Assert.Single(view.Accounts, a => a.Placeholder == "RECIPIENT_WALLET_PUBKEY").Lamports);
         var events = await grain.ReadEventsAsync(0, 1000);
         Assert.Contains(events, e => e.Type == "answer_timed_out");
         Assert.Equal(events.Select(e => e.Sequence), Enumerable.Range(1, events.Count).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task A_conditional_flow_whose_steps_are_all_non_critical_and_all_failed_fails()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        // 5 SOL twice from a 1 SOL wallet: both steps fail for good; neither is critical.
+        var view = await host.RunAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "5", firstCritical: false, secondCritical: false)), AtomicMode.Conditional));
+
+        Assert.All(view.Steps, s => Assert.Equal(StepRunStatus.Failed, s.Status));
+        Assert.Equal(ExecutionStatus.Failed, view.Status); // nothing was done: not a completed flow
     }
 
     [Fact]

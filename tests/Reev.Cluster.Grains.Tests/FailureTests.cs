@@ -39,6 +39,22 @@ public sealed class FailureTests(ITestOutputHelper output)
         Assert.Equal(StepRunStatus.Succeeded, view.Steps[1].Status); // lenient: the flow went on
         Assert.Equal(ExecutionStatus.Completed, view.Status);
         Assert.Contains(view.RecoveryActions, a => a.Strategy == "watchdog");
+
+        // The watchdog also cancels the step grain itself, so that a Run delivered later cannot start it.
+        var stepKey = view.Steps[0].SessionKey!;
+        await Reev.Cluster.TestKit.Eventually.HoldsAsync(
+            async () => await host.Database!.ScalarAsync<long>($"SELECT count(*) FROM reev_grain_state WHERE grain_type = 'step' AND grain_key = '{stepKey}'") == 1
+                && JsonDocument.Parse(await host.Database!.ScalarAsync<string>($"SELECT state FROM reev_grain_state WHERE grain_type = 'step' AND grain_key = '{stepKey}'"))
+                    .RootElement.GetProperty("status").GetString() == "Cancelled",
+            Patience,
+            "the stalled step's grain is cancelled");
+        await host.Client.GetGrain<IStepGrain>(stepKey).RunAsync(new StepCommand
+        {
+            ExecutionId = id,
+            Request = new Reev.Cluster.Flows.Running.StepRequest(document, 1, Reev.Cluster.Flows.FlowFiles.KeyMap.Empty, Reev.Cluster.Flows.Ledger.LedgerSnapshot.Empty, "noop"),
+            Recovery = request.Recovery,
+        });
+        Assert.Null(await host.Client.GetGrain<IStepGrain>(stepKey).ReadAsync()); // the late Run did not start it
     }
 
     [Fact]

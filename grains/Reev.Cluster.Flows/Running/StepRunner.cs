@@ -117,11 +117,10 @@ public sealed class StepRunner
         }
 
         var status = error is null ? StepStatus.Succeeded : StepStatus.Failed;
-        // A replayed call's transactions belong to this attempt's account of the step as much as the ones it sent.
-        var replayed = calls.Where(static c => c.Replayed).SelectMany(static c => c.Signatures).ToHashSet(StringComparer.Ordinal);
-        IReadOnlyList<TransactionRecord> sent = replayed.Count == 0
-            ? ledger.Transactions
-            : [.. request.Journal!.Transactions.Where(t => replayed.Contains(t.Signature)), .. ledger.Transactions];
+        // The journal's transactions (earlier attempts of the step) are on the ledger: they count with the step's own.
+        IReadOnlyList<TransactionRecord> sent = request.Journal is { } journal
+            ? [.. journal.Transactions, .. ledger.Transactions]
+            : ledger.Transactions;
         var transactions = new EquatableArray<TransactionRecord>(sent);
         var score = FlowScorer.ScoreStep(document.GroundTruth, request.KeyMap, sent, status == StepStatus.Succeeded && calls.Count > 0);
         var finalLedger = ledger.ToSnapshot();

@@ -79,7 +79,7 @@ public sealed partial class ToolInvoker : IToolInvoker
         activity?.SetTag("reev.tool", toolName);
         var started = _timeProvider.GetTimestamp();
         var index = _calls.Count;
-        if (Replay(toolName, index) is { } replayed)
+        if (Replay(toolName, argumentsJson, index) is { } replayed)
         {
             _calls.Add(replayed);
             _metrics?.ToolCalled(toolName, "replayed");
@@ -120,17 +120,18 @@ public sealed partial class ToolInvoker : IToolInvoker
         return Task.FromResult(record);
     }
 
-    /// <summary>The journaled call this one stands for: the first not yet replayed of the same tool.</summary>
-    private ToolCallRecord? Replay(string toolName, int index)
+    /// <summary>The journaled call this one stands for: the first not yet replayed that does the same thing.</summary>
+    private ToolCallRecord? Replay(string toolName, string argumentsJson, int index)
     {
         if (_journal is null)
         {
             return null;
         }
 
+        var identity = ToolJournal.Identity(toolName, argumentsJson);
         for (var i = 0; i < _replayed.Length; i++)
         {
-            if (!_replayed[i] && _journal.Calls[i].ToolName == toolName)
+            if (!_replayed[i] && _journal.Calls[i].ToolName == toolName && ToolJournal.Identity(toolName, _journal.Calls[i].ArgumentsJson) == identity)
             {
                 _replayed[i] = true;
                 return _journal.Calls[i] with { Index = index, DurationMs = 0, Replayed = true };

@@ -73,7 +73,8 @@ public sealed partial class ExecutionGrain
         var outcome = Request.AtomicMode switch
         {
             AtomicMode.Strict => ok == steps.Count ? ExecutionStatus.Completed : ExecutionStatus.Failed,
-            AtomicMode.Conditional => steps.Any(s => s.Critical && s.Status is StepRunStatus.Failed) ? ExecutionStatus.Failed : ExecutionStatus.Completed,
+            // Critical failures end the flow earlier; a flow of non-critical steps that all failed did nothing (as lenient).
+            AtomicMode.Conditional => ok > 0 && !steps.Any(s => s.Critical && s.Status is StepRunStatus.Failed) ? ExecutionStatus.Completed : ExecutionStatus.Failed,
             _ => ok > 0 ? ExecutionStatus.Completed : ExecutionStatus.Failed,
         };
         Finish(outcome);
@@ -162,10 +163,9 @@ public sealed partial class ExecutionGrain
                 StartStep(index, AlternateKind.None);
                 break;
             case FulfillmentAnswer.Skip:
-                // "Leave the step failed and go on": the flow goes on, and the atomic mode still counts the step as failed
-                // when it decides the outcome (a skipped critical step fails a conditional flow).
-                step.Status = StepRunStatus.Failed;
-                Advance(index);
+                // "Leave the step failed": the atomic mode says what that means, as for any failed step. A flow it ends
+                // (strict, or a critical step in conditional mode) ends now: the later steps must not send transactions.
+                ApplyFailure(step);
                 break;
             case FulfillmentAnswer.Alternate:
                 var next = CandidatesFor(step.ErrorKind).Append(AlternateKind.FreshAttempt).FirstOrDefault(a => !step.TriedAlternates.Contains(a));
@@ -280,7 +280,10 @@ public sealed partial class ExecutionGrain
                 return;
             }
 
-            cancellations.Cancel(step.SessionKey!); // an attempt still running in this process stops; a late report is ignored anyway
+            // An attempt still running in this process stops at once; the durable cancel stops the step grain wherever it
+            // is (its retry reminder included), so that it does not run on after the execution has decided.
+            cancellations.Cancel(step.SessionKey!);
+            _ = GrainFactory.GetGrain<IStepGrain>(step.SessionKey!).CancelAsync("stalled: the execution's watchdog gave up on the step");
             step.Error = $"no report from step {step.Index} within {budget.TotalSeconds:0.#} s: its step grain's message was dead-lettered or lost";
             step.ErrorKind = "Stalled";
             GrainsLog.ExecutionStalled(_logger, GrainKey, step.Index, budget.TotalSeconds);
@@ -288,6 +291,14 @@ public sealed partial class ExecutionGrain
             Emit("step_stalled", step.Index, step.Error);
             ApplyFailure(step);
             await SaveAsync();
+            return;
+        }
+
+        if (State.Status == ExecutionStatus.AwaitingUser && State.Question is { } question && TimeProvider.GetUtcNow() > question.DeadlineAt + _watchdog.Margin)
+        {
+            // The question's own reminder never came (its message was dead-lettered): the default answer applies now.
+            GrainsLog.ExecutionStalled(_logger, GrainKey, question.Step, (question.DeadlineAt + _watchdog.Margin - (State.WaitingSince ?? State.CreatedAt)).TotalSeconds);
+            await ApplyDefaultAnswerAsync(question);
             return;
         }
 

@@ -296,6 +296,11 @@ public sealed partial class ExecutionGrain(
             return;
         }
 
+        await ApplyDefaultAnswerAsync(question);
+    }
+
+    private async Task ApplyDefaultAnswerAsync(PendingQuestion question)
+    {
         UnregisterReminder(FulfillmentReminder);
         Emit("answer_timed_out", question.Step, $"no answer in time; applying the default {question.DefaultAnswer}");
         AddAction(question.Step, "user_fulfillment", $"timed out; default {question.DefaultAnswer}", null);

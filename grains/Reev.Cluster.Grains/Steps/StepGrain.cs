@@ -32,9 +32,9 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
     public async Task RunAsync(StepCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (State.Command is not null)
+        if (State.Command is not null || State.Status == StepRunStatus.Cancelled)
         {
-            return; // the step already has its command: a duplicate Run changes nothing
+            return; // the step already has its command (a duplicate Run changes nothing), or was cancelled before it
         }
 
         State.Command = command;
@@ -54,6 +54,16 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         }
 
         State.CancelReason = reason;
+        if (State.Command is null)
+        {
+            // Cancelled before its Run arrived (the execution's watchdog gave up on a Run that was dead-lettered): there is
+            // nothing to stop or report, and a Run that comes later must not start.
+            State.Status = StepRunStatus.Cancelled;
+            State.Reported = true;
+            await WriteStateAsync();
+            return;
+        }
+
         if (State.Status == StepRunStatus.WaitingRetry)
         {
             UnregisterReminder(RetryReminder);
@@ -147,14 +157,17 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         var request = command.Request with { Attempt = attempt, Ledger = ledger, Journal = journal };
         var started = TimeProvider.GetTimestamp();
         StepOutcome outcome;
+        // The runner enforces the step's timeout cooperatively; this bound catches an agent that ignores it, and cancels
+        // the run so that it does not go on beside the next attempt.
+        var bound = TimeSpan.FromMilliseconds(command.TimeoutMs + 1000);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            // The runner enforces the step's timeout cooperatively; this bound catches an agent that ignores it.
-            outcome = await runner.RunAsync(request, cancellationToken)
-                .WaitAsync(TimeSpan.FromMilliseconds(command.TimeoutMs + 1000), TimeProvider, cancellationToken);
+            outcome = await runner.RunAsync(request, abandon.Token).WaitAsync(bound, TimeProvider, cancellationToken);
         }
         catch (TimeoutException)
         {
+            await abandon.CancelAsync();
             outcome = FailedOutcome(request, ledger, new ToolError(FlowErrorKind.Timeout, $"step {request.StepIndex} did not finish within {command.TimeoutMs} ms", true, RecoveryHint.Retry), TimeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

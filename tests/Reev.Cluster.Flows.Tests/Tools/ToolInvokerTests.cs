@@ -200,3 +200,32 @@ public sealed class ToolInvokerTests
         Assert.False(FlowErrors.Create(FlowErrorKind.InvalidAmount, "x").Retryable);
     }
 }
+
+public sealed class ToolJournalReplayTests
+{
+    private const string SwapSolToUsdc = """{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":100000000}""";
+
+    [Fact]
+    public async Task A_journaled_call_is_replayed_for_the_same_assets_whatever_the_amount_and_not_for_others()
+    {
+        var fixture = StepFixture.Prepare("100-jup-swap-sol-usdc");
+        var first = new ToolInvoker(SimulatedLedger.FromSnapshot(fixture.Flow.InitialLedger), fixture.Flow.KeyMap);
+        var made = await first.InvokeAsync(ToolNames.JupiterSwap, SwapSolToUsdc, CancellationToken.None);
+        Assert.True(made.Success, made.Error?.Message);
+        var journal = ToolJournal.From(null, fixture.Flow.InitialLedger, [(first.Calls, first.Ledger.Transactions)]);
+        Assert.NotNull(journal);
+        var after = first.Ledger.ToSnapshot();
+
+        var retry = new ToolInvoker(SimulatedLedger.FromSnapshot(after), fixture.Flow.KeyMap, journal: journal);
+        var other = await retry.InvokeAsync(ToolNames.JupiterSwap, """{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"USDC","output_mint":"SOL","amount":1000}""", CancellationToken.None);
+        var same = await retry.InvokeAsync(ToolNames.JupiterSwap, """{"amount":50000000,"output_mint":"USDC","input_mint":"SOL","user_pubkey":"USER_WALLET_PUBKEY"}""", CancellationToken.None);
+        var again = await retry.InvokeAsync(ToolNames.JupiterSwap, SwapSolToUsdc, CancellationToken.None);
+
+        Assert.False(other.Replayed); // other assets: run for real
+        Assert.True(same.Replayed); // same assets, another amount: the swap already made answers
+        Assert.Equal(made.Signatures, same.Signatures);
+        Assert.Equal(made.ResultJson, same.ResultJson);
+        Assert.False(again.Replayed); // one journaled swap stands for one call only
+        Assert.Equal(retry.Ledger.Transactions.Count, other.Signatures.Count + again.Signatures.Count);
+    }
+}
