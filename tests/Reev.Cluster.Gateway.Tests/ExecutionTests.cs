@@ -134,11 +134,13 @@ public sealed class ExecutionTests(GatewayFactory factory)
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "execution_id");
     }
 
-    [Fact]
-    public async Task Get_MalformedExecutionId_Is400()
+    [Theory]
+    [InlineData("bad%20id%21")]
+    [InlineData("run-abc%0A")] // a trailing newline: .NET's $ would match before it
+    public async Task Get_MalformedExecutionId_Is400(string id)
     {
         using var client = factory.Reader();
-        using var response = await client.GetAsync("/api/v1/executions/bad%20id%21");
+        using var response = await client.GetAsync($"/api/v1/executions/{id}");
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "execution_id");
     }
 

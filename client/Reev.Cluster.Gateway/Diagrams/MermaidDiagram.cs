@@ -129,7 +129,18 @@ internal static class MermaidDiagram
                 return call.ToolName;
             }
 
-            var amount = amountElement.ValueKind == JsonValueKind.Number ? amountElement.GetRawText() : amountElement.GetString();
+            // Arguments are stored as the agent gave them: an amount may be of any JSON type.
+            var amount = amountElement.ValueKind switch
+            {
+                JsonValueKind.Number => amountElement.GetRawText(),
+                JsonValueKind.String => amountElement.GetString(),
+                _ => null,
+            };
+            if (amount is null)
+            {
+                return call.ToolName;
+            }
+
             var input = Mint(root, "input_mint") ?? Mint(root, "mint_address") ?? Mint(root, "asset_mint") ?? Mint(root, "asset") ?? (call.ToolName.StartsWith("sol_", StringComparison.Ordinal) ? TokenCatalog.SolMint : null);
             var output = Mint(root, "output_mint");
             var token = input is null ? null : TokenCatalog.FindByMint(input);

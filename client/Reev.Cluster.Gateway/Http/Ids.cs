@@ -11,9 +11,9 @@ internal static partial class Ids
     /// <summary>Flow file ids (file stems).</summary>
     public static bool IsBenchmarkId(string? id) => id is { Length: > 0 and <= 200 } && BenchmarkPattern().IsMatch(id);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex BenchmarkPattern();
 }

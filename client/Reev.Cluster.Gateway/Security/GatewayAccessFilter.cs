@@ -112,6 +112,13 @@ internal sealed class GatewayAccessFilter(ApiKeyStore keys, KeyRateLimiter limit
             GatewayLog.ClusterFailed(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, ex.Message);
             return Results.Empty;
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The request itself is broken (a malformed chunk, a body slower than the minimum data rate, one larger than
+            // the server's limit): the client's error, with Kestrel's status (400, 408, 413).
+            GatewayTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "bad_request_body"));
+            return Problems.Create(ex.StatusCode, "bad_request_body", "The request body could not be read.", ex.Message, "body");
+        }
         catch (ClusterTimeoutException ex)
         {
             GatewayLog.ClusterFailed(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, ex.Message);
