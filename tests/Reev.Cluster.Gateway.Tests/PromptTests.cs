@@ -100,6 +100,24 @@ public sealed class PromptTests(GatewayFactory factory)
     }
 
     [Fact]
+    public async Task Execute_SameIdempotencyKey_ConcurrentlyForDifferentPrompts_AcceptsOnlyOne()
+    {
+        using var client = factory.Operator();
+        var key = "race-" + Guid.NewGuid();
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/benchmarks/execute-direct") { Content = Api.Json($$"""{"prompt":"swap 0.{{i}} SOL to USDC"}""") };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        // One request made the execution; every other one, with another prompt, learns that its key was taken.
+        Assert.Equal(1, responses.Count(s => s == HttpStatusCode.Accepted));
+        Assert.Equal(5, responses.Count(s => s == HttpStatusCode.Conflict));
+    }
+
+    [Fact]
     public async Task Execute_SameIdempotencyKey_ForAnotherPromptOrEndpoint_Is409()
     {
         using var client = factory.Operator();

@@ -181,7 +181,17 @@ internal sealed class ExecutionSubmitter
     {
         using var activity = GatewayTelemetry.Source.StartActivity("accept execution");
         activity?.SetTag("reev.execution.kind", kind);
-        await _cluster.Grains.GetGrain<IExecutionGrain>(executionId).StartAsync(request).ConfigureAwait(false);
+        var grain = _cluster.Grains.GetGrain<IExecutionGrain>(executionId);
+        await grain.StartAsync(request).ConfigureAwait(false);
+        if (http.Request.Headers.ContainsKey(IdempotencyHeader)
+            && await grain.ReadAsync().ConfigureAwait(false) is { Fingerprint: { } stored } started
+            && !string.Equals(stored, request.Fingerprint, StringComparison.Ordinal))
+        {
+            // Two requests with one key raced past the replay check: the grain kept the first Start it received and
+            // ignored this one (the read is delivered after this Start, so it sees which won). This one was not accepted.
+            return KeyReused(executionId, started);
+        }
+
         GatewayTelemetry.ExecutionsAccepted.Add(1, new KeyValuePair<string, object?>("kind", kind));
         var caller = Caller(http);
         GatewayLog.ExecutionAccepted(_logger, executionId, kind, caller);
@@ -208,9 +218,7 @@ internal sealed class ExecutionSubmitter
             : existing.Source != source || (benchmarkId is not null && existing.FlowId != benchmarkId);
         if (differs)
         {
-            return Problems.Conflict("idempotency_key_reused", "The Idempotency-Key was used for another request.",
-                $"Execution {executionId} was created by this key for another request (a {existing.Source.ToString().ToLowerInvariant()} flow '{existing.FlowId}'); use a new key for a new request.",
-                new Dictionary<string, object?> { ["execution_id"] = executionId, ["field"] = IdempotencyHeader });
+            return KeyReused(executionId, existing);
         }
 
         http.Response.Headers["Idempotent-Replayed"] = "true";
@@ -219,6 +227,11 @@ internal sealed class ExecutionSubmitter
             : existing.Source switch { FlowSource.Bridge => "bridge", FlowSource.Direct => executionId.StartsWith("recovery-", StringComparison.Ordinal) ? "recovery" : "direct", _ => "run" };
         return Accepted(http, executionId, kind, benchmarkId, existing.FlowId);
     }
+
+    private static ProblemHttpResult KeyReused(string executionId, ExecutionView existing) =>
+        Problems.Conflict("idempotency_key_reused", "The Idempotency-Key was used for another request.",
+            $"Execution {executionId} was created by this key for another request (a {existing.Source.ToString().ToLowerInvariant()} flow '{existing.FlowId}'); use a new key for a new request.",
+            new Dictionary<string, object?> { ["execution_id"] = executionId, ["field"] = IdempotencyHeader });
 
     private static JsonHttpResult<AcceptedExecution> Accepted(HttpContext http, string executionId, string kind, string? benchmarkId, string flowId)
     {

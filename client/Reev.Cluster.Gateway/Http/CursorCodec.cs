@@ -10,7 +10,9 @@ namespace Reev.Cluster.Gateway.Http;
 
 /// <summary>
 /// Listing cursors: the keyset of the last row and the query's filters, sealed with an HMAC so that a cursor is
-/// opaque, cannot be edited, and is refused for a different query.
+/// opaque, cannot be edited by accident, and is refused for a different query. The seal is not access control: a cursor
+/// only says where a listing the caller may read goes on, and with the built-in key anyone can seal one. So what a
+/// cursor carries is checked like any input (the id's shape).
 /// </summary>
 internal sealed class CursorCodec
 {
@@ -54,7 +56,7 @@ internal sealed class CursorCodec
 
         var parts = Encoding.UTF8.GetString(bytes).Split('\n');
         if (parts.Length != 4 || parts[0] != Version || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || !Ids.IsValid(parts[2]))
         {
             return null;
         }

@@ -88,6 +88,16 @@ internal sealed class GatewayAccessFilter(ApiKeyStore keys, KeyRateLimiter limit
                 $"The rate limit of '{caller.Name}' is used up; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.", null));
         }
 
+        // No endpoint takes a parameter twice: "status=queued&status=running" would otherwise read as one of them (or
+        // neither) without a word.
+        foreach (var (name, values) in http.Request.Query)
+        {
+            if (values.Count > 1)
+            {
+                return Refuse(http, "bad_query", Problems.Validation(name, $"{name}: given {values.Count} times; give it once."));
+            }
+        }
+
         http.Items[ItemKey] = caller;
         http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, caller.Name), new Claim(ClaimTypes.Role, Lower(caller.Role))], "ApiKey"));
         Activity.Current?.SetTag("reev.caller", caller.Name);
