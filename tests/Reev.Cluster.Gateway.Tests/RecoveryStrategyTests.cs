@@ -75,6 +75,8 @@ public sealed class RecoveryStrategyTests(GatewayFactory factory)
     [InlineData("""{"error_pattern":"slippage"}""", "alternate")]
     [InlineData("""{"error_pattern":"slippage","alternate":"second_venue","tool":"teleport"}""", "tool")]
     [InlineData("""{"error_pattern":"slippage","alternate":"second_venue","pattern_kind":"glob"}""", "pattern_kind")]
+    [InlineData("""{"error_pattern":"slippage","alternate":"second_venue","pattern_kind":"1"}""", "pattern_kind")]
+    [InlineData("""{"error_pattern":"slippage","alternate":"second_venue","pattern_kind":"substring, regex"}""", "pattern_kind")]
     [InlineData("""{"error_pattern":"slippage","alternate":"second_venue","priority":"high"}""", "priority")]
     [InlineData("""{"error_pattern":"slippage","alternate":"second_venue","priority":5000}""", "priority")]
     public async Task Create_Invalid_Is400NamingTheField(string json, string field)

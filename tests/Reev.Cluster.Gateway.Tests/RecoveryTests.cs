@@ -26,8 +26,8 @@ public sealed class RecoveryTests(GatewayFactory factory)
     }
 
     [Theory]
-    [InlineData("""{"max_retry_delay_ms":10,"base_retry_delay_ms":100}""", "recovery_config.max_retry_delay_ms")]
-    [InlineData("""{"backoff_multiplier":0.5}""", "recovery_config.backoff_multiplier")]
+    [InlineData("""{"max_retry_delay_ms":10,"base_retry_delay_ms":100}""", "max_retry_delay_ms")] // top-level in this body
+    [InlineData("""{"backoff_multiplier":0.5}""", "backoff_multiplier")]
     [InlineData("""{"enable_alternative_flows":"yes"}""", "enable_alternative_flows")]
     public async Task Config_Invalid_Is400NamingTheField(string json, string field)
     {

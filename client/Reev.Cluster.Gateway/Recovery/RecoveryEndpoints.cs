@@ -39,7 +39,8 @@ internal static class RecoveryEndpoints
 
         // PUT replaces: absent fields take the documented defaults, not the previous values.
         var config = body.Value!.ApplyTo(RecoveryConfig.Default);
-        var problems = config.Validate();
+        // This body is the configuration itself: its fields are top-level, not under recovery_config as in a run request.
+        var problems = config.Validate().Select(static p => p.Replace("recovery_config.", string.Empty, StringComparison.Ordinal)).ToList();
         if (problems.Count > 0)
         {
             return Problems.Validation(Problems.FieldOf(problems[0]), string.Join(" ", problems));

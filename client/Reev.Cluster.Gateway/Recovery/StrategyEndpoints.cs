@@ -121,7 +121,8 @@ internal static class StrategyEndpoints
     {
         problem = null;
         var kind = StrategyPatternKind.Substring;
-        if (body.PatternKind is { } patternKind && !Enum.TryParse(patternKind.Trim(), ignoreCase: true, out kind) || !Enum.IsDefined(kind))
+        // Names only (substring, regex): Enum.TryParse would also take "1" and "substring, regex".
+        if (body.PatternKind is { } patternKind && !Http.LenientEnumConverterFactory.TryParse(patternKind.Trim(), out kind) || !Enum.IsDefined(kind))
         {
             problem = Problems.Validation("pattern_kind", $"pattern_kind: must be substring or regex (got '{body.PatternKind}').");
             return null;
