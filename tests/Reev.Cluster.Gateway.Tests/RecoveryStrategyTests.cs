@@ -63,6 +63,13 @@ public sealed class RecoveryStrategyTests(GatewayFactory factory)
         var second = await PostAsync();
 
         Assert.Equal(first, second);
+
+        // The same key for another rule is a conflict, not the first rule's 201.
+        using var other = new HttpRequestMessage(HttpMethod.Post, Path) { Content = Api.Json("""{"error_pattern":"liquidity","alternate":"second_venue"}""") };
+        other.Headers.Add("Idempotency-Key", key);
+        using var conflict = await admin.SendAsync(other);
+        var problem = await conflict.AssertProblemAsync(HttpStatusCode.Conflict, "Idempotency-Key");
+        Assert.Equal("idempotency_key_reused", problem.GetProperty("code").GetString());
         using var cleanup = await admin.DeleteAsync($"{Path}/{first}");
         Assert.Equal(HttpStatusCode.NoContent, cleanup.StatusCode);
     }

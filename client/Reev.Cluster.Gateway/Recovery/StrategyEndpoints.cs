@@ -40,10 +40,16 @@ internal static class StrategyEndpoints
             return problem;
         }
 
-        var requestId = http.Request.Headers[ExecutionSubmitter.IdempotencyHeader].ToString();
-        if (requestId.Length > MaxRequestIdLength)
+        var requestId = string.Empty;
+        if (http.Request.Headers.TryGetValue(ExecutionSubmitter.IdempotencyHeader, out var keys))
         {
-            return Problems.Validation(ExecutionSubmitter.IdempotencyHeader, $"{ExecutionSubmitter.IdempotencyHeader}: at most {MaxRequestIdLength} characters.");
+            // The same rules as for executions: one value, printable, bounded.
+            if (keys is not [{ Length: > 0 } key] || key.Length > MaxRequestIdLength || key.Any(char.IsControl))
+            {
+                return Problems.Validation(ExecutionSubmitter.IdempotencyHeader, $"{ExecutionSubmitter.IdempotencyHeader}: one value of 1 to {MaxRequestIdLength} printable characters.");
+            }
+
+            requestId = key;
         }
 
         var draft = ToDraft(body.Value!, out var invalid);
@@ -63,6 +69,12 @@ internal static class StrategyEndpoints
         if (result.Strategy is not { } strategy)
         {
             var refusal = result.Problem ?? "strategies: the recovery grain refused the strategy.";
+            if (refusal.StartsWith(ExecutionSubmitter.IdempotencyHeader + ":", StringComparison.Ordinal))
+            {
+                return Problems.Conflict("idempotency_key_reused", "The Idempotency-Key was used for another request.", refusal,
+                    new Dictionary<string, object?> { ["field"] = ExecutionSubmitter.IdempotencyHeader });
+            }
+
             return refusal.StartsWith("strategies:", StringComparison.Ordinal)
                 ? Problems.Conflict("strategy_limit", "The strategy registry is full.", refusal)
                 : Problems.Validation(Problems.FieldOf(refusal), refusal);

@@ -20,9 +20,13 @@ public sealed partial class RecoveryGrain
     public async Task<RecoveryStrategyResult> AddStrategyAsync(RecoveryStrategyDraft draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        if (draft.RequestId is { } requestId && State.Strategies.Find(s => s.RequestId == requestId) is { } earlier)
+        // A key is the caller's own: another caller's same key is another request. The same key for another strategy is
+        // refused, not answered with the first one as if it were what was asked.
+        if (draft.RequestId is { } requestId && State.Strategies.Find(s => s.RequestId == requestId && s.CreatedBy == draft.CreatedBy) is { } earlier)
         {
-            return RecoveryStrategyResult.Found(earlier);
+            return SameStrategy(earlier, draft)
+                ? RecoveryStrategyResult.Found(earlier)
+                : RecoveryStrategyResult.Refused($"Idempotency-Key: this key registered strategy {earlier.Id}, which is another strategy; use a new key for a new request.");
         }
 
         var problems = draft.Validate();
@@ -53,6 +57,10 @@ public sealed partial class RecoveryGrain
         await WriteStateAsync();
         return RecoveryStrategyResult.Registered(strategy);
     }
+
+    private static bool SameStrategy(RecoveryStrategy earlier, RecoveryStrategyDraft draft) =>
+        earlier.ErrorPattern == draft.ErrorPattern && earlier.PatternKind == draft.PatternKind && earlier.Tool == draft.Tool
+        && earlier.Alternate == draft.Alternate && earlier.Priority == draft.Priority;
 
     public Task<IReadOnlyList<RecoveryStrategy>> ListStrategiesAsync() =>
         Task.FromResult<IReadOnlyList<RecoveryStrategy>>([.. ConsultOrder()]);
