@@ -74,6 +74,23 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_alternate_that_fails_with_another_error_gets_the_alternates_of_that_error()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var recovery = new RecoveryConfig { InTurnRetries = 0, MaxRecoveryTimeMs = 1, EnableAlternativeFlows = true };
+
+        // Attempt 1: a transient error, so a fresh attempt; attempt 2 (the fresh attempt): slippage, so a reduced amount.
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("100-jup-swap-sol-usdc"), faults: "transient@1, slippage@2", recovery: recovery));
+
+        var step = view.Steps[0];
+        Assert.Equal(StepRunStatus.Recovered, step.Status);
+        Assert.Equal(AlternateKind.ReducedAmount, step.Alternate);
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Detail.Contains("FreshAttempt", StringComparison.Ordinal));
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Detail.Contains("ReducedAmount", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_slippage_error_is_recovered_by_a_reduced_amount_alternate_that_really_executes()
     {
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);

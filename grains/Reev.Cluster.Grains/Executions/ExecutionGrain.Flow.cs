@@ -86,6 +86,13 @@ public sealed partial class ExecutionGrain
         if (Request.Recovery.EnableAlternativeFlows)
         {
             var candidates = CandidatesFor(step.ErrorKind).Where(c => !step.TriedAlternates.Contains(c)).ToList();
+            if (step.PendingAlternates is not null && step.ErrorKind != step.AlternateTrigger)
+            {
+                // The alternate failed otherwise than the step first did (a fresh attempt that then hit slippage): the new
+                // error has alternates of its own, so they are chosen again. Tried ones are never run twice.
+                step.PendingAlternates = null;
+            }
+
             if (step.PendingAlternates is null)
             {
                 // Asked even when the playbook has no alternate for this error: a user's rule (POST /recovery/strategies)
@@ -156,7 +163,8 @@ public sealed partial class ExecutionGrain
         var step = State.Steps[index - 1];
         State.Status = ExecutionStatus.Running;
         State.Question = null;
-        AddAction(index, "user_fulfillment", $"{by}: {answer}", answer is FulfillmentAnswer.Retry or FulfillmentAnswer.Alternate ? null : answer == FulfillmentAnswer.Skip);
+        // Retry and Alternate are decided by the run they start; Skip and Abort leave the step failed: not a recovery.
+        AddAction(index, "user_fulfillment", $"{by}: {answer}", answer is FulfillmentAnswer.Retry or FulfillmentAnswer.Alternate ? null : false);
         switch (answer)
         {
             case FulfillmentAnswer.Retry:
@@ -224,10 +232,14 @@ public sealed partial class ExecutionGrain
         }
 
         var recovery = GrainFactory.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key);
-        foreach (var action in State.Actions.Where(a => a.Succeeded is not null))
+        var decided = State.Actions.Where(a => a.Succeeded is not null).ToList();
+        for (var i = 0; i < decided.Count; i++)
         {
+            var action = decided[i];
             var step = State.Steps[action.Step - 1];
-            _ = recovery.RecordAsync(new RecoveryEvent(action.Strategy, action.Succeeded!.Value, step.DurationMs, step.AlternateTrigger ?? step.ErrorKind));
+            // A step's time counts once, with its last decided action: the actions of one step share it.
+            var last = !decided.Skip(i + 1).Any(a => a.Step == action.Step);
+            _ = recovery.RecordAsync(new RecoveryEvent(action.Strategy, action.Succeeded!.Value, last ? step.DurationMs : 0, step.AlternateTrigger ?? step.ErrorKind));
         }
 
         var sessions = State.Steps.SelectMany(s => s.SessionKeys.Select(key => new SessionSummary(
@@ -235,7 +247,7 @@ public sealed partial class ExecutionGrain
             s.Index,
             key == s.SessionKey ? s.Alternate : AlternateKind.None,
             key == s.SessionKey ? s.Status : StepRunStatus.Failed,
-            key == s.SessionKey ? [.. s.Tools] : [],
+            key == s.SessionKey ? [.. s.Outcome?.ToolCalls.Select(static c => c.ToolName) ?? []] : [], // the deciding session's own calls
             key == s.SessionKey ? s.Score ?? 0 : 0,
             key == s.SessionKey ? s.DurationMs : 0,
             key == s.SessionKey ? s.Error : "superseded by a later attempt",
