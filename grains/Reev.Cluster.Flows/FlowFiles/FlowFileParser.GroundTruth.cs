@@ -79,7 +79,7 @@ internal sealed partial class FlowFileParser
             new EquatableArray<FinalStateAssertion>(assertions),
             new EquatableArray<ExpectedInstruction>(instructions),
             new EquatableArray<SuccessCriterion>(criteria),
-            Extras(map, GroundTruthKeys));
+            Extras(map, GroundTruthKeys, Field + "."));
     }
 
     private FinalStateAssertion ParseAssertion(YamlNode node, string field)

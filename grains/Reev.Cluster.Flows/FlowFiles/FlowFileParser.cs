@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reev.Cluster.Flows.Ledger;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Reev.Cluster.Flows.FlowFiles;
@@ -17,6 +18,13 @@ internal sealed partial class FlowFileParser
     private readonly string _file;
     private readonly FlowSourceMap _map;
 
+    // What the file's extras may expand to (see YamlJson.ToJson): at least this, or the file's own length.
+    private const long MinExtrasBudget = 1 << 20;
+
+    // Deepest nesting of the whole file; a flow's own fields use under ten levels, extras up to YamlJson.MaxDepth.
+    private const int MaxNesting = 100;
+    private long _extrasBudget = MinExtrasBudget;
+
     public FlowFileParser(string file)
     {
         _file = file;
@@ -27,9 +35,11 @@ internal sealed partial class FlowFileParser
 
     public FlowDocument Parse(string yaml)
     {
+        _extrasBudget = Math.Max(MinExtrasBudget, yaml.Length);
         var stream = new YamlStream();
         try
         {
+            CheckNesting(yaml);
             using var reader = new StringReader(yaml);
             stream.Load(reader);
         }
@@ -61,8 +71,36 @@ internal sealed partial class FlowFileParser
         var prompt = RequiredString(root, "prompt", "prompt");
         var flow = Optional(root, "flow") is { } flowNode ? ParseFlow(flowNode) : default;
         var groundTruth = ParseGroundTruth(Required(root, "ground_truth", "ground_truth"));
-        var extras = Extras(root, TopLevelKeys);
+        var extras = Extras(root, TopLevelKeys, "");
         return new FlowDocument(id, description, tags, flowType, initialState, prompt, flow, groundTruth, extras);
+    }
+
+    /// <summary>
+    /// YamlDotNet builds its node tree recursively: a few hundred thousand nested brackets overflow the stack and end
+    /// the process, so nesting is measured on the (iterative) event stream first.
+    /// </summary>
+    private void CheckNesting(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart:
+                    if (++depth > MaxNesting)
+                    {
+                        var start = parser.Current.Start;
+                        throw new FlowFileException(new FlowFileError(
+                            _file, (int)start.Line, (int)start.Column, "(yaml)", $"nests deeper than {MaxNesting} levels"));
+                    }
+
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static (int Line, int Column) LastParsedPosition(string yaml)
@@ -297,15 +335,21 @@ internal sealed partial class FlowFileParser
             : throw Fail(field, node, $"unknown mint \"{text}\" (known: {string.Join(", ", TokenCatalog.All.Select(static t => t.Symbol))})");
     }
 
-    private static Serialization.EquatableArray<FlowExtra> Extras(YamlMappingNode map, HashSet<string> known)
+    private Serialization.EquatableArray<FlowExtra> Extras(YamlMappingNode map, HashSet<string> known, string prefix)
     {
         var extras = new List<FlowExtra>();
         foreach (var (key, value) in map.Children)
         {
-            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (key is not YamlScalarNode { Value: var name })
+            {
+                throw Fail(prefix + "(key)", key, "a key must be a single value, not a list or a mapping");
+            }
+
+            name ??= "";
             if (!known.Contains(name))
             {
-                extras.Add(new FlowExtra(name, YamlJson.ToJson(value)));
+                var field = prefix + name;
+                extras.Add(new FlowExtra(name, YamlJson.ToJson(value, ref _extrasBudget, (node, message) => Fail(field, node, message))));
             }
         }
 

@@ -9,12 +9,23 @@ namespace Reev.Cluster.Flows.FlowFiles;
 /// <summary>Converts untyped YAML (extras) to compact JSON and back, keeping scalar types.</summary>
 internal static class YamlJson
 {
-    public static string ToJson(YamlNode node)
+    /// <summary>Deepest nesting an extra may have; JSON writers and readers stop at 64 to 1000 levels.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Converts <paramref name="node"/> to JSON, spending <paramref name="budget"/>: one unit per node plus the length of
+    /// each scalar, an alias counting in full at each use (a few nested aliases otherwise expand to gigabytes). Too deep
+    /// (or a recursive alias), over budget, or a key that is not a single value calls <paramref name="fail"/> with the
+    /// offending node and a message, and throws what it returns.
+    /// </summary>
+    public static string ToJson(YamlNode node, ref long budget, Func<YamlNode, string, Exception> fail)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            Write(writer, node);
+            var walk = new Walk(fail, budget);
+            walk.Write(writer, node, 1);
+            budget = walk.Budget;
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -59,35 +70,61 @@ internal static class YamlJson
         }
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node)
+    private sealed class Walk(Func<YamlNode, string, Exception> fail, long budget)
     {
-        switch (node)
+        public long Budget { get; private set; } = budget;
+
+        public void Write(Utf8JsonWriter writer, YamlNode node, int depth)
         {
-            case YamlMappingNode mapping:
-                writer.WriteStartObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
-                    Write(writer, value);
-                }
+            if (depth > MaxDepth)
+            {
+                throw fail(node, $"nests deeper than {MaxDepth} levels (or an alias refers to itself)");
+            }
 
-                writer.WriteEndObject();
-                break;
-            case YamlSequenceNode sequence:
-                writer.WriteStartArray();
-                foreach (var item in sequence.Children)
-                {
-                    Write(writer, item);
-                }
+            Spend(node, 1 + (node is YamlScalarNode { Value: { } text } ? text.Length : 0));
+            switch (node)
+            {
+                case YamlMappingNode mapping:
+                    writer.WriteStartObject();
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        if (key is not YamlScalarNode scalarKey)
+                        {
+                            throw fail(key, "a key must be a single value, not a list or a mapping");
+                        }
 
-                writer.WriteEndArray();
-                break;
-            case YamlScalarNode scalar:
-                WriteScalar(writer, scalar);
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
+                        Spend(key, 1 + (scalarKey.Value?.Length ?? 0));
+                        writer.WritePropertyName(scalarKey.Value ?? "");
+                        Write(writer, value, depth + 1);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                case YamlSequenceNode sequence:
+                    writer.WriteStartArray();
+                    foreach (var item in sequence.Children)
+                    {
+                        Write(writer, item, depth + 1);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                case YamlScalarNode scalar:
+                    WriteScalar(writer, scalar);
+                    break;
+                default:
+                    writer.WriteNullValue();
+                    break;
+            }
+        }
+
+        private void Spend(YamlNode node, long amount)
+        {
+            Budget -= amount;
+            if (Budget < 0)
+            {
+                throw fail(node, "expands to more content than the file holds (aliases count in full at each use)");
+            }
         }
     }
 

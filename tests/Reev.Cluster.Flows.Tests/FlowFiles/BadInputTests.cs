@@ -119,6 +119,70 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Parse_AliasBombInAnExtra_ErrorNamesTheExtraNotGigabytesOfJson()
+    {
+        // Seven levels of ten aliases: 10^7 leaves, 47 MB of JSON before the expansion was bounded.
+        var bomb = new System.Text.StringBuilder("bomb:\n  l0: &l0 [\"lol\"]\n");
+        for (var level = 1; level <= 7; level++)
+        {
+            bomb.Append($"  l{level}: &l{level} [").AppendJoin(",", Enumerable.Repeat($"*l{level - 1}", 10)).Append("]\n");
+        }
+
+        var result = FlowFileLoader.Parse(Valid + "\n" + bomb, "bomb.yml");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("bomb.yml", result.Error!.File);
+        Assert.Equal("bomb", result.Error.Field);
+        Assert.True(result.Error.Line > 20, result.Error.ToString());
+        Assert.Contains("aliases count in full", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AliasesWithinTheBudget_KeepTheirExpandedValue()
+    {
+        var result = FlowFileLoader.Parse(Valid + "\nshared: {a: &x [1, 2], b: *x}\n", "alias.yml");
+
+        Assert.True(result.IsSuccess, result.Error?.ToString());
+        Assert.Equal("{\"a\":[1,2],\"b\":[1,2]}", Assert.Single(result.Document!.Extras).Json);
+    }
+
+    [Theory]
+    [InlineData("extra: &a [*a]", "extra", "alias refers to itself")]
+    [InlineData("extra: {? [a, b] : c}", "extra", "a key must be a single value")]
+    [InlineData("? [a, b]\n: c", "(key)", "a key must be a single value")]
+    public void Parse_ExtraThatCannotBeJson_ErrorWithPosition(string extra, string field, string message)
+    {
+        var result = FlowFileLoader.Parse(Valid + "\n" + extra + "\n", "extra.yml");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(field, result.Error!.Field);
+        Assert.True(result.Error.Line >= 22, result.Error.ToString());
+        Assert.Contains(message, result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ExtraNested80Deep_ErrorNamesTheExtra()
+    {
+        var result = FlowFileLoader.Parse(Valid + "\nextra: " + new string('[', 80) + new string(']', 80) + "\n", "deep.yml");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("extra", result.Error!.Field);
+        Assert.Equal(22, result.Error.Line);
+        Assert.Contains("deeper than 64 levels", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_200000NestedBrackets_ErrorInsteadOfAStackOverflow()
+    {
+        var result = FlowFileLoader.Parse(Valid + "\nextra: " + new string('[', 200_000) + new string(']', 200_000) + "\n", "deep.yml");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("(yaml)", result.Error!.Field);
+        Assert.Equal(22, result.Error.Line);
+        Assert.Contains("nests deeper than 100 levels", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoadAsync_MissingFile_ErrorResult()
     {
         var result = await FlowFileLoader.LoadAsync("/nonexistent/flow.yml", CancellationToken.None);
