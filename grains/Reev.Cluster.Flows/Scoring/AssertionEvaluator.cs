@@ -57,7 +57,9 @@ public static class AssertionEvaluator
             }
         }
 
-        var score = total <= 0 ? 1.0 : held / total;
+        // Weights near double's maximum sum to Infinity (Infinity / Infinity is NaN): such a score is 0, never NaN.
+        var ratio = total <= 0 ? 1.0 : held / total;
+        var score = double.IsFinite(total) && double.IsFinite(ratio) ? Math.Clamp(ratio, 0.0, 1.0) : 0.0;
         return new AssertionScore(score, total, held, new EquatableArray<AssertionResult>(results));
     }
 

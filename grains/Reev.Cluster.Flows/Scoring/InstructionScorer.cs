@@ -68,7 +68,9 @@ public static class InstructionScorer
             matches.Add(new InstructionMatch(i, true, programMatched, dataMatched, accountsMatched, want.Accounts.Count, earned, possible));
         }
 
-        var score = total <= 0 ? 1.0 : Math.Clamp(achieved / total, 0.0, 1.0);
+        // Weights near double's maximum sum to Infinity and Infinity / Infinity is NaN, which Math.Clamp lets through.
+        var ratio = total <= 0 ? 1.0 : achieved / total;
+        var score = double.IsFinite(total) && double.IsFinite(ratio) ? Math.Clamp(ratio, 0.0, 1.0) : 0.0;
         return (score, new EquatableArray<InstructionMatch>(matches));
     }
 }

@@ -154,6 +154,33 @@ public sealed class ScoringTests
         Assert.Contains("expected " + TokenCatalog.UsdtMint, score.Results[0].Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Assertions_WeightsSummingToInfinity_ScoreZeroNotNaN()
+    {
+        var keys = Keys(out var wallet);
+        var ledger = SimulatedLedger.CreateEmpty();
+        ledger.SetSystemAccount(wallet, 5);
+        var held = Assertion(AssertionType.SolBalance, "USER_WALLET_PUBKEY", expected: 5m) with { Weight = 1.7e308 };
+
+        var score = AssertionEvaluator.Evaluate([held, held], keys, ledger.ToSnapshot(), ledger.ToSnapshot());
+
+        Assert.True(score.Results.All(static r => r.Held));
+        Assert.Equal(0.0, score.Score);
+    }
+
+    [Fact]
+    public void Instructions_WeightsSummingToInfinity_ScoreZeroNotNaN()
+    {
+        var keys = Keys(out var wallet);
+        var want = new ExpectedInstruction(ProgramIds.System, 1.7e308, new EquatableArray<ExpectedAccount>([new ExpectedAccount(wallet, true, true, 1.7e308)]), null, null);
+        var got = new InstructionRecord(ProgramIds.System, new EquatableArray<AccountMetaRecord>([new AccountMetaRecord(wallet, true, true)]), "");
+
+        var (score, matches) = InstructionScorer.Score([want], [got], keys);
+
+        Assert.True(Assert.Single(matches).ProgramIdMatched);
+        Assert.Equal(0.0, score);
+    }
+
     private static KeyMap Keys(out string wallet)
     {
         wallet = Base58.Encode(Enumerable.Range(1, 32).Select(static i => (byte)i).ToArray());
