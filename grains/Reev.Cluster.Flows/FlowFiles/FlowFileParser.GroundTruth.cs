@@ -28,7 +28,7 @@ internal sealed partial class FlowFileParser
         if (Optional(map, "min_score") is { } minNode)
         {
             var text = ScalarText(minNode, Field + ".min_score");
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var min) || min < 0 || min > 1)
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var min) || !double.IsFinite(min) || min < 0 || min > 1)
             {
                 throw Fail(Field + ".min_score", minNode, $"must be a number in [0, 1], not \"{text}\"");
             }

@@ -21,6 +21,12 @@ internal sealed partial class FlowFileParser
     // What the file's extras may expand to (see YamlJson.ToJson): at least this, or the file's own length.
     private const long MinExtrasBudget = 1 << 20;
 
+    /// <summary>Largest weight a flow file may give; sums of weights stay finite.</summary>
+    internal const double MaxWeight = 1e6;
+
+    /// <summary>Longest step timeout a flow file may give, in seconds.</summary>
+    internal const int MaxTimeoutSeconds = 86_400;
+
     // Deepest nesting of the whole file; a flow's own fields use under ten levels, extras up to YamlJson.MaxDepth.
     private const int MaxNesting = 100;
     private long _extrasBudget = MinExtrasBudget;
@@ -168,17 +174,20 @@ internal sealed partial class FlowFileParser
                 RequiredString(map, "description", field + ".description"),
                 RequiredString(map, "prompt", field + ".prompt"),
                 Optional(map, "critical") is { } critical && ParseBool(critical, field + ".critical"),
-                Optional(map, "timeout") is { } timeout ? PositiveInt(timeout, field + ".timeout") : null,
+                Optional(map, "timeout") is { } timeout ? TimeoutSeconds(timeout, field + ".timeout") : null,
                 dependsOn));
         }
 
         return new Serialization.EquatableArray<FlowStep>(steps);
     }
 
-    private int PositiveInt(YamlNode node, string field)
+    private int TimeoutSeconds(YamlNode node, string field)
     {
+        // Timers take at most ~49.7 days and grains compute milliseconds as an int: a day is the longest step.
         var value = ParseInt(node, field);
-        return value > 0 ? value : throw Fail(field, node, $"must be a positive number of seconds, not {value}");
+        return value is > 0 and <= MaxTimeoutSeconds
+            ? value
+            : throw Fail(field, node, $"must be a number of seconds from 1 to {MaxTimeoutSeconds} (a day), not {value}");
     }
 
     private FlowFileException Fail(string field, YamlNode? node, string message)
@@ -276,9 +285,13 @@ internal sealed partial class FlowFileParser
         }
 
         var text = ScalarText(node, field);
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value)
-            ? value
-            : throw Fail(field, node, $"must be a non-negative number, not \"{text}\"");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0)
+        {
+            throw Fail(field, node, $"must be a non-negative number, not \"{text}\"");
+        }
+
+        // Weights are summed and divided by the sum: near double's maximum the sum is Infinity and the score NaN.
+        return value <= MaxWeight ? value : throw Fail(field, node, $"must be at most {MaxWeight:0}, not {text}");
     }
 
     private ulong ParseAmount(YamlNode node, string field)

@@ -52,6 +52,11 @@ public sealed class BadInputTests
     [InlineData("prompt: \"send 1 USDC to RECIPIENT_WALLET_PUBKEY\"", "prompt: [1, 2]", 15, "prompt", "single value")]
     [InlineData("weight: 1.0", "weight: heavy", 21, "ground_truth.final_state_assertions[0].weight", "non-negative number")]
     [InlineData("prompt: \"send 1 USDC", "prompt: \"send\\0 1 USDC", 15, "prompt", "NUL character")]
+    [InlineData("weight: 1.0", "weight: 1.7e308", 21, "ground_truth.final_state_assertions[0].weight", "at most 1000000")]
+    [InlineData("weight: 1.0", "weight: .inf", 21, "ground_truth.final_state_assertions[0].weight", "non-negative number")]
+    [InlineData("weight: 1.0", "weight: NaN", 21, "ground_truth.final_state_assertions[0].weight", "non-negative number")]
+    [InlineData("ground_truth:\n", "ground_truth:\n  min_score: NaN\n", 17, "ground_truth.min_score", "in [0, 1]")]
+    [InlineData("ground_truth:\n", "ground_truth:\n  min_score: Infinity\n", 17, "ground_truth.min_score", "in [0, 1]")]
     public void Parse_BadField_ErrorNamesFileLineAndField(string find, string replace, int line, string field, string message)
     {
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);
@@ -65,6 +70,33 @@ public sealed class BadInputTests
         Assert.Equal(field, error.Field);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.StartsWith($"bad-input.yml:{line}:", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("5000000")]
+    [InlineData("86401")]
+    [InlineData("0")]
+    public void Parse_StepTimeoutOutsideOneDay_ErrorNamesTheStepsTimeout(string timeout)
+    {
+        var yaml = Valid.Replace("ground_truth:", $"flow:\n  - step: 1\n    description: send\n    prompt: send 1 USDC\n    timeout: {timeout}\nground_truth:", StringComparison.Ordinal);
+
+        var result = FlowFileLoader.Parse(yaml, "timeout.yml");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("flow[0].timeout", result.Error!.Field);
+        Assert.Equal(20, result.Error.Line);
+        Assert.Contains("from 1 to 86400", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_StepTimeoutOfADay_Loads()
+    {
+        var yaml = Valid.Replace("ground_truth:", "flow:\n  - step: 1\n    description: send\n    prompt: send 1 USDC\n    timeout: 86400\nground_truth:", StringComparison.Ordinal);
+
+        var result = FlowFileLoader.Parse(yaml, "timeout.yml");
+
+        Assert.True(result.IsSuccess, result.Error?.ToString());
+        Assert.Equal(86_400, Assert.Single(result.Document!.Flow).TimeoutSeconds);
     }
 
     [Fact]
