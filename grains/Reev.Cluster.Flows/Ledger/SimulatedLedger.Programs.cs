@@ -24,6 +24,15 @@ public sealed partial class SimulatedLedger
 
     private static ToolError Failed(FlowErrorKind kind, string message) => FlowErrors.Create(kind, message);
 
+    private static bool Fits(ulong balance, ulong credit) => balance <= ulong.MaxValue - credit;
+
+    /// <summary>SPL Token's error 14: a balance would pass 2^64 - 1 (the transaction fails instead of wrapping).</summary>
+    private static ToolError Overflowed(List<string> logs, string what)
+    {
+        logs.Add($"Program log: Error: Operation overflowed ({what})");
+        return Failed(FlowErrorKind.InvalidAmount, $"custom program error: 0xe (operation overflowed: {what} would exceed {ulong.MaxValue})");
+    }
+
     private ToolError? ApplySystemTransfer(LedgerOp.SystemTransfer transfer, List<string> logs)
     {
         if (!_state.Accounts.TryGetValue(transfer.From, out var from) || from.Owner != ProgramIds.System)
@@ -42,6 +51,11 @@ public sealed partial class SimulatedLedger
         {
             to = new AccountState(ProgramIds.System, 0, null);
             _state.Accounts[transfer.To] = to;
+        }
+
+        if (!Fits(to.Lamports, transfer.Lamports))
+        {
+            return Overflowed(logs, $"the lamports of {transfer.To}");
         }
 
         to.Lamports += transfer.Lamports;
@@ -80,6 +94,11 @@ public sealed partial class SimulatedLedger
         }
 
         from.Amount -= transfer.Amount;
+        if (!Fits(to.Amount, transfer.Amount))
+        {
+            return Overflowed(logs, $"the balance of {transfer.Destination}");
+        }
+
         to.Amount += transfer.Amount;
         return null;
     }
@@ -134,7 +153,7 @@ public sealed partial class SimulatedLedger
         }
 
         logs.Add($"Program log: swapped {swap.Amount} {input.Symbol} for {executedOut} {output.Symbol} on {swap.Venue.Name}");
-        return Credit(swap.User, swap.OutputMint, executedOut);
+        return Credit(swap.User, swap.OutputMint, executedOut, logs);
     }
 
     private ToolError? ApplyLendDeposit(LedgerOp.LendDeposit deposit, List<string> logs)
@@ -202,6 +221,12 @@ public sealed partial class SimulatedLedger
             return Failed(FlowErrorKind.TransactionFailed, $"AccountNotInitialized: share account {ata}");
         }
 
+        _state.Positions.TryGetValue((user, pool.AssetMint), out var basis);
+        if (!Fits(token.Amount, shares) || !Fits(pool.TotalShares, shares) || !Fits(pool.TotalAssets, assets) || !Fits(basis, assets))
+        {
+            return Overflowed(logs, $"the {pool.ShareMint} shares of {ata} or the pool's totals");
+        }
+
         token.Amount += shares;
         pool.TotalAssets += assets;
         pool.TotalShares += shares;
@@ -231,7 +256,7 @@ public sealed partial class SimulatedLedger
         _state.Positions.TryGetValue((user, pool.AssetMint), out var basis);
         _state.Positions[(user, pool.AssetMint)] = basis > assets ? basis - assets : 0;
         logs.Add($"Program log: burned {shares} shares for {assets} assets");
-        return Credit(user, pool.AssetMint, assets);
+        return Credit(user, pool.AssetMint, assets, logs);
     }
 
     private ToolError? Debit(string user, string mint, ulong amount)
@@ -257,11 +282,17 @@ public sealed partial class SimulatedLedger
         return null;
     }
 
-    private ToolError? Credit(string user, string mint, ulong amount)
+    private ToolError? Credit(string user, string mint, ulong amount, List<string> logs)
     {
         if (mint == TokenCatalog.SolMint)
         {
-            _state.Accounts[user].Lamports += amount;
+            var wallet = _state.Accounts[user];
+            if (!Fits(wallet.Lamports, amount))
+            {
+                return Overflowed(logs, $"the lamports of {user}");
+            }
+
+            wallet.Lamports += amount;
             return null;
         }
 
@@ -269,6 +300,11 @@ public sealed partial class SimulatedLedger
         if (!_state.Accounts.TryGetValue(ata, out var account) || account.Token is not { } token)
         {
             return Failed(FlowErrorKind.TransactionFailed, $"AccountNotInitialized: {ata}");
+        }
+
+        if (!Fits(token.Amount, amount))
+        {
+            return Overflowed(logs, $"the balance of {ata}");
         }
 
         token.Amount += amount;
@@ -284,7 +320,9 @@ public sealed partial class SimulatedLedger
         }
 
         var interest = decimal.Floor(pool.TotalAssets * (pool.SupplyRateBps / 10_000m) * (elapsed * SlotSeconds / SecondsPerYear));
-        pool.TotalAssets += (ulong)interest;
+
+        // A pool near 2^64 - 1 base units stops earning rather than wrapping.
+        pool.TotalAssets = interest >= ulong.MaxValue - pool.TotalAssets ? ulong.MaxValue : pool.TotalAssets + (ulong)interest;
         pool.LastAccrualSlot = slot;
     }
 
@@ -308,6 +346,7 @@ public sealed partial class SimulatedLedger
             quotient++;
         }
 
-        return (ulong)quotient;
+        // Saturates: a larger value fails later as an overflow or a liquidity shortfall instead of wrapping here.
+        return quotient > ulong.MaxValue ? ulong.MaxValue : (ulong)quotient;
     }
 }

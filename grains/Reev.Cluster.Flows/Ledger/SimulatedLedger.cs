@@ -61,17 +61,46 @@ public sealed partial class SimulatedLedger : ILedgerReader
     /// Seeds lending shares held by <paramref name="owner"/> (genesis): credits the share ATA and adds the
     /// matching assets to the pool at its current rate, with that value as the position's cost basis.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A total would pass 2^64 - 1 base units.</exception>
     public void SeedLendingShares(string owner, string shareMint, ulong shares)
+    {
+        if (TrySeedLendingShares(owner, shareMint, shares) is { } error)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shares), shares, error);
+        }
+    }
+
+    /// <summary>
+    /// Creates a lending share token account at genesis (a file's jl-token account): the shares are backed by
+    /// assets added to the pool at its current rate, so the pool stays solvent and the position has a cost basis.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A total would pass 2^64 - 1 base units.</exception>
+    public void SetShareTokenAccount(string pubkey, string shareMint, string owner, ulong shares, ulong lamports = TokenAccountRent)
+    {
+        if (TrySetShareTokenAccount(pubkey, shareMint, owner, shares, lamports) is { } error)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shares), shares, error);
+        }
+    }
+
+    /// <summary><see cref="SeedLendingShares"/>, or why the shares do not fit (nothing changed then).</summary>
+    internal string? TrySeedLendingShares(string owner, string shareMint, ulong shares)
     {
         var share = TokenCatalog.FindByMint(shareMint) ?? throw new ArgumentException($"unknown share mint {shareMint}", nameof(shareMint));
         var pool = _state.Pools[share.UnderlyingMint!];
         var assets = SharesToAssets(pool, shares, roundUp: false);
+        var ata = AssociatedTokenAddress.Derive(owner, shareMint);
+        var existing = _state.Accounts.TryGetValue(ata, out var account) ? account.Token : null;
+        if (GenesisOverflow(pool, owner, shares, assets, existing?.Amount ?? 0) is { } error)
+        {
+            return error;
+        }
+
         pool.TotalShares += shares;
         pool.TotalAssets += assets;
-        var ata = AssociatedTokenAddress.Derive(owner, shareMint);
-        if (_state.Accounts.TryGetValue(ata, out var existing) && existing.Token is { } token)
+        if (existing is not null)
         {
-            token.Amount += shares;
+            existing.Amount += shares;
         }
         else
         {
@@ -79,21 +108,25 @@ public sealed partial class SimulatedLedger : ILedgerReader
         }
 
         AddBasis(owner, pool.AssetMint, assets);
+        return null;
     }
 
-    /// <summary>
-    /// Creates a lending share token account at genesis (a file's jl-token account): the shares are backed by
-    /// assets added to the pool at its current rate, so the pool stays solvent and the position has a cost basis.
-    /// </summary>
-    public void SetShareTokenAccount(string pubkey, string shareMint, string owner, ulong shares, ulong lamports = TokenAccountRent)
+    /// <summary><see cref="SetShareTokenAccount"/>, or why the shares do not fit (nothing changed then).</summary>
+    internal string? TrySetShareTokenAccount(string pubkey, string shareMint, string owner, ulong shares, ulong lamports)
     {
         var share = TokenCatalog.FindByMint(shareMint) ?? throw new ArgumentException($"unknown share mint {shareMint}", nameof(shareMint));
         var pool = _state.Pools[share.UnderlyingMint ?? throw new ArgumentException($"{shareMint} is not a lending share", nameof(shareMint))];
         var assets = SharesToAssets(pool, shares, roundUp: false);
+        if (GenesisOverflow(pool, owner, shares, assets, 0) is { } error)
+        {
+            return error;
+        }
+
         pool.TotalShares += shares;
         pool.TotalAssets += assets;
         SetTokenAccount(pubkey, shareMint, owner, shares, lamports);
         AddBasis(owner, pool.AssetMint, assets);
+        return null;
     }
 
     /// <summary>The account, when it exists.</summary>
@@ -227,6 +260,15 @@ public sealed partial class SimulatedLedger : ILedgerReader
         var first = SHA256.HashData(seed);
         var second = SHA256.HashData(first);
         return Base58.Encode([.. first, .. second]);
+    }
+
+    /// <summary>Genesis shares that would take the pool's totals, the account or the cost basis past 2^64 - 1 are refused.</summary>
+    private string? GenesisOverflow(PoolState pool, string owner, ulong shares, ulong assets, ulong held)
+    {
+        _state.Positions.TryGetValue((owner, pool.AssetMint), out var basis);
+        return Fits(pool.TotalShares, shares) && Fits(pool.TotalAssets, assets) && Fits(held, shares) && Fits(basis, assets)
+            ? null
+            : $"{shares} {TokenCatalog.FindByMint(pool.ShareMint)?.Symbol ?? pool.ShareMint} shares would take the lending pool's totals or the position of {owner} past {ulong.MaxValue} base units";
     }
 
     private void AddBasis(string owner, string assetMint, ulong assets)

@@ -19,34 +19,42 @@ public static class FlowPreparation
             return PrepareResult.Failure(keys.Error);
         }
 
-        var ledger = BuildLedger(document, keys.KeyMap, seed);
-        return PrepareResult.Success(new PreparedFlow(document, keys.KeyMap, ledger.ToSnapshot(), seed));
-    }
-
-    internal static SimulatedLedger BuildLedger(FlowDocument document, KeyMap keyMap, int seed)
-    {
         var ledger = SimulatedLedger.CreateEmpty(seed);
-        foreach (var item in document.InitialState)
+        for (var i = 0; i < document.InitialState.Count; i++)
         {
-            var address = keyMap.Resolve(item.Pubkey);
-            if (item.LendingPosition is { } position)
+            if (Add(ledger, document.InitialState[i], keys.KeyMap) is { } error)
             {
-                ledger.SeedLendingShares(address, position.ShareMint, position.Shares);
-            }
-            else if (item.Data is { } shareData && TokenCatalog.FindByMint(shareData.Mint) is { IsLendingShare: true })
-            {
-                ledger.SetShareTokenAccount(address, shareData.Mint, keyMap.Resolve(shareData.Owner), shareData.Amount, item.Lamports ?? SimulatedLedger.TokenAccountRent);
-            }
-            else if (item.Data is { } data)
-            {
-                ledger.SetTokenAccount(address, data.Mint, keyMap.Resolve(data.Owner), data.Amount, item.Lamports ?? SimulatedLedger.TokenAccountRent);
-            }
-            else
-            {
-                ledger.SetSystemAccount(address, item.Lamports ?? 0, item.Owner);
+                // Lending shares whose totals pass 2^64 - 1 base units: a file error, not a wrapped balance.
+                var map = sourceMap ?? new FlowSourceMap(document.Id + ".yml");
+                return PrepareResult.Failure(map.ErrorAt($"initial_state[{i}]", $"{document.InitialState[i].Pubkey}: {error}"));
             }
         }
 
-        return ledger;
+        return PrepareResult.Success(new PreparedFlow(document, keys.KeyMap, ledger.ToSnapshot(), seed));
+    }
+
+    private static string? Add(SimulatedLedger ledger, InitialStateItem item, KeyMap keyMap)
+    {
+        var address = keyMap.Resolve(item.Pubkey);
+        if (item.LendingPosition is { } position)
+        {
+            return ledger.TrySeedLendingShares(address, position.ShareMint, position.Shares);
+        }
+
+        if (item.Data is { } shareData && TokenCatalog.FindByMint(shareData.Mint) is { IsLendingShare: true })
+        {
+            return ledger.TrySetShareTokenAccount(address, shareData.Mint, keyMap.Resolve(shareData.Owner), shareData.Amount, item.Lamports ?? SimulatedLedger.TokenAccountRent);
+        }
+
+        if (item.Data is { } data)
+        {
+            ledger.SetTokenAccount(address, data.Mint, keyMap.Resolve(data.Owner), data.Amount, item.Lamports ?? SimulatedLedger.TokenAccountRent);
+        }
+        else
+        {
+            ledger.SetSystemAccount(address, item.Lamports ?? 0, item.Owner);
+        }
+
+        return null;
     }
 }
