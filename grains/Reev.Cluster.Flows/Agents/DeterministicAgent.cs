@@ -155,7 +155,11 @@ public sealed class DeterministicAgent : IFlowAgent
             return (null, null, $"swap: cannot tell the input and output tokens in \"{Shorten(clause.Text)}\"");
         }
 
-        var amount = Resolve(clause.Amount, input, context);
+        if (Resolve(clause.Amount, input, context) is not { } amount)
+        {
+            return (null, null, TooLarge("swap", clause, input));
+        }
+
         if (amount == 0)
         {
             return (null, null, $"swap: no {input.Symbol} amount to swap");
@@ -185,7 +189,11 @@ public sealed class DeterministicAgent : IFlowAgent
             return (null, null, $"deposit: no lendable token (SOL, USDC, USDT) in \"{Shorten(clause.Text)}\"");
         }
 
-        var amount = Resolve(clause.Amount, asset, context);
+        if (Resolve(clause.Amount, asset, context) is not { } amount)
+        {
+            return (null, null, TooLarge("deposit", clause, asset));
+        }
+
         return amount == 0
             ? (null, null, $"deposit: no {asset.Symbol} to deposit")
             : (ToolNames.JupiterLendEarnDeposit, new JsonObject { ["user_pubkey"] = context.User, ["asset_mint"] = asset.Mint, ["amount"] = amount }, null);
@@ -201,9 +209,13 @@ public sealed class DeterministicAgent : IFlowAgent
         }
 
         // "mint 50 USDC (worth of jUSDC)" states assets: mint the shares they buy; "mint 50 jUSDC" states shares.
-        var shares = token.IsLendingShare
-            ? Resolve(clause.Amount, share, context)
-            : context.Request.Ledger.PreviewSharesForAssets(asset.Mint, Resolve(clause.Amount, asset, context));
+        var stated = Resolve(clause.Amount, token.IsLendingShare ? share : asset, context);
+        if (stated is not { } units)
+        {
+            return (null, null, TooLarge("mint", clause, token.IsLendingShare ? share : asset));
+        }
+
+        var shares = token.IsLendingShare ? units : context.Request.Ledger.PreviewSharesForAssets(asset.Mint, units);
         return shares == 0
             ? (null, null, $"mint: the amount buys no {share.Symbol}")
             : (ToolNames.JupiterLendEarnMint, new JsonObject { ["signer"] = context.User, ["asset"] = asset.Mint, ["shares"] = shares }, null);
@@ -232,12 +244,13 @@ public sealed class DeterministicAgent : IFlowAgent
         }
         else if (token.IsLendingShare)
         {
-            shares = Math.Min(held, Resolve(clause.Amount, share, context, held));
+            // More than the position is the whole position, however many digits it has.
+            shares = Math.Min(held, Resolve(clause.Amount, share, context, held) ?? held);
         }
         else
         {
             var value = ledger.PreviewAssetsForShares(asset.Mint, held);
-            var assets = Resolve(clause.Amount, asset, context, value);
+            var assets = Resolve(clause.Amount, asset, context, value) ?? value;
             if (clause.Intent == PromptIntent.Withdraw && assets < value * 99 / 100)
             {
                 return (ToolNames.JupiterLendEarnWithdraw, new JsonObject { ["user_pubkey"] = context.User, ["asset_mint"] = asset.Mint, ["amount"] = assets }, null);
@@ -269,7 +282,11 @@ public sealed class DeterministicAgent : IFlowAgent
             return (null, null, $"transfer: no recipient address in \"{Shorten(clause.Text)}\"");
         }
 
-        var amount = Resolve(clause.Amount, token, context);
+        if (Resolve(clause.Amount, token, context) is not { } amount)
+        {
+            return (null, null, TooLarge("transfer", clause, token));
+        }
+
         if (amount == 0)
         {
             return (null, null, $"transfer: no {token.Symbol} amount");
@@ -289,8 +306,11 @@ public sealed class DeterministicAgent : IFlowAgent
         return (ToolNames.SplTransfer, args, null);
     }
 
-    /// <summary>Base units for an amount of <paramref name="token"/>, after recovery hints.</summary>
-    private static ulong Resolve(PromptAmount? amount, TokenInfo token, ClauseContext context, ulong? whole = null)
+    private static string TooLarge(string action, PromptClause clause, TokenInfo token) =>
+        $"{action}: amount too large: \"{Shorten(clause.Text)}\" asks for more {token.Symbol} than a balance can hold ({ulong.MaxValue} base units)";
+
+    /// <summary>Base units for an amount of <paramref name="token"/>, after recovery hints; null when more than u64 holds.</summary>
+    private static ulong? Resolve(PromptAmount? amount, TokenInfo token, ClauseContext context, ulong? whole = null)
     {
         if (context.Hints.AmountOverride is { } overridden)
         {
@@ -300,7 +320,7 @@ public sealed class DeterministicAgent : IFlowAgent
         var ledger = context.Request.Ledger;
         var balance = whole ?? ledger.TokenBalanceOf(context.User, token.Mint);
         var spendable = token.Mint == TokenCatalog.SolMint && whole is null ? (balance > SolReserveLamports ? balance - SolReserveLamports : 0) : balance;
-        var units = amount switch
+        ulong? units = amount switch
         {
             PromptAmount.Exact exact => ToUnits(exact.Value, token),
             PromptAmount.Percent percent => (ulong)decimal.Floor(balance * Math.Clamp(percent.Value, 0m, 100m) / 100m),
@@ -309,10 +329,13 @@ public sealed class DeterministicAgent : IFlowAgent
                 : spendable,
             _ => spendable,
         };
-        return context.Hints.AmountScale is { } scale ? (ulong)decimal.Floor(units * scale) : units;
+        return units is { } stated && context.Hints.AmountScale is { } scale ? Fit(stated * Math.Max(scale, 0m)) : units;
     }
 
-    private static ulong ToUnits(decimal value, TokenInfo token) => (ulong)decimal.Floor(value * token.UnitsPerToken);
+    private static ulong? ToUnits(decimal value, TokenInfo token) =>
+        value > ulong.MaxValue / token.UnitsPerToken ? null : Fit(value * token.UnitsPerToken);
+
+    private static ulong? Fit(decimal units) => units is >= 0 and <= ulong.MaxValue ? (ulong)decimal.Floor(units) : null;
 
     private static (string Mint, ulong Amount)? OutputOf(ToolCallRecord record)
     {

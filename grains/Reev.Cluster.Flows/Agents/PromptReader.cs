@@ -152,7 +152,12 @@ internal static partial class PromptReader
     /// <summary>The catalog symbol of a prompt token ("sol" → SOL, "jusdc" → jlUSDC).</summary>
     private static string Canonical(string token) => TokenCatalog.FindBySymbol(token)?.Symbol ?? token.ToUpperInvariant();
 
-    private static decimal Number(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The number a prompt states; one past decimal's range (29 digits and more) reads as <see cref="decimal.MaxValue"/>,
+    /// which no token's base units can hold, so the agent refuses it as too large instead of throwing.
+    /// </summary>
+    private static decimal Number(string text) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : decimal.MaxValue;
 
     private const string TokenAlternation = "jl-usdc|jlusdc|jusdc|jlusdt|jusdt|jlsol|jsol|l-sol|lsol|wsol|msol|usdc|usdt|bonk|sol";
 

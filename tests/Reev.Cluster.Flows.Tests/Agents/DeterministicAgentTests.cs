@@ -86,6 +86,23 @@ public sealed class DeterministicAgentTests
         Assert.False(outcome.Error.Retryable);
     }
 
+    [Theory]
+    [InlineData("send 20000000000 SOL to RECIPIENT_WALLET_PUBKEY", "SOL")]
+    [InlineData("send 12345678901234567890123456789012 SOL to RECIPIENT_WALLET_PUBKEY", "SOL")]
+    [InlineData("swap 99999999999999999999 USDC to SOL", "USDC")]
+    [InlineData("lend 100000000000000000000000000000000 USDC", "USDC")]
+    public async Task Run_AmountPastU64_AmountTooLargeNotAnException(string prompt, string symbol)
+    {
+        var outcome = await RunAsync("001-sol-transfer", prompt);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Empty(outcome.ToolCalls);
+        Assert.Equal(FlowErrorKind.NoAction, outcome.Error!.Kind);
+        Assert.False(outcome.Error.Retryable);
+        Assert.Contains($"amount too large", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Contains($"more {symbol}", outcome.Error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_AmountOverrideHint_UsesTheOverride()
     {
