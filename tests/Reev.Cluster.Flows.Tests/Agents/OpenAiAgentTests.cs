@@ -66,6 +66,47 @@ public sealed class OpenAiAgentTests
         Assert.Empty(outcome.ToolCalls);
     }
 
+    [Theory]
+    [InlineData("""{"choices":[]}""", "no choices[0].message")]
+    [InlineData("""{"choices":"oops"}""", "no choices[0].message")]
+    [InlineData("""[1, 2]""", "no choices[0].message")]
+    [InlineData("""{"choices":[{"message":"hi"}]}""", "no choices[0].message")]
+    [InlineData("""{"choices":[{"message":{"tool_calls":[7]}}]}""", "tool call without a function")]
+    [InlineData("""{"choices":[{"message":{"tool_calls":[{"id":{"a":1},"function":{"name":"get_account_balance"}}]}}]}""", "id that is not a string")]
+    [InlineData("""{"choices":[{"message":{"tool_calls":[{"id":"c","function":{"name":42}}]}}]}""", "function name is not a string")]
+    public async Task RunStep_Odd200Response_PermanentAgentFailureNotARawException(string response, string mention)
+    {
+        var fixture = StepFixture.Prepare("100-jup-swap-sol-usdc");
+        await using var server = new FakeOpenAiServer((_, _) => (200, response));
+        using var http = new HttpClient();
+        var agent = new OpenAiAgent(http, Options.Create(new OpenAiAgentOptions { BaseUrl = server.BaseUrl, Model = "m" }));
+
+        var outcome = await StepFixture.Runner(agent).RunAsync(fixture.Request(OpenAiAgent.AgentName), CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(FlowErrorKind.AgentFailed, outcome.Error!.Kind);
+        Assert.False(outcome.Error.Retryable);
+        Assert.Contains(mention, outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(outcome.ToolCalls);
+    }
+
+    [Fact]
+    public async Task RunStep_NumericToolCallId_IsUsedAsText()
+    {
+        var fixture = StepFixture.Prepare("100-jup-swap-sol-usdc");
+        await using var server = new FakeOpenAiServer((_, index) => index == 0
+            ? (200, """{"choices":[{"message":{"role":"assistant","tool_calls":[{"id":17,"type":"function","function":{"name":"get_account_balance","arguments":{"pubkey":"USER_WALLET_PUBKEY"}}}]}}]}""")
+            : (200, FakeOpenAiServer.Text("Checked.")));
+        using var http = new HttpClient();
+        var agent = new OpenAiAgent(http, Options.Create(new OpenAiAgentOptions { BaseUrl = server.BaseUrl, Model = "m" }));
+
+        var outcome = await StepFixture.Runner(agent).RunAsync(fixture.Request(OpenAiAgent.AgentName), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, $"{outcome.Error?.Kind}: {outcome.Error?.Message}");
+        Assert.Equal(ToolNames.GetAccountBalance, Assert.Single(outcome.ToolCalls).ToolName);
+        Assert.Equal("17", server.Requests[1].Body["messages"]!.AsArray().Last()!["tool_call_id"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task RunStep_ModelCallsToolWithBadArguments_ErrorIsFedBackAndRecorded()
     {

@@ -86,10 +86,8 @@ public sealed class OpenAiAgent : IFlowAgent
             messages.Add(message.DeepClone());
             foreach (var call in calls)
             {
-                var id = call?["id"]?.GetValue<string>() ?? "";
-                var function = call?["function"];
-                var name = function?["name"]?.GetValue<string>() ?? "";
-                var arguments = function?["arguments"] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : function?["arguments"]?.ToJsonString() ?? "{}";
+                // A 200 response is still the model's (or a proxy's) text: every field is checked before it is read.
+                var (id, name, arguments) = ToolCall(call);
                 var record = await request.Tools.InvokeAsync(name, arguments, cancellationToken).ConfigureAwait(false);
                 messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = id, ["content"] = ToolContent(record) });
             }
@@ -145,16 +143,55 @@ public sealed class OpenAiAgent : IFlowAgent
             throw Failure($"endpoint returned {(int)status} {status}: {Shorten(payload)}", transient, null, activity);
         }
 
+        JsonNode? root;
         try
         {
-            var message = JsonNode.Parse(payload)?["choices"]?[0]?["message"] as JsonObject;
-            _metrics?.AgentRequest(AgentName, "ok");
-            return message ?? throw Failure($"response has no choices[0].message: {Shorten(payload)}", transient: false, null, activity);
+            root = JsonNode.Parse(payload);
         }
         catch (JsonException ex)
         {
             throw Failure($"response is not JSON: {Shorten(payload)}", transient: false, ex, activity);
         }
+
+        if (root is JsonObject { } completion && completion["choices"] is JsonArray { Count: > 0 } choices &&
+            choices[0] is JsonObject choice && choice["message"] is JsonObject message)
+        {
+            _metrics?.AgentRequest(AgentName, "ok");
+            return message;
+        }
+
+        throw Failure($"response has no choices[0].message: {Shorten(payload)}", transient: false, null, activity);
+    }
+
+    /// <summary>The id, function name and arguments of one entry of a message's tool_calls, or a permanent failure.</summary>
+    private (string Id, string Name, string Arguments) ToolCall(JsonNode? call)
+    {
+        if (call is not JsonObject { } entry || entry["function"] is not JsonObject function)
+        {
+            throw Failure($"response has a tool call without a function: {Shorten(call?.ToJsonString() ?? "null")}", transient: false, null, null);
+        }
+
+        var id = entry["id"] switch
+        {
+            null => "",
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+            JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.ToJsonString(),
+            var other => throw Failure($"response has a tool call id that is not a string: {Shorten(other.ToJsonString())}", transient: false, null, null),
+        };
+        // A missing name is fed back to the model as an unknown tool, as any wrong name is; a name that is not text is not a call.
+        var name = function["name"] switch
+        {
+            null => "",
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+            var other => throw Failure($"response has a tool call whose function name is not a string: {Shorten(other.ToJsonString())}", transient: false, null, null),
+        };
+        var arguments = function["arguments"] switch
+        {
+            null => "{}",
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+            var other => other.ToJsonString(),
+        };
+        return (id, name, arguments);
     }
 
     private FlowAgentException Failure(string message, bool transient, Exception? inner, Activity? activity)
