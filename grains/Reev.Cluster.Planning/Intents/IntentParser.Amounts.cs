@@ -159,12 +159,22 @@ public static partial class IntentParser
             && TokenCatalog.FindBySymbol(word.Text) is null;
     }
 
-    private static decimal? FindMultiplier(List<PromptToken> clause)
+    /// <summary>Largest "Nx" target a prompt may set; beyond it the amounts it implies leave any balance behind.</summary>
+    internal const decimal MaxMultiplier = 1000m;
+
+    private static decimal? FindMultiplier(List<PromptToken> clause, int index, out PromptError? error)
     {
+        error = null;
         foreach (var token in clause)
         {
             if (token.Kind == PromptTokenKind.Multiplier)
             {
+                if (token.Value > MaxMultiplier)
+                {
+                    error = PromptError.At(RejectionReason.InvalidAmount, token.Text, token.Position, index, $"multiplier must be at most {MaxMultiplier:0}x:");
+                    return null;
+                }
+
                 return token.Value;
             }
         }

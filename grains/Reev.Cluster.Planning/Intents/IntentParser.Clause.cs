@@ -24,7 +24,12 @@ public static partial class IntentParser
             return ClauseResult.Fail(error);
         }
 
-        var multiplier = FindMultiplier(clause);
+        var multiplier = FindMultiplier(clause, index, out var multiplierError);
+        if (multiplierError is { } tooLarge)
+        {
+            return ClauseResult.Fail(tooLarge);
+        }
+
         return action switch
         {
             ActionKind.Swap => ParseSwap(clause, verbIndex, index, text, amount, multiplier, previous),

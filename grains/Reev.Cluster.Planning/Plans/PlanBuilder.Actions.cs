@@ -36,7 +36,13 @@ internal sealed partial class PlanBuilder
             }
 
             var neededUsd = held / output.UnitsPerToken * (multiplier - 1m) * outPrice;
-            var units = (ulong)decimal.Ceiling(neededUsd / inPrice * input.UnitsPerToken);
+            var needed = decimal.Ceiling(neededUsd / inPrice * input.UnitsPerToken);
+            if (needed > ulong.MaxValue)
+            {
+                return Reject(RejectionReason.AmountAboveBalance, action, $"step {action.Index} (\"{action.Text}\") would need more {input.Symbol} than any balance holds");
+            }
+
+            var units = (ulong)needed;
             var resolved = ResolveAmount(action with { Amount = AmountSpec.Exact(units / input.UnitsPerToken, input.Symbol) }, input, _sheet.Balance(input.Mint), false);
             if (resolved.Error is { } error)
             {
@@ -57,8 +63,10 @@ internal sealed partial class PlanBuilder
         }
 
         var spent = Expected(amount);
-        var estimate = (ulong)decimal.Floor(spent / input.UnitsPerToken * inPrice / outPrice * output.UnitsPerToken);
-        var minimum = estimate * (10_000UL - Planner.DefaultSlippageBps) / 10_000UL;
+        // Saturated: a whole u64 of SOL is worth more BONK base units than u64 holds.
+        var estimated = decimal.Floor(spent / input.UnitsPerToken * inPrice / outPrice * output.UnitsPerToken);
+        var estimate = estimated >= ulong.MaxValue ? ulong.MaxValue : (ulong)estimated;
+        var minimum = (ulong)((UInt128)estimate * (10_000UL - Planner.DefaultSlippageBps) / 10_000UL);
         var index = _steps.Count + 1;
         var data = StepData(index, "Swap " + input.Symbol + " to " + output.Symbol + " on Jupiter", input, amount);
         data["from"] = input.Symbol;
@@ -175,7 +183,8 @@ internal sealed partial class PlanBuilder
         var index = _steps.Count + 1;
         var data = StepData(index, $"Redeem {share.Symbol} for {asset.Symbol} on Jupiter lending", share, amount);
         data["asset"] = asset.Symbol;
-        var assets = _sheet.PositionAssets(share) * shares / Math.Max(1, _sheet.Balance(share.Mint));
+        // In 128 bits: a position's assets times its shares passes u64 from about 4.3 SOL (or 4,295 USDC) on.
+        var assets = (ulong)((UInt128)_sheet.PositionAssets(share) * shares / Math.Max(1, _sheet.Balance(share.Mint)));
         _sheet.Spend(share.Mint, shares);
         _sheet.Receive(asset.Mint, assets);
         ChargeFee();

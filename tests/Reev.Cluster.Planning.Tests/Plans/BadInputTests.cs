@@ -34,6 +34,36 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Plan_MultiplierPast1000x_RejectedAsInvalidAmountNotAnOverflow()
+    {
+        var result = _fixture.Plan("use my SOL to multiply usdc 100000000000000x", _fixture.SolWallet(4m, (TokenCatalog.UsdcMint, 30_000_000)));
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(RejectionReason.InvalidAmount, result.Error.Reason);
+        Assert.Contains("multiplier must be at most 1000x", result.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("100000000000000x", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_MultiplierNeedingMoreThanU64_RejectedAsAboveBalanceNotAnOverflow()
+    {
+        var result = _fixture.Plan("use my SOL to multiply usdc 1000x", _fixture.SolWallet(4m, (TokenCatalog.UsdcMint, ulong.MaxValue)));
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(RejectionReason.AmountAboveBalance, result.Error.Reason);
+        Assert.Contains("more SOL than any balance holds", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_SwapWhoseEstimatePassesU64_PlansInsteadOfThrowing()
+    {
+        var result = _fixture.Plan("swap 18000000000 SOL to BONK", Wallets.Ledger(_fixture.Wallet, ulong.MaxValue));
+
+        Assert.True(result.IsSuccess, result.Error.ToString());
+        Assert.Equal("18000000000000000000", Assert.Single(result.Plan!.ActionSteps).Argument("amount"));
+    }
+
+    [Fact]
     public async Task PlanAsync_WalletNotBase58_Rejected()
     {
         var result = await _fixture.Planner.PlanAsync(new PlanRequest("swap 0.1 SOL to USDC", "not-a-wallet", _fixture.SolWallet(1m)), PlanningMode.Direct, CancellationToken.None);

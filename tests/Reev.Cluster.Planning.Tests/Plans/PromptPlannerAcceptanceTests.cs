@@ -176,6 +176,21 @@ public sealed class PromptPlannerAcceptanceTests
     }
 
     [Fact]
+    public void Plan_RedeemFiveJlSolThenLendFour_CountsTheRedemptionWithoutOverflow()
+    {
+        // 5 jlSOL is ~5e9 lamports times 5e9 shares: past u64 when multiplied in 64 bits, which left ~1.8 SOL "available".
+        var ledger = SimulatedLedger.FromSnapshot(_fixture.SolWallet(0.5m));
+        ledger.SeedLendingShares(_fixture.Wallet, TokenCatalog.JlSolMint, 5_000_000_000);
+
+        var result = _fixture.Plan("redeem all my jlSOL then lend 4 SOL", ledger.ToSnapshot());
+
+        Assert.True(result.IsSuccess, result.Error.ToString());
+        Assert.Equal([ToolNames.JupiterLendEarnRedeem, ToolNames.JupiterLendEarnDeposit], result.Plan!.ActionSteps.Select(s => s.Tool));
+        Assert.Equal("5000000000", result.Plan.ActionSteps[0].Argument("shares"));
+        Assert.Equal("4000000000", result.Plan.ActionSteps[1].Argument("amount"));
+    }
+
+    [Fact]
     public void Plan_WithdrawMintRedeemAndSplTransfer_UseTheReferenceTools()
     {
         var ledger = SimulatedLedger.FromSnapshot(_fixture.SolWallet(1m, (TokenCatalog.UsdcMint, 100_000_000)));
