@@ -156,7 +156,8 @@ public sealed partial class SimulatedLedger : ILedgerReader
         {
             if (account.Token is { } token && token.Owner == owner && token.Mint == mint)
             {
-                total += token.Amount;
+                // Saturates: two accounts near u64's maximum hold at least that much, not the wrapped remainder.
+                total = token.Amount > ulong.MaxValue - total ? ulong.MaxValue : total + token.Amount;
             }
         }
 

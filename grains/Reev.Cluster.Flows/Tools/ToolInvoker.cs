@@ -210,9 +210,12 @@ public sealed partial class ToolInvoker : IToolInvoker
     private void RequireBalance(string owner, TokenInfo token, ulong needed, ulong lamportOverhead)
     {
         var available = _ledger.TokenBalanceOf(owner, token.Mint);
-        var required = token.Mint == TokenCatalog.SolMint ? needed + lamportOverhead : needed;
-        if (available < required)
+        var overhead = token.Mint == TokenCatalog.SolMint ? lamportOverhead : 0;
+
+        // Compared without adding: needed + overhead wraps near u64's maximum and would pass a wallet holding a few lamports.
+        if (available < needed || available - needed < overhead)
         {
+            var required = (UInt128)needed + overhead;
             throw new ToolInputException(FlowErrorKind.InsufficientFunds,
                 $"Insufficient funds: requested {required} {token.Symbol} base units (including fees and rent), available {available}");
         }

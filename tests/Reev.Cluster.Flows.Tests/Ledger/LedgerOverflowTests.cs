@@ -61,6 +61,16 @@ public sealed class LedgerOverflowTests
     }
 
     [Fact]
+    public void TokenBalanceOf_TwoAccountsSummingPastU64_SaturatesInsteadOfWrapping()
+    {
+        var ledger = SimulatedLedger.CreateEmpty();
+        ledger.SetTokenAccount(AssociatedTokenAddress.Derive(Sender, TokenCatalog.UsdcMint), TokenCatalog.UsdcMint, Sender, ulong.MaxValue - 5);
+        ledger.SetTokenAccount(Recipient, TokenCatalog.UsdcMint, Sender, 10);
+
+        Assert.Equal(ulong.MaxValue, ledger.TokenBalanceOf(Sender, TokenCatalog.UsdcMint));
+    }
+
+    [Fact]
     public void Prepare_ShareAccountPastThePoolsU64Total_ErrorNamesTheEntry()
     {
         const string Yaml = """

@@ -24,6 +24,7 @@ public sealed class ToolInvokerTests
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":1000,"slippage_bps":20000}""", FlowErrorKind.InvalidArguments, "slippage")]
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":1000,"venue":"orca"}""", FlowErrorKind.InvalidArguments, "venue")]
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":500000000000}""", FlowErrorKind.InsufficientFunds, "Insufficient funds")]
+    [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":18446744073709551000}""", FlowErrorKind.InsufficientFunds, "Insufficient funds: requested 184467440737095")]
     [InlineData("""{"input_mint":"SOL","output_mint":"USDC","amount":1000}""", FlowErrorKind.InvalidArguments, "missing argument \"user_pubkey\"")]
     [InlineData("""[1,2]""", FlowErrorKind.InvalidArguments, "JSON object")]
     [InlineData("""{"user_pubkey": """, FlowErrorKind.InvalidArguments, "not valid JSON")]
