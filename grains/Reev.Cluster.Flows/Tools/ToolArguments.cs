@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.Flows.Ledger;
 
@@ -11,7 +12,7 @@ namespace Reev.Cluster.Flows.Tools;
 /// non-negative whole number of base units (JSON number or numeric string); mints accept a mint address
 /// or a known symbol (USDC, SOL, jlUSDC…).
 /// </summary>
-internal sealed class ToolArguments
+internal sealed partial class ToolArguments
 {
     private readonly JsonElement _root;
     private readonly string _tool;
@@ -94,7 +95,8 @@ internal sealed class ToolArguments
             throw new ToolInputException(FlowErrorKind.InvalidAmount, $"{_tool}: argument \"{name}\" = {text} must not be negative");
         }
 
-        if (number != decimal.Truncate(number))
+        // The text, not the decimal: decimal keeps 28-29 digits, so "1.00000000000000000000000000001" parses as 1.
+        if (number != decimal.Truncate(number) || !IsWholeText(text))
         {
             throw new ToolInputException(FlowErrorKind.InvalidAmount, $"{_tool}: argument \"{name}\" = {text} must be a whole number of base units");
         }
@@ -151,4 +153,31 @@ internal sealed class ToolArguments
 
     private bool TryGet(string name, out JsonElement value) =>
         _root.TryGetProperty(name, out value) && value.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined;
+
+    /// <summary>
+    /// False when the number's text has a nonzero digit below the units (after its exponent): "2.50e1" is whole,
+    /// "1.000…01" and "1e-40" are not. Text that is not plain decimal notation is left to the decimal check.
+    /// </summary>
+    private static bool IsWholeText(string text)
+    {
+        var match = DecimalNotation().Match(text);
+        if (!match.Success)
+        {
+            return true;
+        }
+
+        var fraction = match.Groups["fraction"].Value.TrimEnd('0');
+        var exponentText = match.Groups["exponent"].Value;
+
+        // An exponent past a million digits either way is as good as infinite for this test.
+        var exponent = exponentText.Length == 0 ? 0
+            : long.TryParse(exponentText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var e) ? Math.Clamp(e, -1_000_000, 1_000_000)
+            : exponentText.StartsWith('-') ? -1_000_000 : 1_000_000;
+        var digits = (match.Groups["integer"].Value + fraction).TrimEnd('0');
+        var scale = exponent - fraction.Length + ((match.Groups["integer"].Value + fraction).Length - digits.Length);
+        return digits.TrimStart('0').Length == 0 || scale >= 0;
+    }
+
+    [GeneratedRegex(@"^[+-]?(?<integer>\d*)(?:\.(?<fraction>\d*))?(?:[eE](?<exponent>[+-]?\d+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DecimalNotation();
 }

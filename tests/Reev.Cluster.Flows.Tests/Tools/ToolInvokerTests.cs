@@ -18,6 +18,9 @@ public sealed class ToolInvokerTests
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":"lots"}""", FlowErrorKind.InvalidAmount, "amount")]
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":0}""", FlowErrorKind.InvalidAmount, "amount")]
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":1.5}""", FlowErrorKind.InvalidAmount, "whole number")]
+    [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":1.00000000000000000000000000001}""", FlowErrorKind.InvalidAmount, "whole number")]
+    [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":"100000000.000000000000000000000000001"}""", FlowErrorKind.InvalidAmount, "whole number")]
+    [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":1e-40}""", FlowErrorKind.InvalidAmount, "whole number")]
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"FOO","amount":1000}""", FlowErrorKind.InvalidMint, "output_mint")]
     [InlineData("""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"SOL","amount":1000}""", FlowErrorKind.SameInputOutputMint, "Same input and output mint")]
     [InlineData("""{"user_pubkey":"not-a-key!","input_mint":"SOL","output_mint":"USDC","amount":1000}""", FlowErrorKind.InvalidAddress, "user_pubkey")]
@@ -51,6 +54,23 @@ public sealed class ToolInvokerTests
 
         Assert.Equal(FlowErrorKind.UnknownTool, call.Error!.Kind);
         Assert.Contains("get_jupiter_lend_earn_position", call.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1e8")]
+    [InlineData("1.000e8")]
+    [InlineData("\"100000000.00000000000000000000000000000\"")]
+    [InlineData("10000000000000e-5")]
+    public async Task Swap_WholeAmountInAnyNotation_IsAccepted(string amount)
+    {
+        var (tools, _) = Tools();
+
+        var call = await tools.InvokeAsync(ToolNames.JupiterSwap,
+            $$"""{"user_pubkey":"USER_WALLET_PUBKEY","input_mint":"SOL","output_mint":"USDC","amount":{{amount}}}""", CancellationToken.None);
+
+        Assert.True(call.Success, call.Error?.Message);
+        using var result = JsonDocument.Parse(call.ResultJson!);
+        Assert.Equal(100_000_000UL, result.RootElement.GetProperty("in_amount").GetUInt64());
     }
 
     [Fact]
