@@ -276,4 +276,42 @@ public sealed class ExecutionTests(GatewayFactory factory)
         var final = await Api.WaitFinalAsync(client, id);
         Assert.Equal("failed", final.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Fulfillment_TwoCallersAnsweringAtOnce_OnlyTheAppliedAnswerIsAccepted()
+    {
+        using var client = factory.Operator();
+        using var admin = factory.Admin();
+        var id = await Api.RunAsync(client, "100-jup-swap-sol-usdc",
+            """{"faults":"slippage=1.0","recovery_config":{"enable_alternative_flows":false,"enable_user_fulfillment":true,"base_retry_delay_ms":10,"max_retry_delay_ms":10,"max_recovery_time_ms":200}}""");
+        JsonElement view = default;
+        await TestKit.Eventually.HoldsAsync(async () =>
+        {
+            using var r = await client.GetAsync($"/api/v1/executions/{id}");
+            view = await r.ReadJsonAsync();
+            return view.GetProperty("status").GetString() is "awaiting_user" or "completed" or "failed";
+        }, TimeSpan.FromSeconds(30), "execution awaiting its user");
+        Assert.Equal("awaiting_user", view.GetProperty("status").GetString());
+
+        // Both pass the check against the open question; the grain applies one and drops the other, and each caller is
+        // told which happened to its own answer.
+        var answers = await Task.WhenAll(
+            client.PostAsync($"/api/v1/executions/{id}/fulfillment", Api.Json("""{"answer":"abort"}""")),
+            admin.PostAsync($"/api/v1/executions/{id}/fulfillment", Api.Json("""{"answer":"skip"}""")));
+        try
+        {
+            var codes = answers.Select(r => r.StatusCode).ToList();
+            Assert.Equal(1, codes.Count(c => c == HttpStatusCode.Accepted));
+            Assert.Equal(1, codes.Count(c => c == HttpStatusCode.Conflict));
+        }
+        finally
+        {
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+
+        Assert.Equal("failed", (await Api.WaitFinalAsync(client, id)).GetProperty("status").GetString());
+    }
 }

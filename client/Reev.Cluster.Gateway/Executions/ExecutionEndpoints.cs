@@ -192,6 +192,15 @@ internal static class ExecutionEndpoints
 
         var caller = ExecutionSubmitter.Caller(http);
         await grain.CancelAsync(new CancelRequest(caller, body.Value!.Reason ?? "cancelled through the API")).ConfigureAwait(false);
+        // The execution may have finished between the read above and the cancel's turn, which then changes nothing. The
+        // read below is delivered after the cancel, so it tells whether the cancel took.
+        if (await grain.ReadAsync().ConfigureAwait(false) is { Status: not ExecutionStatus.Cancelled } after)
+        {
+            return Problems.Conflict("already_finished", "The execution has already finished.",
+                $"Execution {executionId} reached {JsonNamingPolicy.SnakeCaseLower.ConvertName(after.Status.ToString())} before the cancel; there is nothing to cancel.",
+                new Dictionary<string, object?> { ["execution_id"] = executionId, ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(after.Status.ToString()) });
+        }
+
         GatewayLog.ExecutionCancelled(logger, executionId, caller);
         var links = ExecutionSubmitter.Links(executionId);
         http.Response.Headers.Location = links.Self;
@@ -242,7 +251,19 @@ internal static class ExecutionEndpoints
         }
 
         // Bound to the question read here: if it is answered or replaced before this answer's turn, the answer is ignored.
-        await grain.AnswerAsync(answer, ExecutionSubmitter.Caller(http), question.Sequence).ConfigureAwait(false);
+        var by = ExecutionSubmitter.Caller(http);
+        await grain.AnswerAsync(answer, by, question.Sequence).ConfigureAwait(false);
+        // Whether this answer was the one applied: the question's first resolution after it was asked (these reads are
+        // delivered after the answer). Another caller's answer, or the default at the deadline, may have come first.
+        var events = await grain.ReadEventsAsync(question.Sequence, 1000).ConfigureAwait(false);
+        var resolution = events.FirstOrDefault(static e => e.Type is "answered" or "answer_timed_out" or "cancelled");
+        if (resolution is null || resolution.Type != "answered" || resolution.Data?.GetValueOrDefault("by") != by || resolution.Data?.GetValueOrDefault("answer") != answer.ToString())
+        {
+            return Problems.Conflict("question_changed", "The question was settled otherwise.",
+                $"Question {question.Sequence} of execution {executionId} was settled before this answer ({resolution?.Message ?? "it is no longer open"}); read the execution again.",
+                new Dictionary<string, object?> { ["execution_id"] = executionId, ["question"] = question.Sequence, ["field"] = "answer" });
+        }
+
         return TypedResults.Json(new { execution_id = executionId, answer, status = "answered", links = ExecutionSubmitter.Links(executionId) }, GatewayJson.Options, "application/json", StatusCodes.Status202Accepted);
     }
 
