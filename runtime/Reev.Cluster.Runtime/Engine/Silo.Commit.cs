@@ -42,7 +42,18 @@ public sealed partial class Silo
 
                 if (batch.Count > 0)
                 {
-                    await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        // A defect in the commit path must not end the lane: with every lane gone no turn would ever
+                        // commit again while the heartbeats kept the partitions. The batch's outcome is unknown: its turns
+                        // reload, and one that did commit finds its message consumed.
+                        RuntimeLog.CommitFailed(_logger, ex, batch.Count);
+                        Complete(batch, CommitStatus.Duplicate);
+                    }
                 }
             }
         }

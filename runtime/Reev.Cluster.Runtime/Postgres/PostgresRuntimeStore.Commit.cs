@@ -74,10 +74,8 @@ internal sealed partial class PostgresRuntimeStore
         }
 
         var sends = turns.SelectMany(t => t.Sends).ToList();
-        var sendsIndex = -1;
         if (sends.Count > 0)
         {
-            sendsIndex = batch.BatchCommands.Count;
             AddInsertMessages(batch, sends);
         }
 
@@ -87,12 +85,14 @@ internal sealed partial class PostgresRuntimeStore
 
         try
         {
+            var idsRead = sends.Count == 0;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                var index = 0;
                 do
                 {
-                    if (index == sendsIndex)
+                    // Found by its column's name, not by its position: the reader skips statements that return no rows
+                    // (a dead letter's INSERT, a failed attempt's UPDATE), so positions do not match the batch's commands.
+                    if (!idsRead && reader.FieldCount == 1 && reader.GetName(0) == SentIdColumn)
                     {
                         var ids = await ReadIdsAsync(reader, sends.Count, cancellationToken).ConfigureAwait(false);
                         var offset = 0;
@@ -101,11 +101,18 @@ internal sealed partial class PostgresRuntimeStore
                             turn.SentIds = ids[offset..(offset + turn.Sends.Count)];
                             offset += turn.Sends.Count;
                         }
-                    }
 
-                    index++;
+                        idsRead = true;
+                    }
                 }
                 while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            if (!idsRead)
+            {
+                // Committed, but without the sends' ids the turns cannot dispatch them: the outcome counts as unknown
+                // (the turns reload and find their messages consumed; the sends are read from the table).
+                throw new InvalidOperationException($"the commit of {turns.Count} turns returned no ids for its {sends.Count} sends");
             }
 
             // Every result was read to the end, so the Sync's ReadyForQuery arrived: the transaction committed.
@@ -286,7 +293,8 @@ internal sealed partial class PostgresRuntimeStore
         fenceCmd.Parameters.AddWithValue("e", leases.Select(l => l.Epoch).ToArray());
         batch.BatchCommands.Add(fenceCmd);
         var advance = new NpgsqlBatchCommand("""
-            UPDATE reev_reminders r SET due_at = greatest(d.due + d.ms * interval '1 millisecond', @now + d.ms * interval '1 millisecond')
+            UPDATE reev_reminders r SET due_at = CASE WHEN d.due + d.ms * interval '1 millisecond' > @now
+                THEN d.due + d.ms * interval '1 millisecond' ELSE @now + d.ms * interval '1 millisecond' END
             FROM unnest(@t, @k, @n, @due, @ms) AS d(t, k, n, due, ms)
             WHERE d.ms IS NOT NULL AND r.grain_type = d.t AND r.grain_key = d.k AND r.name = d.n;
             """);
@@ -311,7 +319,7 @@ internal sealed partial class PostgresRuntimeStore
         try
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (reader.FieldCount == 0 || reader.GetName(0) != "id")
+            while (reader.FieldCount == 0 || reader.GetName(0) != SentIdColumn)
             {
                 if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {

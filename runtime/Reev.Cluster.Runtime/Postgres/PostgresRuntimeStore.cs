@@ -397,6 +397,9 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return list;
     }
 
+    /// <summary>The name of the ids that inserting messages returns: how a commit finds them among its results.</summary>
+    private const string SentIdColumn = "reev_sent_id";
+
     private static void AddInsertMessages(NpgsqlBatch batch, IReadOnlyList<OutboundMessage> messages)
     {
         var cmd = new NpgsqlBatchCommand("""
@@ -404,7 +407,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
             SELECT p, t, k, m, kd, convert_from(pl, 'UTF8'), r, tr
             FROM unnest(@p, @t, @k, @m, @kd, @pl, @r, @tr) WITH ORDINALITY AS x(p, t, k, m, kd, pl, r, tr, ord)
             ORDER BY ord
-            RETURNING id
+            RETURNING id AS reev_sent_id
             """);
         cmd.Parameters.AddWithValue("p", messages.Select(m => m.Partition).ToArray());
         cmd.Parameters.AddWithValue("t", messages.Select(m => m.GrainType).ToArray());
