@@ -68,7 +68,7 @@ script=cluster-up
 # shellcheck source=deploy/local/lib.sh
 . "$here/lib.sh"
 case "$silos" in ''|*[!0-9]*|0) fail "--silos must be a positive number, not '$silos'" ;; esac
-case "$grace" in ''|*[!0-9]*|0) fail "--grace must be a positive number of seconds, not '$grace'" ;; esac
+case "$grace" in ''|*[!0-9]*|0|1|2|3) fail "--grace must be a number of seconds from 4 on (the drain ends 3 s before it), not '$grace'" ;; esac
 case "$gateway_port" in ''|*[!0-9]*|0) fail "--gateway-port must be a port number, not '$gateway_port'" ;; esac
 
 mkdir -p "$dir"
@@ -101,7 +101,10 @@ trap 'exit 130' INT TERM
 if [ -z "$postgres" ]; then
   pg_dir="$dir/postgres"
   rm -rf "$pg_dir"
-  eval "$("$repo/deploy/postgres/pg-start.sh" --dir "$pg_dir" $durable)"
+  # Not eval "$(...)" alone: its status is eval's, so a failed start would go on with whatever REEV_PG_* the shell had.
+  unset REEV_PG_CONNECTION REEV_PG_DIR REEV_PG_PORT REEV_PG_BIN REEV_PG_OWNER
+  pg_env="$("$repo/deploy/postgres/pg-start.sh" --dir "$pg_dir" $durable)" || fail "the private PostgreSQL did not start (its folder: $pg_dir)"
+  eval "$pg_env"
   postgres="$REEV_PG_CONNECTION"
 fi
 
@@ -135,7 +138,7 @@ export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
 # The API is the gateway process below: the silos serve probes only, unless REEV__SILO__GATEWAY__ENABLED says otherwise.
 export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-false}"
 # The drain (10 s by default) must end 3 s before the grace period does (hand-over, then the web server).
-if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 12 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
+if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 12 ]; then drain=$((grace / 2)); [ "$drain" -le $((grace - 3)) ] || drain=$((grace - 3)); export REEV__SILO__DRAINTIMEOUT="$(hms "$drain")"; fi
 next_port=$base_port
 # take_port: sets port to the next free loopback port from next_port on (a port found free can still be taken by another
 # process before the silo binds it: wait_ready then tells, and the process is started again on another port).

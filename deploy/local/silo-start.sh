@@ -36,7 +36,7 @@ grace="${REEV_CLUSTER_GRACE_SECONDS:-20}"
 export REEV__SILO__SHUTDOWNGRACEPERIOD="$(hms "$grace")"
 # As cluster-up.sh started it: with or without its co-hosted gateway.
 export REEV__SILO__GATEWAY__ENABLED="${REEV__SILO__GATEWAY__ENABLED:-${REEV_CLUSTER_SILO_GATEWAY:-false}}"
-if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 12 ]; then export REEV__SILO__DRAINTIMEOUT="$(hms $((grace / 2)))"; fi
+if [ -z "${REEV__SILO__DRAINTIMEOUT:-}" ] && [ "$grace" -le 12 ]; then drain=$((grace / 2)); [ "$drain" -le $((grace - 3)) ] || drain=$((grace - 3)); export REEV__SILO__DRAINTIMEOUT="$(hms "$drain")"; fi
 old_port=$port
 echo "--- restarted by silo-start.sh ---" >>"$logfile"
 # On its old port; when another process took that port meanwhile, on the next free one (the state files follow).

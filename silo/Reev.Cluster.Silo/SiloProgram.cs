@@ -51,6 +51,11 @@ internal static class SiloProgram
             return await SiloProbe.RunAsync(kind, rest, error).ConfigureAwait(false);
         }
 
+        if (SiloHostConfiguration.UnknownArgument(args) is { } unknown)
+        {
+            return Fail(error, unknown, SiloExitCodes.BadConfiguration);
+        }
+
         WebApplicationBuilder builder;
         SiloHostSettings settings;
         try

@@ -184,6 +184,25 @@ public sealed class LocalClusterScriptTests
         }
     }
 
+    [Theory]
+    [InlineData("3")]
+    [InlineData("0")]
+    public async Task ClusterUp_GraceTooShortForADrain_FailsSayingSo(string grace)
+    {
+        var dir = Directory.CreateTempSubdirectory("reev-cluster-grace-").FullName;
+        try
+        {
+            var run = await ScriptRun.InvokeAsync("local/cluster-up.sh", ["--dir", dir, "--grace", grace, "--no-build"], TimeSpan.FromSeconds(10));
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("--grace must be a number of seconds from 4 on", run.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task SiloKill_WithoutCluster_ExitsTwoSayingSo()
     {

@@ -21,6 +21,31 @@ public sealed class SiloStartupTests
         Assert.Contains("Unknown provider 'mongo'", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "--postgress", "Host=127.0.0.1;Username=reev;Database=reev" }, "unknown option '--postgress'")]
+    [InlineData(new[] { "--provider", "memory", "stray" }, "unexpected argument 'stray'")]
+    [InlineData(new[] { "--provider", "memory", "--silo-id" }, "option '--silo-id' needs a value")]
+    public async Task Start_ArgumentItDoesNotRead_ExitsTwoWithOneLine(string[] args, string expected)
+    {
+        // Configuration would drop these without a word: a mistyped --postgres started an in-memory silo.
+        await using var silo = await SiloProcess.RunToExitAsync(args, ExitTimeout);
+
+        Assert.True(silo.ExitCode == 2, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_GracePeriodAsABareNumber_ExitsTwoSayingItMeansDays()
+    {
+        await using var silo = await SiloProcess.RunToExitAsync(["--provider", "memory"], ExitTimeout,
+            new Dictionary<string, string> { ["REEV__SILO__SHUTDOWNGRACEPERIOD"] = "60" });
+
+        Assert.True(silo.ExitCode == 2, silo.ToString());
+        var line = Assert.Single(silo.ErrorLines);
+        Assert.Contains("a bare number means days", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_UnreachableDatabase_ExitsThreeWithOneLine()
     {

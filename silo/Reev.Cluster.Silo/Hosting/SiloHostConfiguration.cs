@@ -38,6 +38,44 @@ internal static class SiloHostConfiguration
         (GatewayOptions.SectionName, typeof(GatewayOptions)),
     ];
 
+    /// <summary>The longest grace period: a stop is bounded, and what a container platform would wait for.</summary>
+    internal static readonly TimeSpan MaxShutdownGracePeriod = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The first command-line argument the silo would not read, with why, or null. Configuration drops unknown switches
+    /// without a word, so a mistyped "--postgress" would start a silo in memory that loses every flow it accepts.
+    /// Accepted: the switches of <see cref="SwitchMappings"/> and configuration keys (<c>--Reev:Silo:DrainTimeout</c>),
+    /// each with its value next or after '='.
+    /// </summary>
+    public static string? UnknownArgument(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var name = arg.Split('=', 2)[0];
+            var known = SwitchMappings.ContainsKey(name) || (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal));
+            if (!known)
+            {
+                return arg.StartsWith('-')
+                    ? $"unknown option '{name}' (known: {string.Join(", ", SwitchMappings.Keys)}, or a setting as --Section:Key value)"
+                    : $"unexpected argument '{arg}' (options are --name value)";
+            }
+
+            if (!arg.Contains('=', StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Count || SwitchMappings.ContainsKey(args[i + 1].Split('=', 2)[0]))
+                {
+                    return $"option '{name}' needs a value";
+                }
+
+                i++;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>What a stop needs beyond the drain: about 1 s for the hand-over and 2 s for the web server.</summary>
     internal static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(3);
 
@@ -81,9 +119,11 @@ internal static class SiloHostConfiguration
                 $"Unknown log format '{host.LogFormat}' ({SiloHostOptions.SectionName}:LogFormat or --log-format): use 'text' or 'json'.");
         }
 
-        if (host.ShutdownGracePeriod <= TimeSpan.Zero)
+        if (host.ShutdownGracePeriod <= TimeSpan.Zero || host.ShutdownGracePeriod > MaxShutdownGracePeriod)
         {
-            throw new ClusterConfigurationException($"{SiloHostOptions.SectionName}:ShutdownGracePeriod must be positive, not {host.ShutdownGracePeriod}.");
+            // A bare number is read as days ("60" is 60 days): refused here, not found out at the first SIGTERM.
+            throw new ClusterConfigurationException(
+                $"{SiloHostOptions.SectionName}:ShutdownGracePeriod must be from 00:00:01 to {MaxShutdownGracePeriod:c} (hh:mm:ss; a bare number means days), not {host.ShutdownGracePeriod}.");
         }
 
         if (silo.DrainTimeout + StopMargin > host.ShutdownGracePeriod)
