@@ -65,6 +65,27 @@ public sealed class CommitResultTests(ITestOutputHelper output)
         Assert.NotEqual(sending.SentIds[0], sending.SentIds[1]);
     }
 
+    [Fact]
+    public async Task A_process_takes_only_the_replies_it_waits_for_even_when_another_uses_its_client_id()
+    {
+        var (store, leases, database) = await StoreAsync("postgres", "replies by request");
+        await using var _ = database;
+        GrainId a = new("t", "a"), b = new("t", "b");
+        var ids = await store.EnqueueAsync([Message(a), Message(b)], default);
+        Guid mine = Guid.NewGuid(), theirs = Guid.NewGuid();
+        long Epoch(GrainId g) => leases.Single(l => l.Partition == PartitionHash.Compute(g, Partitions)).Epoch;
+        var toMe = new TurnCommit { Grain = a, Partition = PartitionHash.Compute(a, Partitions), Epoch = Epoch(a), MessageId = ids[0], Reply = new ReplyRecord("gateway", mine, "1", null) };
+        var toThem = new TurnCommit { Grain = b, Partition = PartitionHash.Compute(b, Partitions), Epoch = Epoch(b), MessageId = ids[1], Reply = new ReplyRecord("gateway", theirs, "2", null) };
+        Assert.Equal(CommitStatus.Committed, (await store.CommitAsync("s", leases, [toMe, toThem], default)).Status);
+
+        // Two gateways configured with one client id: each takes its own reply, not the other's.
+        var taken = await store.TakeRepliesAsync("gateway", [mine], default);
+        var left = await store.TakeRepliesAsync("gateway", [theirs], default);
+
+        Assert.Equal(mine, Assert.Single(taken).RequestId);
+        Assert.Equal(theirs, Assert.Single(left).RequestId);
+    }
+
     [Theory]
     [InlineData("postgres")]
     [InlineData("memory")]

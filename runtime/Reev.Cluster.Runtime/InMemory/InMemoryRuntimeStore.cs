@@ -325,8 +325,10 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
     }
 
     public Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
-        string clientId, CancellationToken cancellationToken)
+        string clientId, IReadOnlyCollection<Guid> requestIds, CancellationToken cancellationToken)
     {
+        // In one process client ids are unique, so everything for the client is taken: replies to asks that gave up
+        // do not pile up (the router ignores them).
         lock (db.Lock)
         {
             Check();

@@ -54,7 +54,7 @@ internal sealed class GrainCallRouter : IGrainFactory
                     continue;
                 }
 
-                foreach (var (requestId, payload, error) in await _store.TakeRepliesAsync(ClientId, cancellationToken).ConfigureAwait(false))
+                foreach (var (requestId, payload, error) in await _store.TakeRepliesAsync(ClientId, Replies.Waiting(), cancellationToken).ConfigureAwait(false))
                 {
                     Replies.Complete(requestId, payload, error);
                 }

@@ -9,6 +9,9 @@ internal sealed class PendingReplies
 
     public int Count => _pending.Count;
 
+    /// <summary>The request ids waiting for a reply now.</summary>
+    public Guid[] Waiting() => [.. _pending.Keys];
+
     public Task<(string? Payload, string? Error)> RegisterAsync(Guid requestId)
     {
         var tcs = new TaskCompletionSource<(string?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -232,10 +232,18 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         _stateReads.ReadAsync(grain, cancellationToken);
 
     public async Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
-        string clientId, CancellationToken cancellationToken)
+        string clientId, IReadOnlyCollection<Guid> requestIds, CancellationToken cancellationToken)
     {
-        await using var cmd = _dataSource.CreateCommand("DELETE FROM reev_replies WHERE client_id = @c RETURNING request_id, payload, error");
+        ArgumentNullException.ThrowIfNull(requestIds);
+        if (requestIds.Count == 0)
+        {
+            return [];
+        }
+
+        // Replies nobody takes (an ask that timed out) are deleted by the reclaim pass after 10 minutes.
+        await using var cmd = _dataSource.CreateCommand("DELETE FROM reev_replies WHERE client_id = @c AND request_id = ANY(@r) RETURNING request_id, payload, error");
         cmd.Parameters.AddWithValue("c", clientId);
+        cmd.Parameters.AddWithValue("r", requestIds.ToArray());
         var list = new List<(Guid, string?, string?)>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

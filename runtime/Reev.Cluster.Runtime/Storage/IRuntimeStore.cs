@@ -60,8 +60,12 @@ internal interface IRuntimeStore : IAsyncDisposable
     Task<IReadOnlyList<StoredMessage>> FireDueRemindersAsync(
         string siloId, IReadOnlyList<PartitionLease> owned, DateTimeOffset now, int max, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the replies to <paramref name="requestIds"/> (this process's pending asks) sent to <paramref name="clientId"/>.
+    /// Only those: another process configured with the same client id must not lose its replies to this one.
+    /// </summary>
     Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
-        string clientId, CancellationToken cancellationToken);
+        string clientId, IReadOnlyCollection<Guid> requestIds, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken);
 
