@@ -59,6 +59,38 @@ public sealed class SiloStartupTests
     }
 
     [Fact]
+    public async Task Start_RoleAtItsConnectionLimit_ExitsThreeWithOneLine()
+    {
+        // "Too many connections" (SQLSTATE 53300) is the server refusing for now, like an unreachable one: exit 3, a
+        // retry's matter, not a stack trace and exit 1.
+        var role = $"reev_full_{Guid.NewGuid():N}"[..24];
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Pooling = false };
+        await using (var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var limited = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Username = role, Password = null, Timeout = 3 };
+            await using var silo = await SiloProcess.RunToExitAsync(["--postgres", limited.ConnectionString], ExitTimeout);
+
+            Assert.True(silo.ExitCode == 3, silo.ToString());
+            var line = Assert.Single(silo.ErrorLines);
+            Assert.Contains("too many connections", line, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP ROLE {role}", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task Start_MalformedConnectionString_ExitsTwoWithOneLine()
     {
         await using var silo = await SiloProcess.RunToExitAsync(["--postgres", "this is not a connection string"], ExitTimeout);

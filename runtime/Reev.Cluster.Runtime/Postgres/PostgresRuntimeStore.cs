@@ -43,7 +43,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         {
             await PostgresMigrator.MigrateAsync(_dataSource, PartitionCount, _migrations, cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException)
+        catch (NpgsqlException ex) when (ex is not PostgresException || IsUnavailable((PostgresException)ex))
         {
             var b = new NpgsqlConnectionStringBuilder(_connectionString);
             throw new ClusterUnavailableException(
@@ -54,6 +54,14 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
             throw new ClusterConfigurationException($"PostgreSQL refused the connection: {ex.MessageText}", ex);
         }
     }
+
+    /// <summary>
+    /// The server refuses for now, not for good: too many connections or no room (class 53), starting or shutting down
+    /// (57P01-57P03), a connection failure (class 08). Worth a retry by whoever started the process; not a setting to fix.
+    /// </summary>
+    private static bool IsUnavailable(PostgresException ex) =>
+        ex.SqlState.StartsWith("53", StringComparison.Ordinal) || ex.SqlState.StartsWith("08", StringComparison.Ordinal)
+        || ex.SqlState is "57P01" or "57P02" or "57P03";
 
     public async Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken)
     {
