@@ -31,6 +31,17 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Run_EmptyPath_ExitsTwoSayingSo()
+    {
+        var run = await CliRun.InvokeAsync(["run", "", "--json"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("invalid_flow_file", error.GetProperty("code").GetString());
+        Assert.Contains("the path is empty", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingPlaceholderField_ExitsTwoNamingTheField()
     {
         var file = Path.Combine(Path.GetTempPath(), $"reev-cli-field-{Guid.NewGuid():N}.yml");

@@ -176,6 +176,8 @@ public sealed class LoadCommandTests
     [InlineData("--gateway", "not a url", "--gateway")]
     [InlineData("--report", "/nonexistent-reev-folder/load.html", "--report: the folder '/nonexistent-reev-folder' does not exist")]
     [InlineData("--report", "/tmp", "--report: '/tmp' is a folder")]
+    [InlineData("--timeout", "5000000", "--timeout must be from 1 to 86400 seconds")]
+    [InlineData("--postgres", "Hots=127.0.0.1", "connection string")]
     public async Task Load_BadOptions_ExitTwoNamingTheOption(string option, string value, string expected)
     {
         var run = await CliRun.InvokeAsync(["load", option, value, "--json"]);

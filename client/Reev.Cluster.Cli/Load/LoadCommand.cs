@@ -12,6 +12,9 @@ namespace Reev.Cluster.Cli.Load;
 /// </summary>
 internal static class LoadCommand
 {
+    /// <summary>The longest run a load waits for (a day): beyond what a timer takes, and beyond any load test.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     public static Command Create(ReevCommandLine cli)
     {
         var flows = new Option<int>("--flows") { Description = "Flows to run.", DefaultValueFactory = static _ => 100 };
@@ -54,7 +57,7 @@ internal static class LoadCommand
         s.Silos is < 1 or > 16 ? $"--silos must be between 1 and 16, not {s.Silos}" :
         s.Silos > 1 && s.Postgres is null ? "--silos above 1 needs --postgres (the in-memory provider runs one silo)" :
         s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
-        s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
+        s.Timeout <= TimeSpan.Zero || s.Timeout > MaxTimeout ? $"--timeout must be from 1 to {MaxTimeout.TotalSeconds:0} seconds, not {s.Timeout.TotalSeconds:0}" :
         ReportProblem(s.ReportPath);
 
     /// <summary>Checked before the run: a report that cannot be written must not cost a whole run's results.</summary>
@@ -88,7 +91,7 @@ internal static class LoadCommand
         s.Concurrency < 1 ? $"--concurrency must be at least 1, not {s.Concurrency}" :
         s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
         silosGiven || s.KillSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
-        s.Timeout <= TimeSpan.Zero ? "--timeout must be positive" :
+        s.Timeout <= TimeSpan.Zero || s.Timeout > MaxTimeout ? $"--timeout must be from 1 to {MaxTimeout.TotalSeconds:0} seconds, not {s.Timeout.TotalSeconds:0}" :
         ReportProblem(s.ReportPath);
 
     private static Task<int> ExecuteRemoteAsync(CliContext cli, LoadSettings settings, CancellationToken cancellationToken) =>
@@ -112,6 +115,13 @@ internal static class LoadCommand
         LoadCluster cluster;
         try
         {
+            if (settings.Postgres is { } checkedFirst)
+            {
+                // A connection string that cannot work is the caller's error (exit 2), found before any silo process
+                // starts, not a silo's exit reported as an unavailable cluster.
+                _ = new Runtime.Postgres.PostgresClusterProvider(checkedFirst);
+            }
+
             cluster = settings.Postgres is { } postgres && !settings.InProcess
                 ? await LoadCluster.StartProcessesAsync(postgres, settings.Silos, cli.LoggerFactory, cancellationToken).ConfigureAwait(false)
                 : await LoadCluster.StartAsync(settings.Postgres, settings.Silos, cli.LoggerFactory, cancellationToken).ConfigureAwait(false);

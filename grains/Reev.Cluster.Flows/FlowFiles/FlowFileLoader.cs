@@ -28,9 +28,10 @@ public static class FlowFileLoader
         {
             text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", $"cannot read the file: {ex.Message}"));
+            // ArgumentException: an empty path or one with characters no file name may hold; the path is input like the file.
+            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", path.Length == 0 ? "no file named (the path is empty)" : $"cannot read the file: {ex.Message}"));
         }
 
         return Parse(text, Path.GetFileName(path));
@@ -45,9 +46,10 @@ public static class FlowFileLoader
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", $"cannot read the file: {ex.Message}"));
+            // ArgumentException: an empty path or one with characters no file name may hold; the path is input like the file.
+            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", path.Length == 0 ? "no file named (the path is empty)" : $"cannot read the file: {ex.Message}"));
         }
 
         return Parse(text, Path.GetFileName(path));
