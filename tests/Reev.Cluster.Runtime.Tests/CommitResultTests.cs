@@ -142,3 +142,26 @@ public sealed class CommitLaneTests(ITestOutputHelper output)
         Assert.Equal(1, (await handle.Client.GetGrain<ICounterGrain>("lane-counter").Read()).Count);
     }
 }
+
+/// <summary>An activation that deactivated itself leaves the directory when its queue is empty, not an idle timeout later.</summary>
+public sealed class SelfDeactivationTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(Provider.InMemory)]
+    [InlineData(Provider.Postgres)]
+    public async Task Grains_that_deactivate_themselves_leave_the_directory_and_come_back_with_their_state(Provider provider)
+    {
+        await using var handle = await Clusters.StartAsync(provider, output);
+        var silo = handle.Cluster.Silos[0];
+        for (var i = 0; i < 50; i++)
+        {
+            var counter = handle.Client.GetGrain<ICounterGrain>($"self-{i}");
+            await counter.Increment(1);
+            await counter.Deactivate();
+        }
+
+        // The idle timeout is minutes: only the leave-when-done rule can empty the directory this fast.
+        await Eventually.HoldsAsync(() => Task.FromResult(silo.ActivationCount == 0), TimeSpan.FromSeconds(10), "the deactivated grains left the directory");
+        Assert.Equal(1, (await handle.Client.GetGrain<ICounterGrain>("self-7").Read()).Count); // reactivated from its stored state
+    }
+}

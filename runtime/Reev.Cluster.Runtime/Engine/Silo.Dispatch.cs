@@ -157,17 +157,34 @@ public sealed partial class Silo
     {
         while (true)
         {
-            StoredMessage message;
+            StoredMessage? next = null;
+            var leave = false;
             lock (activation.Lock)
             {
                 if (activation.Retired || activation.Queue.Count == 0 || !Alive)
                 {
                     activation.Running = false;
-                    return;
+                    // A grain that deactivated itself (DeactivateOnIdle) and has nothing queued leaves the directory now,
+                    // as the idle collector would take it later: under the lock, so a message being dispatched to it
+                    // either got in before (the queue is not empty) or sees it retired and takes a new activation.
+                    leave = !activation.Retired && activation.Queue.Count == 0 && Alive && activation.Instance is null && !activation.Loaded;
+                    activation.Retired |= leave;
+                }
+                else
+                {
+                    next = activation.Queue.Peek();
+                    activation.InTurn = true;
+                }
+            }
+
+            if (next is not { } message)
+            {
+                if (leave)
+                {
+                    _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
                 }
 
-                message = activation.Queue.Peek();
-                activation.InTurn = true;
+                return;
             }
 
             CommitStatus outcome;
