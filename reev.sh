@@ -23,11 +23,20 @@ elif [ -n "$(find "$root/client" "$root/grains" "$root/grain-interfaces" "$root/
 fi
 
 if [ "$stale" -eq 1 ]; then
+  # One build at a time: two calls at once would write the same artifacts/. The second waits, then builds only
+  # what is still out of date.
+  mkdir -p "$root/artifacts"
+  exec 9>"$root/artifacts/.reev-build.lock"
+  if command -v flock >/dev/null 2>&1; then flock 9; fi
   echo "reev.sh: building the CLI (Release)..." >&2
   if ! dotnet build "$root/client/Reev.Cluster.Cli/Reev.Cluster.Cli.csproj" -c Release -nologo -v q "-clp:ErrorsOnly;NoSummary" >&2; then
     echo "reev.sh: the build failed" >&2
     exit 3
   fi
+  # reev.dll is not rewritten when only a dependency's internals changed (reference assemblies): mark it as built
+  # now, or every later call would find it older than that source and build again.
+  touch "$dll"
+  exec 9>&-
 fi
 
 exec dotnet "$dll" "$@"

@@ -21,6 +21,23 @@ public sealed class PostgresCliTests
     }
 
     [Fact]
+    public async Task Run_OnAClusterOfOtherThan256Partitions_JoinsItWithItsCount()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("cli run 16 partitions");
+        // The cluster's database was made by silos of 16 partitions (cluster-up.sh --partitions 16 does this).
+        await using (var first = Reev.Cluster.Grains.Hosting.ReevSiloBuilder.Create(
+            Reev.Cluster.Grains.Hosting.ReevSiloBuilder.Provider(database.ConnectionString), new Reev.Cluster.Runtime.SiloOptions { PartitionCount = 16 }))
+        {
+            await first.StartAsync(CancellationToken.None);
+            await first.StopAsync(CancellationToken.None);
+        }
+
+        var run = await CliRun.InvokeAsync(["run", BenchmarkFiles.PathOf("001-sol-transfer"), "--postgres", database.ConnectionString, "--json"], TimeSpan.FromSeconds(120));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
     public async Task Run_UnreachablePostgres_ExitsThreeWithClusterUnavailable()
     {
         var run = await CliRun.InvokeAsync(["run", BenchmarkFiles.PathOf("001-sol-transfer"), "--postgres", "Host=127.0.0.1;Port=1;Username=reev;Database=reev;Timeout=3", "--json"]);

@@ -249,16 +249,7 @@ public sealed class ExecutionTests(GatewayFactory factory)
     public async Task Fulfillment_AwaitingExecution_IsAnswered()
     {
         using var client = factory.Operator();
-        var id = await Api.RunAsync(client, "100-jup-swap-sol-usdc",
-            """{"faults":"slippage=1.0","recovery_config":{"enable_alternative_flows":false,"enable_user_fulfillment":true,"base_retry_delay_ms":10,"max_retry_delay_ms":10,"max_recovery_time_ms":200}}""");
-        JsonElement view = default;
-        await TestKit.Eventually.HoldsAsync(async () =>
-        {
-            using var r = await client.GetAsync($"/api/v1/executions/{id}");
-            view = await r.ReadJsonAsync();
-            return view.GetProperty("status").GetString() is "awaiting_user" or "completed" or "failed";
-        }, TimeSpan.FromSeconds(30), "execution awaiting its user");
-        Assert.Equal("awaiting_user", view.GetProperty("status").GetString());
+        var (id, view) = await AwaitingItsUserAsync(client);
         var question = view.GetProperty("question").GetProperty("sequence").GetInt64();
         Assert.True(question > 0, view.ToString());
 
@@ -282,16 +273,7 @@ public sealed class ExecutionTests(GatewayFactory factory)
     {
         using var client = factory.Operator();
         using var admin = factory.Admin();
-        var id = await Api.RunAsync(client, "100-jup-swap-sol-usdc",
-            """{"faults":"slippage=1.0","recovery_config":{"enable_alternative_flows":false,"enable_user_fulfillment":true,"base_retry_delay_ms":10,"max_retry_delay_ms":10,"max_recovery_time_ms":200}}""");
-        JsonElement view = default;
-        await TestKit.Eventually.HoldsAsync(async () =>
-        {
-            using var r = await client.GetAsync($"/api/v1/executions/{id}");
-            view = await r.ReadJsonAsync();
-            return view.GetProperty("status").GetString() is "awaiting_user" or "completed" or "failed";
-        }, TimeSpan.FromSeconds(30), "execution awaiting its user");
-        Assert.Equal("awaiting_user", view.GetProperty("status").GetString());
+        var (id, _) = await AwaitingItsUserAsync(client);
 
         // Both pass the check against the open question; the grain applies one and drops the other, and each caller is
         // told which happened to its own answer.
@@ -313,5 +295,21 @@ public sealed class ExecutionTests(GatewayFactory factory)
         }
 
         Assert.Equal("failed", (await Api.WaitFinalAsync(client, id)).GetProperty("status").GetString());
+    }
+
+    /// <summary>Runs a swap whose every attempt slips, with user fulfillment on, until it asks its user.</summary>
+    private static async Task<(string Id, JsonElement View)> AwaitingItsUserAsync(HttpClient client)
+    {
+        var id = await Api.RunAsync(client, "100-jup-swap-sol-usdc",
+            """{"faults":"slippage=1.0","recovery_config":{"enable_alternative_flows":false,"enable_user_fulfillment":true,"base_retry_delay_ms":10,"max_retry_delay_ms":10,"max_recovery_time_ms":200}}""");
+        JsonElement view = default;
+        await TestKit.Eventually.HoldsAsync(async () =>
+        {
+            using var r = await client.GetAsync($"/api/v1/executions/{id}");
+            view = await r.ReadJsonAsync();
+            return view.GetProperty("status").GetString() is "awaiting_user" or "completed" or "failed";
+        }, TimeSpan.FromSeconds(30), "execution awaiting its user");
+        Assert.Equal("awaiting_user", view.GetProperty("status").GetString());
+        return (id, view);
     }
 }

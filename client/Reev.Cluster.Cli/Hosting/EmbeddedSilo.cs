@@ -28,9 +28,13 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
     public static async Task<EmbeddedSilo> StartAsync(string? postgresConnectionString, ILoggerFactory loggerFactory, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var configuration = CliConfiguration.FromEnvironment();
+        // Joining an existing cluster: its database says how many partitions it has (the default is only for a new one).
+        var partitions = postgresConnectionString is null
+            ? null
+            : await Runtime.Postgres.PostgresClusterProvider.ReadPartitionCountAsync(postgresConnectionString, cancellationToken).ConfigureAwait(false);
         var silo = ReevSiloBuilder.Create(
             ReevSiloBuilder.Provider(postgresConnectionString),
-            new SiloOptions { DrainTimeout = TimeSpan.FromSeconds(2) },
+            new SiloOptions { DrainTimeout = TimeSpan.FromSeconds(2), PartitionCount = partitions ?? SiloOptions.DefaultPartitionCount },
             loggerFactory,
             timeProvider,
             services => services.AddSingleton(configuration));

@@ -49,11 +49,12 @@ internal sealed class LoadCluster : IAsyncDisposable
     /// <summary>K silo processes on PostgreSQL, driven through a cluster client that hosts no grains.</summary>
     public static async Task<LoadCluster> StartProcessesAsync(string postgres, int silos, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var processes = await SiloProcesses.StartAsync(postgres, silos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        var partitions = await Runtime.Postgres.PostgresClusterProvider.ReadPartitionCountAsync(postgres, cancellationToken).ConfigureAwait(false) ?? SiloOptions.DefaultPartitionCount;
+        var processes = await SiloProcesses.StartAsync(postgres, silos, partitions, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         try
         {
             var client = ClusterClient.Create(
-                new ClusterClientOptions(),
+                new ClusterClientOptions { PartitionCount = partitions },
                 new Runtime.Postgres.PostgresClusterProvider(postgres).AddReevReadModels(),
                 loggerFactory,
                 serializerOptions: ReevGrains.SerializerOptions);
@@ -70,6 +71,10 @@ internal sealed class LoadCluster : IAsyncDisposable
     public static async Task<LoadCluster> StartAsync(string? postgres, int silos, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var options = new SiloOptions { LeaseDuration = TimeSpan.FromSeconds(5), HeartbeatInterval = TimeSpan.FromSeconds(1) };
+        if (postgres is not null && await Runtime.Postgres.PostgresClusterProvider.ReadPartitionCountAsync(postgres, cancellationToken).ConfigureAwait(false) is { } partitions)
+        {
+            options.PartitionCount = partitions;
+        }
         if (postgres is null)
         {
             var memory = ReevSiloBuilder.Provider(null);

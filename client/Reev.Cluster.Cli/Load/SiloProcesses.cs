@@ -44,7 +44,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
             : throw new FileNotFoundException($"the silo host (Reev.Cluster.Silo.dll) was not found at {candidate}; build silo/Reev.Cluster.Silo (the CLI's build does) or set REEV_SILO_DLL");
     }
 
-    public static async Task<SiloProcesses> StartAsync(string postgres, int count, TimeSpan readyTimeout, CancellationToken cancellationToken)
+    public static async Task<SiloProcesses> StartAsync(string postgres, int count, int partitions, TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
         var dll = Locate();
         var silos = new SiloProcesses();
@@ -53,7 +53,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
             var run = Guid.NewGuid().ToString("N")[..6];
             for (var i = 0; i < count; i++)
             {
-                silos._silos.Add(silos.StartOne(dll, string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i}"), postgres));
+                silos._silos.Add(silos.StartOne(dll, string.Create(CultureInfo.InvariantCulture, $"load-{run}-{i}"), postgres, partitions));
             }
 
             for (var i = 0; i < count; i++)
@@ -75,7 +75,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
                     }
 
                     silos._tails.Remove(process);
-                    silos._silos[i] = silos.StartOne(dll, id, postgres);
+                    silos._silos[i] = silos.StartOne(dll, id, postgres, partitions);
                 }
             }
         }
@@ -88,7 +88,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
         return silos;
     }
 
-    private (Process Process, int Port, string Id) StartOne(string dll, string id, string postgres)
+    private (Process Process, int Port, string Id) StartOne(string dll, string id, string postgres, int partitions)
     {
         var port = FreePort();
         var info = new ProcessStartInfo(DotnetHost())
@@ -97,7 +97,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { dll, "--silo-id", id, "--postgres", postgres, "--port", port.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { dll, "--silo-id", id, "--postgres", postgres, "--port", port.ToString(CultureInfo.InvariantCulture), "--partitions", partitions.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
         }

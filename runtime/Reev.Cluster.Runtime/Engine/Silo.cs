@@ -123,7 +123,7 @@ public sealed partial class Silo : IAsyncDisposable
         {
             // A silo that could not join holds nothing: it is stopped and its connections are closed.
             Volatile.Write(ref _state, 3);
-            ReplyHub.Unregister(_client.ClientId);
+            ReplyHub.Unregister(_client.ClientId, _client.Replies);
             await _store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -189,7 +189,7 @@ public sealed partial class Silo : IAsyncDisposable
         finally
         {
             Volatile.Write(ref _state, 3);
-            ReplyHub.Unregister(_client.ClientId);
+            ReplyHub.Unregister(_client.ClientId, _client.Replies);
             await _store.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -213,7 +213,7 @@ public sealed partial class Silo : IAsyncDisposable
         RuntimeTelemetry.Unregister(this);
         _partitions.Clear();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        ReplyHub.Unregister(_client.ClientId);
+        ReplyHub.Unregister(_client.ClientId, _client.Replies);
         await _store.DisposeAsync().ConfigureAwait(false);
         try
         {

@@ -12,7 +12,9 @@ internal static class ReplyHub
 
     public static void Register(string clientId, PendingReplies replies) => Clients[clientId] = replies;
 
-    public static void Unregister(string clientId) => Clients.TryRemove(clientId, out _);
+    /// <summary>Removes this registration only: a silo started later with the same id (a restart in one process) keeps its own.</summary>
+    public static void Unregister(string clientId, PendingReplies replies) =>
+        Clients.TryRemove(new KeyValuePair<string, PendingReplies>(clientId, replies));
 
     public static bool IsLocal(string clientId) => Clients.ContainsKey(clientId);
 

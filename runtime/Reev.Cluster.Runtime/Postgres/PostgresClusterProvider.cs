@@ -10,6 +10,27 @@ public sealed class PostgresClusterProvider : ClusterProvider
     private readonly List<PostgresMigration> _migrations = [];
     private readonly Dictionary<Type, IPostgresReadModelWriter> _writers = [];
 
+    /// <summary>
+    /// The partition count a cluster's database was created with, or null when it holds no cluster yet (or cannot be
+    /// reached: the start that follows says why). For processes that join a cluster they did not configure, such as
+    /// the CLI, instead of assuming the default and being refused.
+    /// </summary>
+    public static async Task<int?> ReadPartitionCountAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand("SELECT partition_count FROM reev_cluster WHERE id = 1", connection);
+            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int count ? count : null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Validates the connection string at once; the connection itself is made at silo start.</summary>
     public PostgresClusterProvider(string connectionString, int maxPoolSize = 50)
     {
