@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Reev.Cluster.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -52,7 +51,7 @@ try
 {
     await app.StartAsync().ConfigureAwait(false);
 }
-catch (Exception ex) when (IsAddressInUse(ex))
+catch (Exception ex) when (HostStartErrors.IsAddressInUse(ex))
 {
     await Console.Error.WriteLineAsync($"reev-gateway: {urls} is already in use (--urls): {ex.Message}").ConfigureAwait(false);
     return 4;
@@ -75,11 +74,6 @@ catch (Exception ex) when (ex is not OperationCanceledException)
 
 await app.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;
-
-static bool IsAddressInUse(Exception ex) =>
-    ex is AddressInUseException
-    || ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
-    || (ex.InnerException is not null && IsAddressInUse(ex.InnerException));
 
 /// <summary>The gateway's entry point (public for WebApplicationFactory in the gateway tests).</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1515:Consider making public types internal", Justification = "WebApplicationFactory<Program> in the tests needs a public entry point.")]

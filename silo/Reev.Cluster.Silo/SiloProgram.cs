@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -129,7 +127,7 @@ internal static class SiloProgram
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsAddressInUse(ex))
+        catch (Exception ex) when (HostStartErrors.IsAddressInUse(ex))
         {
             return Fail(error, $"port {settings.Host.Port} on {settings.ListenAddress} is already in use ({SiloHostOptions.SectionName}:Port or --port).", SiloExitCodes.PortInUse);
         }
@@ -236,11 +234,6 @@ internal static class SiloProgram
 
     private static NpgsqlDataSource ProbeDataSource(string connectionString) =>
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 2, Timeout = 2 }.ConnectionString);
-
-    private static bool IsAddressInUse(Exception ex) =>
-        ex is AddressInUseException
-        || (ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
-        || (ex is IOException && ex.InnerException is not null && IsAddressInUse(ex.InnerException));
 
     private static int Fail(TextWriter error, string message, int exitCode)
     {

@@ -51,12 +51,22 @@ internal static class LoadCommand
     }
 
     private static string? Validate(LoadSettings s) =>
-        s.Flows < 1 ? $"--flows must be at least 1, not {s.Flows}" :
-        s.Concurrency < 1 ? $"--concurrency must be at least 1, not {s.Concurrency}" :
-        s.Steps is < 1 or > 50 ? $"--steps must be between 1 and 50, not {s.Steps}" :
+        Counts(s) ??
+        (s.Steps is < 1 or > 50 ? $"--steps must be between 1 and 50, not {s.Steps}" :
         s.Silos is < 1 or > 16 ? $"--silos must be between 1 and 16, not {s.Silos}" :
         s.Silos > 1 && s.Postgres is null ? "--silos above 1 needs --postgres (the in-memory provider runs one silo)" :
         s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
+        null) ??
+        TimeoutAndReport(s);
+
+    /// <summary>The checks every load shares, local or through a gateway: first the counts...</summary>
+    private static string? Counts(LoadSettings s) =>
+        s.Flows < 1 ? $"--flows must be at least 1, not {s.Flows}" :
+        s.Concurrency < 1 ? $"--concurrency must be at least 1, not {s.Concurrency}" :
+        null;
+
+    /// <summary>...and last the time limit and the report.</summary>
+    private static string? TimeoutAndReport(LoadSettings s) =>
         s.Timeout <= TimeSpan.Zero || s.Timeout > MaxTimeout ? $"--timeout must be from 1 to {MaxTimeout.TotalSeconds:0} seconds, not {s.Timeout.TotalSeconds:0}" :
         ReportProblem(s.ReportPath);
 
@@ -87,12 +97,11 @@ internal static class LoadCommand
     }
 
     private static string? ValidateRemote(LoadSettings s, bool silosGiven) =>
-        s.Flows < 1 ? $"--flows must be at least 1, not {s.Flows}" :
-        s.Concurrency < 1 ? $"--concurrency must be at least 1, not {s.Concurrency}" :
-        s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
+        Counts(s) ??
+        (s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
         silosGiven || s.KillSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
-        s.Timeout <= TimeSpan.Zero || s.Timeout > MaxTimeout ? $"--timeout must be from 1 to {MaxTimeout.TotalSeconds:0} seconds, not {s.Timeout.TotalSeconds:0}" :
-        ReportProblem(s.ReportPath);
+        null) ??
+        TimeoutAndReport(s);
 
     private static Task<int> ExecuteRemoteAsync(CliContext cli, LoadSettings settings, CancellationToken cancellationToken) =>
         Remote.RemoteCommand.RunAsync(cli, async connection =>

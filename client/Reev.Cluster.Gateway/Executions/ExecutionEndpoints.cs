@@ -183,11 +183,9 @@ internal static class ExecutionEndpoints
 
         if (view.IsFinal || view.Status == ExecutionStatus.Consolidating)
         {
-            return Problems.Conflict("already_finished", "The execution has already finished.",
-                view.IsFinal
-                    ? $"Execution {executionId} is {JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString())}; there is nothing to cancel."
-                    : $"Execution {executionId} is consolidating: its steps are over and its outcome is decided; there is nothing to cancel.",
-                new Dictionary<string, object?> { ["execution_id"] = executionId, ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString()) });
+            return AlreadyFinished(executionId, view.Status, view.IsFinal
+                ? $"Execution {executionId} is {JsonNamingPolicy.SnakeCaseLower.ConvertName(view.Status.ToString())}; there is nothing to cancel."
+                : $"Execution {executionId} is consolidating: its steps are over and its outcome is decided; there is nothing to cancel.");
         }
 
         var caller = ExecutionSubmitter.Caller(http);
@@ -196,9 +194,8 @@ internal static class ExecutionEndpoints
         // read below is delivered after the cancel, so it tells whether the cancel took.
         if (await grain.ReadAsync().ConfigureAwait(false) is { Status: not ExecutionStatus.Cancelled } after)
         {
-            return Problems.Conflict("already_finished", "The execution has already finished.",
-                $"Execution {executionId} reached {JsonNamingPolicy.SnakeCaseLower.ConvertName(after.Status.ToString())} before the cancel; there is nothing to cancel.",
-                new Dictionary<string, object?> { ["execution_id"] = executionId, ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(after.Status.ToString()) });
+            return AlreadyFinished(executionId, after.Status,
+                $"Execution {executionId} reached {JsonNamingPolicy.SnakeCaseLower.ConvertName(after.Status.ToString())} before the cancel; there is nothing to cancel.");
         }
 
         GatewayLog.ExecutionCancelled(logger, executionId, caller);
@@ -274,6 +271,10 @@ internal static class ExecutionEndpoints
     public static IResult Respond(HttpContext http, ExecutionView view, bool latest = false) =>
         Conditional.Json(http, ExecutionResource.From(view), $"{view.ExecutionId}-v{view.Version}",
             !latest && ExecutionResource.IsSettled(view) ? Freshness.Immutable : Freshness.Revalidate, ExecutionResource.PollAfter(view));
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult AlreadyFinished(string executionId, ExecutionStatus status, string detail) =>
+        Problems.Conflict("already_finished", "The execution has already finished.", detail,
+            new Dictionary<string, object?> { ["execution_id"] = executionId, ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()) });
 
     public static IResult InvalidId(string id) =>
         Problems.Validation("execution_id", $"execution_id: '{(id.Length > 40 ? id[..40] + "..." : id)}' is not an execution id (letters, digits, '-', '_', '.', ':').");

@@ -256,18 +256,35 @@ internal sealed class ExecutionSubmitter
     /// A fresh id, or (with an Idempotency-Key) one derived from the caller and the key, so that retries land on the
     /// same execution grain, whose Start is idempotent.
     /// </summary>
-    private static string? ExecutionIdFor(HttpContext http, string kind, out IResult? problem)
+    /// <summary>The request's Idempotency-Key (null without one), or the 400 when it is not one value of 1 to 200 printable characters.</summary>
+    internal static ProblemHttpResult? ReadIdempotencyKey(HttpContext http, out string? key)
     {
-        problem = null;
+        key = null;
         if (!http.Request.Headers.TryGetValue(IdempotencyHeader, out var values))
         {
-            return $"{kind}-{Guid.NewGuid():N}";
+            return null;
         }
 
-        if (values is not [{ Length: > 0 and <= 200 } key] || key.Any(char.IsControl))
+        if (values is not [{ Length: > 0 and <= 200 } single] || single.Any(char.IsControl))
         {
-            problem = Problems.Validation(IdempotencyHeader, $"{IdempotencyHeader}: one value of 1 to 200 printable characters.");
+            return Problems.Validation(IdempotencyHeader, $"{IdempotencyHeader}: one value of 1 to 200 printable characters.");
+        }
+
+        key = single;
+        return null;
+    }
+
+    private static string? ExecutionIdFor(HttpContext http, string kind, out IResult? problem)
+    {
+        problem = ReadIdempotencyKey(http, out var key);
+        if (problem is not null)
+        {
             return null;
+        }
+
+        if (key is null)
+        {
+            return $"{kind}-{Guid.NewGuid():N}";
         }
 
         // From the caller and the key only, not the endpoint: the same key on another endpoint finds the same execution

@@ -19,8 +19,6 @@ namespace Reev.Cluster.Gateway.Recovery;
 /// </summary>
 internal static class StrategyEndpoints
 {
-    private const int MaxRequestIdLength = 200;
-
     public static void Map(RouteGroupBuilder api)
     {
         var admin = new RequiredRole(GatewayRole.Admin);
@@ -40,16 +38,10 @@ internal static class StrategyEndpoints
             return problem;
         }
 
-        var requestId = string.Empty;
-        if (http.Request.Headers.TryGetValue(ExecutionSubmitter.IdempotencyHeader, out var keys))
+        // The same rules as for executions: one value, printable, bounded.
+        if (ExecutionSubmitter.ReadIdempotencyKey(http, out var requestId) is { } badKey)
         {
-            // The same rules as for executions: one value, printable, bounded.
-            if (keys is not [{ Length: > 0 } key] || key.Length > MaxRequestIdLength || key.Any(char.IsControl))
-            {
-                return Problems.Validation(ExecutionSubmitter.IdempotencyHeader, $"{ExecutionSubmitter.IdempotencyHeader}: one value of 1 to {MaxRequestIdLength} printable characters.");
-            }
-
-            requestId = key;
+            return badKey;
         }
 
         var draft = ToDraft(body.Value!, out var invalid);
@@ -58,7 +50,7 @@ internal static class StrategyEndpoints
             return invalid;
         }
 
-        draft = draft! with { CreatedBy = ExecutionSubmitter.Caller(http), RequestId = requestId.Length == 0 ? null : requestId };
+        draft = draft! with { CreatedBy = ExecutionSubmitter.Caller(http), RequestId = requestId };
         var problems = draft.Validate();
         if (problems.Count > 0)
         {

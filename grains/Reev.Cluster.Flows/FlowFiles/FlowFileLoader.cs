@@ -28,10 +28,9 @@ public static class FlowFileLoader
         {
             text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
-            // ArgumentException: an empty path or one with characters no file name may hold; the path is input like the file.
-            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", path.Length == 0 ? "no file named (the path is empty)" : $"cannot read the file: {ex.Message}"));
+            return Unreadable(path, ex);
         }
 
         return Parse(text, Path.GetFileName(path));
@@ -46,14 +45,19 @@ public static class FlowFileLoader
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
-            // ArgumentException: an empty path or one with characters no file name may hold; the path is input like the file.
-            return FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", path.Length == 0 ? "no file named (the path is empty)" : $"cannot read the file: {ex.Message}"));
+            return Unreadable(path, ex);
         }
 
         return Parse(text, Path.GetFileName(path));
     }
+
+    // ArgumentException: an empty path or one with characters no file name may hold; the path is input like the file.
+    private static bool IsUnreadable(Exception ex) => ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
+
+    private static FlowFileLoadResult Unreadable(string path, Exception ex) =>
+        FlowFileLoadResult.Failure(new FlowFileError(path, 0, 0, "(file)", path.Length == 0 ? "no file named (the path is empty)" : $"cannot read the file: {ex.Message}"));
 
     /// <summary>Parses or throws <see cref="FlowFileException"/> carrying file, line, column and field.</summary>
     public static FlowDocument ParseOrThrow(string yaml, string fileName = "<inline>") => Parse(yaml, fileName).GetDocumentOrThrow();

@@ -238,7 +238,7 @@ public sealed partial class ExecutionGrain
             var action = decided[i];
             var step = State.Steps[action.Step - 1];
             // A step's time counts once, with its last decided action: the actions of one step share it.
-            var last = !decided.Skip(i + 1).Any(a => a.Step == action.Step);
+            var last = decided.FindLastIndex(a => a.Step == action.Step) == i;
             _ = recovery.RecordAsync(new RecoveryEvent(action.Strategy, action.Succeeded!.Value, last ? step.DurationMs : 0, step.AlternateTrigger ?? step.ErrorKind));
         }
 

@@ -85,34 +85,25 @@ internal sealed partial class PostgresRuntimeStore
 
         try
         {
-            var idsRead = sends.Count == 0;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                do
+                if (sends.Count > 0)
                 {
-                    // Found by its column's name, not by its position: the reader skips statements that return no rows
-                    // (a dead letter's INSERT, a failed attempt's UPDATE), so positions do not match the batch's commands.
-                    if (!idsRead && reader.FieldCount == 1 && reader.GetName(0) == SentIdColumn)
+                    // Committed (the reader went to the end looking), but without the sends' ids the turns cannot dispatch
+                    // them: the outcome counts as unknown (the turns reload and find their messages consumed).
+                    var ids = await ReadSentIdsAsync(reader, sends.Count, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"the commit of {turns.Count} turns returned no ids for its {sends.Count} sends");
+                    var offset = 0;
+                    foreach (var turn in turns)
                     {
-                        var ids = await ReadIdsAsync(reader, sends.Count, cancellationToken).ConfigureAwait(false);
-                        var offset = 0;
-                        foreach (var turn in turns)
-                        {
-                            turn.SentIds = ids[offset..(offset + turn.Sends.Count)];
-                            offset += turn.Sends.Count;
-                        }
-
-                        idsRead = true;
+                        turn.SentIds = ids[offset..(offset + turn.Sends.Count)];
+                        offset += turn.Sends.Count;
                     }
                 }
-                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-            }
 
-            if (!idsRead)
-            {
-                // Committed, but without the sends' ids the turns cannot dispatch them: the outcome counts as unknown
-                // (the turns reload and find their messages consumed; the sends are read from the table).
-                throw new InvalidOperationException($"the commit of {turns.Count} turns returned no ids for its {sends.Count} sends");
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                }
             }
 
             // Every result was read to the end, so the Sync's ReadyForQuery arrived: the transaction committed.
@@ -319,15 +310,8 @@ internal sealed partial class PostgresRuntimeStore
         try
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (reader.FieldCount == 0 || reader.GetName(0) != SentIdColumn)
-            {
-                if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    throw new InvalidOperationException("Reminder batch returned no message ids.");
-                }
-            }
-
-            ids = await ReadIdsAsync(reader, messages.Count, cancellationToken).ConfigureAwait(false);
+            ids = await ReadSentIdsAsync(reader, messages.Count, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("Reminder batch returned no message ids.");
         }
         catch (PostgresException ex) when (ex.SqlState == "RV001")
         {

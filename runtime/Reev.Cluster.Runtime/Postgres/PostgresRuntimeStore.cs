@@ -443,6 +443,24 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     private static NpgsqlParameter Utf8Array(string name, IEnumerable<byte[]> values) =>
         new(name, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = values.ToArray() };
 
+    /// <summary>
+    /// The ids of the messages a batch inserted (<see cref="AddInsertMessages"/>), found from the current result on by
+    /// their column's name, not by position: the reader skips statements that return no rows (an UPDATE, an INSERT
+    /// without RETURNING), so a result's position is not its command's. Null when no result holds them.
+    /// </summary>
+    private static async Task<long[]?> ReadSentIdsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
+    {
+        while (reader.FieldCount != 1 || reader.GetName(0) != SentIdColumn)
+        {
+            if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+
+        return await ReadIdsAsync(reader, count, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads inserted ids; they were assigned in input order, so sorting restores that order.</summary>
     private static async Task<long[]> ReadIdsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
     {
