@@ -32,6 +32,8 @@ internal static class FlowBenchmark
           --rate R                        open loop instead of as fast as the gate allows: flow i is due at i/R s and
                                           started then (still at most C in flight); latencies count from the due time,
                                           so a start that waits for the gate or the database shows in them
+          --alloc                         also print the types that allocate most (sampled from the runtime's
+                                          allocation events; the sampling itself costs some throughput)
           --tail                          also print, second by second, the starts over 20 ms and the GC pauses (what
                                           makes the start's p99)
         """;
@@ -40,7 +42,7 @@ internal static class FlowBenchmark
     {
         string provider = "memory", agent = "noop";
         string? connection = null;
-        bool durable = false, tail = false;
+        bool durable = false, tail = false, alloc = false;
         int flows = 500, concurrency = 500, steps = 3;
         int? warmup = null;
         double? rate = null;
@@ -59,6 +61,7 @@ internal static class FlowBenchmark
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--tail": tail = true; break;
+                case "--alloc": alloc = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -108,6 +111,7 @@ internal static class FlowBenchmark
                 var pauseBefore = GC.GetTotalPauseDuration();
                 var gen2Before = GC.CollectionCount(2);
                 using var pauses = report && tail ? new GcPauseRecorder(started) : null;
+                using var allocations = report && alloc ? new AllocationRecorder() : null;
                 async Task StartOneAsync(int i, long dueAt)
                 {
                     submittedAt[i] = dueAt;
@@ -212,6 +216,14 @@ internal static class FlowBenchmark
                 if (pauses is not null)
                 {
                     PrintTail(startLatency, dueSeconds, pauses.Pauses);
+                }
+
+                if (allocations is not null)
+                {
+                    foreach (var (type, samples, share) in allocations.Top(30))
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  alloc {share,6:P1} {samples,7} samples  {type}"));
+                    }
                 }
 
                 Array.Sort(startLatency);
