@@ -48,4 +48,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(15, LogLevel.Error, "Silo {SiloId}: the activation of {Grain} failed outside a turn; it is dropped and its messages are read again")]
     public static partial void ActivationFailed(ILogger logger, Exception exception, string siloId, string grain);
+
+    [LoggerMessage(30, LogLevel.Information, "Silo {SiloId} stopped during its start; it handed {Released} partitions over and left the cluster")]
+    public static partial void LeftAfterFailedStart(ILogger logger, string siloId, int released);
 }

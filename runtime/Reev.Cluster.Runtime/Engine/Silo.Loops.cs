@@ -146,6 +146,7 @@ public sealed partial class Silo
     private async Task<IReadOnlyList<string>> HeartbeatAsync(CancellationToken cancellationToken)
     {
         var live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        _joined = true;
         RuntimeTelemetry.LeaseRenewals.Add(1);
         return live;
     }

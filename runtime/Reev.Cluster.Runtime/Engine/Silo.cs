@@ -25,6 +25,7 @@ public sealed partial class Silo : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 stopping, 3 stopped, 4 killed
     private long _lastInboxDepth = -1;
     private readonly Guid _incarnation = Guid.NewGuid();
+    private volatile bool _joined; // a heartbeat succeeded: this process is the silo id's only live incarnation
 
     private Silo(
         SiloOptions options,
@@ -123,6 +124,7 @@ public sealed partial class Silo : IAsyncDisposable
         {
             // A silo that could not join holds nothing: it is stopped and its connections are closed.
             Volatile.Write(ref _state, 3);
+            await LeaveAfterFailedStartAsync().ConfigureAwait(false);
             ReplyHub.Unregister(_client.ClientId, _client.Replies);
             await _store.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -147,6 +149,40 @@ public sealed partial class Silo : IAsyncDisposable
         _loops.Add(Task.Run(() => _client.PumpRepliesAsync(_replySignal, ReplyPollInterval, TimeProvider, _logger, token), CancellationToken.None));
         RuntimeTelemetry.Register(this);
         RuntimeLog.SiloStarted(_logger, SiloId, _store.ProviderName, _store.PartitionCount);
+    }
+
+    /// <summary>
+    /// A start stopped after this silo joined (a SIGTERM during the start, or a failure after the claim committed) hands
+    /// over what the database says it holds and leaves, as a graceful stop does: otherwise the other silos would wait
+    /// out its partitions' leases and count it as live until its membership lease ran out. Only once a heartbeat of
+    /// this start succeeded: that heartbeat is what proves no other live process runs under this silo id, whose leases
+    /// these would be. Best effort, bounded: a database that cannot be reached leaves the leases to expire.
+    /// </summary>
+    private async Task LeaveAfterFailedStartAsync()
+    {
+        if (!_joined)
+        {
+            return;
+        }
+
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5), TimeProvider);
+        try
+        {
+            var owned = await _store.ReadOwnedAsync(SiloId, bound.Token).ConfigureAwait(false);
+            _partitions.Clear();
+            if (owned.Count > 0)
+            {
+                await _store.ReleaseAsync(SiloId, owned, bound.Token).ConfigureAwait(false);
+            }
+
+            await _store.LeaveAsync(SiloId, bound.Token).ConfigureAwait(false);
+            await _store.NotifyAsync(WakeSignal.Membership, bound.Token).ConfigureAwait(false);
+            RuntimeLog.LeftAfterFailedStart(_logger, SiloId, owned.Count);
+        }
+        catch (Exception ex)
+        {
+            RuntimeLog.LoopFailed(_logger, ex, SiloId, "leave after a failed start");
+        }
     }
 
     /// <summary>
