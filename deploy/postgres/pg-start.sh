@@ -5,6 +5,8 @@
 #   REEV_PG_DIR=...  REEV_PG_BIN=...  REEV_PG_PORT=...  REEV_PG_USER=...  REEV_PG_CONNECTION=...
 # Options: --durable keeps PostgreSQL's durable defaults (fsync on); the default trades durability
 # for speed because test data is thrown away. --dir DIR uses DIR instead of a fresh temp dir.
+# REEV_PG_BIN_DIR=/path/to/bin selects the server binaries (default: the newest /usr/lib/postgresql/*/bin, else
+# initdb on PATH). The server listens on 127.0.0.1 only (no Unix socket, so any --dir length works).
 set -euo pipefail
 
 durable=0
@@ -28,7 +30,13 @@ find_bin() {
   return 1
 }
 
-bin=$(find_bin || true)
+if [ -n "${REEV_PG_BIN_DIR:-}" ]; then
+  [ -x "$REEV_PG_BIN_DIR/initdb" ] && [ -x "$REEV_PG_BIN_DIR/pg_ctl" ] || {
+    log "REEV_PG_BIN_DIR=$REEV_PG_BIN_DIR holds no PostgreSQL server binaries (initdb, pg_ctl)"; exit 3; }
+  bin="$REEV_PG_BIN_DIR"
+else
+  bin=$(find_bin || true)
+fi
 if [ -z "$bin" ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "no PostgreSQL server binaries found and not root: install postgresql or set REEV_TEST_POSTGRES"
@@ -62,7 +70,7 @@ $run_as "$bin/initdb" -D "$dir/data" -U reev --auth=trust -E UTF8 --locale=C >"$
   log "initdb failed:"; cat "$dir/initdb.log" >&2; exit 4; }
 
 settings="listen_addresses='127.0.0.1'
-unix_socket_directories='$dir'
+unix_socket_directories=''
 max_connections=400
 shared_buffers=256MB
 log_min_messages=warning

@@ -204,6 +204,32 @@ public sealed class LocalClusterScriptTests
     }
 
     [Fact]
+    public async Task ClusterUp_PrivatePostgresFailsToStart_StopsThereSayingSoAndStartsNoSilo()
+    {
+        var dir = Directory.CreateTempSubdirectory("reev-cluster-nopg-").FullName;
+        try
+        {
+            // --no-build with a silo build that does not exist: had the script gone on, it would have failed later, saying so.
+            var run = await ScriptRun.InvokeAsync(
+                "local/cluster-up.sh",
+                ["--dir", dir, "--silos", "1", "--no-gateway", "--silo-dll", Path.Combine(dir, "no-such-silo.dll")],
+                TimeSpan.FromSeconds(30),
+                new Dictionary<string, string> { ["REEV_PG_BIN_DIR"] = Path.Combine(dir, "no-postgres-here") });
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("holds no PostgreSQL server binaries", run.StandardError, StringComparison.Ordinal);
+            Assert.Contains("the private PostgreSQL did not start", run.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("no silo build", run.StandardError, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dir, "cluster.env")), "no cluster state is written");
+            Assert.Empty(Directory.GetFiles(dir, "silo-*.log"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SiloKill_WithoutCluster_ExitsTwoSayingSo()
     {
         var dir = Directory.CreateTempSubdirectory("reev-cluster-none-").FullName;
