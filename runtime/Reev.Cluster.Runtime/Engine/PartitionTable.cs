@@ -3,10 +3,16 @@ using Reev.Cluster.Runtime.Storage;
 
 namespace Reev.Cluster.Runtime.Engine;
 
-/// <summary>The partitions this silo currently owns and dispatches, with their epochs.</summary>
+/// <summary>
+/// The partitions this silo currently owns and dispatches, with their epochs. The lists of them are read by the fetch
+/// and reminder loops at every wake and change only when partitions move: they are built once per change.
+/// </summary>
 internal sealed class PartitionTable
 {
     private readonly ConcurrentDictionary<int, long> _active = new();
+    private readonly Lock _changes = new();
+    private PartitionLease[]? _leases; // null once changed, until read again
+    private int[]? _partitions;
 
     public int Count => _active.Count;
 
@@ -14,15 +20,72 @@ internal sealed class PartitionTable
 
     public bool IsOwned(int partition) => _active.ContainsKey(partition);
 
-    public IReadOnlyList<PartitionLease> Leases =>
-        _active.Select(kv => new PartitionLease(kv.Key, kv.Value)).OrderBy(l => l.Partition).ToList();
+    /// <summary>The owned partitions with their epochs, by partition: a snapshot that later changes do not touch.</summary>
+    public IReadOnlyList<PartitionLease> Leases
+    {
+        get
+        {
+            if (Volatile.Read(ref _leases) is { } leases)
+            {
+                return leases;
+            }
 
-    public IReadOnlyCollection<int> Partitions => _active.Keys.ToList();
+            lock (_changes)
+            {
+                return _leases ??= [.. _active.Select(kv => new PartitionLease(kv.Key, kv.Value)).OrderBy(l => l.Partition)];
+            }
+        }
+    }
 
-    public void Add(PartitionLease lease) => _active[lease.Partition] = lease.Epoch;
+    /// <summary>The owned partitions: a snapshot that later changes do not touch.</summary>
+    public IReadOnlyCollection<int> Partitions
+    {
+        get
+        {
+            if (Volatile.Read(ref _partitions) is { } partitions)
+            {
+                return partitions;
+            }
 
-    /// <summary>Stops dispatching a partition; returns whether it was owned at that epoch.</summary>
-    public bool Remove(int partition) => _active.TryRemove(partition, out _);
+            lock (_changes)
+            {
+                return _partitions ??= [.. _active.Keys];
+            }
+        }
+    }
 
-    public void Clear() => _active.Clear();
+    public void Add(PartitionLease lease)
+    {
+        lock (_changes)
+        {
+            _active[lease.Partition] = lease.Epoch;
+            Changed();
+        }
+    }
+
+    /// <summary>Stops dispatching a partition; returns whether it was owned.</summary>
+    public bool Remove(int partition)
+    {
+        lock (_changes)
+        {
+            var removed = _active.TryRemove(partition, out _);
+            Changed();
+            return removed;
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_changes)
+        {
+            _active.Clear();
+            Changed();
+        }
+    }
+
+    private void Changed()
+    {
+        Volatile.Write(ref _leases, null);
+        Volatile.Write(ref _partitions, null);
+    }
 }

@@ -66,7 +66,7 @@ public sealed partial class Silo : IAsyncDisposable
     public SiloTestHooks TestHooks { get; } = new();
 
     /// <summary>The partitions this silo owns right now.</summary>
-    public IReadOnlyCollection<int> OwnedPartitions => _partitions.Partitions;
+    public IReadOnlyCollection<int> OwnedPartitions => [.. _partitions.Partitions];
 
     /// <summary>Activations currently in memory.</summary>
     public int ActivationCount => _directory.Count;
