@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Reev.Cluster.Flows.Agents;
 using Reev.Cluster.Flows.Running;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Consolidation;
 using Reev.Cluster.Grains.Executions;
+using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.TestKit;
 using Xunit.Abstractions;
 
@@ -85,5 +87,70 @@ public sealed class TimeoutTests(ITestOutputHelper output)
         // The late run did transfer, on the abandoned attempt's own ledger: only the retry's transfer reached the flow.
         Assert.Contains(late.ToolCalls, c => c.ToolName == "sol_transfer" && c.Success);
         Assert.Equal(100000000UL, Assert.Single(view.Accounts, a => a.Placeholder == "RECIPIENT_WALLET_PUBKEY").Lamports);
+    }
+
+    [Fact]
+    public async Task Watchdog_ConsolidationTimedOut_EndsTheConsolidationGrainAndIgnoresItsLateReport()
+    {
+        var clock = new FakeTimeProvider();
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output, clock: clock, services: s =>
+        {
+            s.AddSingleton(new ExecutionWatchdogOptions { Margin = Margin });
+            s.AddSingleton<IConsolidationPhaseHook>(new CrashingPhase("gather")); // the phases' message ends as a dead letter
+        });
+        var memory = host.Memory!;
+        var id = $"consolidation-watchdog-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+        var consolidation = host.Client.GetGrain<IConsolidationGrain>(id);
+
+        await grain.StartAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")) with { ConsolidationTimeoutMs = 20000 });
+        await Eventually.HoldsAsync(() => memory.ReminderDueAt("consolidation", id, ConsolidationGrain.TimeoutReminder) is not null,
+            Patience, "the consolidation registers its timeout reminder");
+        // Its reminder comes late (as after a slow takeover of its partition): the execution's watchdog gives up first.
+        var due = memory.ReminderDueAt("consolidation", id, ConsolidationGrain.TimeoutReminder)!.Value;
+        Assert.True(memory.PostponeReminder("consolidation", id, ConsolidationGrain.TimeoutReminder, due.AddHours(1)));
+        await GrainHost.AdvanceUntilAsync(clock, TimeSpan.FromSeconds(2), async () => (await grain.ReadAsync())!.IsFinal,
+            "the watchdog times the consolidation out");
+        var view = (await grain.ReadAsync())!;
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status); // the steps' outcome
+        Assert.Equal(ConsolidationStatus.TimedOut, view.Consolidation!.Status);
+        Assert.StartsWith("no answer from the consolidation", view.Consolidation.Error, StringComparison.Ordinal);
+        // The consolidation grain is told: it ends as the execution recorded it, its reminder removed, its row timed out.
+        ConsolidationView? ended = null;
+        await Eventually.HoldsAsync(async () => (ended = await consolidation.ReadAsync())?.Status == ConsolidationStatus.TimedOut,
+            Patience, $"consolidation {id} ends as timed out when the watchdog gives up on it");
+        Assert.Equal(view.Consolidation.Error, ended!.Error);
+        Assert.Equal(0, ended.AvgScore);
+        Assert.Empty(ended.PhasesCompleted);
+        Assert.Empty(memory.ReminderNames("consolidation", id));
+        var row = memory.ReadRow<ConsolidatedSessionRow>(ConsolidatedSessionRow.TableName, id);
+        Assert.Equal("timed_out", row?.Status);
+
+        // A report that still comes (from a consolidation that ran on somewhere) changes nothing.
+        var before = await grain.ReadEventsAsync(0, 1000);
+        await grain.ConsolidationFinishedAsync(ended with { Status = ConsolidationStatus.Completed, Error = null, AvgScore = 1 });
+        var after = (await grain.ReadAsync())!;
+        Assert.Equal(ConsolidationStatus.TimedOut, after.Consolidation!.Status);
+        Assert.Equal(view.Version, after.Version);
+        Assert.Equal(before.Count, (await grain.ReadEventsAsync(0, 1000)).Count);
+    }
+
+    [Fact]
+    public async Task ConsolidationCancel_BeforeItsCommand_TheLateCommandNeverStarts()
+    {
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var memory = host.Memory!;
+        var id = $"consolidation-cancelled-{Guid.NewGuid():N}";
+        var consolidation = host.Client.GetGrain<IConsolidationGrain>(id);
+        var session = new SessionSummary(StepKeys.For(id, 1), 1, AlternateKind.None, StepRunStatus.Succeeded, ["sol_transfer"], 1, 10, null, "send");
+
+        // The watchdog gave up on a consolidation whose command was lost; the command arrives after all.
+        await consolidation.CancelAsync("no answer from the consolidation within 70 s");
+        await consolidation.ConsolidateAsync(new ConsolidationCommand(id, "001-sol-transfer", ExecutionStatus.Completed, [session], [], [], 10000, 5));
+
+        Assert.Null(await consolidation.ReadAsync()); // never started: no phases, no report into the final execution
+        Assert.Empty(memory.ReminderNames("consolidation", id));
+        Assert.Null(memory.ReadRow<ConsolidatedSessionRow>(ConsolidatedSessionRow.TableName, id));
     }
 }
