@@ -56,6 +56,12 @@ public interface IConsolidationGrain : IGrain
 {
     Task ConsolidateAsync(ConsolidationCommand command);
 
+    /// <summary>
+    /// From the execution's watchdog: it gave up waiting and recorded the consolidation as timed out. A consolidation
+    /// still open ends so (its reminder removed, no report); one not started yet never starts.
+    /// </summary>
+    Task CancelAsync(string reason);
+
     Task<ConsolidationView?> ReadAsync();
 }
 

@@ -10,7 +10,8 @@ namespace Reev.Cluster.Grains.Tests;
 /// <summary>Consolidation outcomes, user fulfillment and misbehaving agents on the embedded provider.</summary>
 public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
 {
-    private static readonly RecoveryConfig AskTheUser = new()
+    /// <summary>No retry and no alternate: a failed step asks its user at once.</summary>
+    internal static readonly RecoveryConfig AskTheUser = new()
     {
         InTurnRetries = 0,
         BaseRetryDelayMs = 50,
@@ -239,7 +240,8 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
         Assert.Equal(ExecutionStatus.Completed, fine.Status);
     }
 
-    private static async Task<ExecutionView> WaitForQuestionAsync(IExecutionGrain grain)
+    /// <summary>Waits until the execution asks its user; returns its view with the question.</summary>
+    internal static async Task<ExecutionView> WaitForQuestionAsync(IExecutionGrain grain)
     {
         ExecutionView? view = null;
         await Eventually.HoldsAsync(

@@ -47,6 +47,7 @@ public sealed class GrainHost : IAsyncDisposable
         Action<SiloOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         Action<GrainRegistry>? grains = null,
+        FakeTimeProvider? clock = null,
         [System.Runtime.CompilerServices.CallerMemberName] string purpose = "")
     {
         var logs = XunitLoggerProvider.CreateFactory(output);
@@ -72,7 +73,13 @@ public sealed class GrainHost : IAsyncDisposable
             ProviderFactory = factory,
             Grains = registry,
             InitialSilos = silos,
-            ConfigureSilo = configure,
+            // Under a clock the test moves, leases last for its whole run: the test's jumps must not expire them.
+            ConfigureSilo = clock is null ? configure : o =>
+            {
+                o.LeaseDuration = TimeSpan.FromDays(1);
+                configure?.Invoke(o);
+            },
+            TimeProvider = clock,
             LoggerFactory = logs,
             SerializerOptions = ReevGrains.SerializerOptions,
             Services = siloId =>
@@ -109,6 +116,29 @@ public sealed class GrainHost : IAsyncDisposable
             timeout ?? TimeSpan.FromSeconds(60),
             $"execution {executionId} finishes");
         return view!;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="clock"/> by <paramref name="step"/> at every check until <paramref name="condition"/> holds (the
+    /// silo's loops and timers run between steps, as under a real clock), for at most <paramref name="timeout"/> of real time.
+    /// </summary>
+    public static Task AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan step, Func<Task<bool>> condition, string description, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(condition);
+        return Eventually.HoldsAsync(
+            async () =>
+            {
+                if (await condition())
+                {
+                    return true;
+                }
+
+                clock.Advance(step);
+                return false;
+            },
+            timeout ?? TimeSpan.FromSeconds(30),
+            description);
     }
 
     public async ValueTask DisposeAsync()

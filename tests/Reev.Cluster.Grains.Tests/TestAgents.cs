@@ -59,3 +59,44 @@ public sealed class HangingAgent : IFlowAgent
         throw new InvalidOperationException("unreachable");
     }
 }
+
+/// <summary>
+/// The deterministic agent, except that its first run waits until it is cancelled and then goes on anyway (as a slow
+/// model's answer still arrives): it says when it was cancelled and what its late run did.
+/// </summary>
+public sealed class StallingAgent : IFlowAgent
+{
+    private readonly DeterministicAgent _inner = new();
+    private int _runs;
+
+    public string Name => "stalls";
+
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<AgentResult> LateRun { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<AgentResult> RunAsync(AgentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Interlocked.Increment(ref _runs) > 1)
+        {
+            return await _inner.RunAsync(request, cancellationToken);
+        }
+
+        Entered.TrySetResult();
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Cancelled.TrySetResult();
+        }
+
+        var late = await _inner.RunAsync(request, CancellationToken.None);
+        LateRun.TrySetResult(late);
+        return late;
+    }
+}

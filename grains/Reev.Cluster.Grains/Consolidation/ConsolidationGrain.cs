@@ -12,9 +12,9 @@ namespace Reev.Cluster.Grains.Consolidation;
 /// <summary>
 /// Merges an execution's step sessions into one consolidated session. The first turn commits a
 /// reminder for the timeout before any phase runs; the phases (gather, merge, summarize, playbook)
-/// run in the next turn under the remaining time. A failed phase, a hang past the deadline, or the
-/// reminder firing first (its silo died mid-phase) ends it as failed or timed out with score 0; the
-/// execution's outcome never changes.
+/// run in the next turn under the remaining time. A failed phase, a hang past the deadline, the
+/// reminder firing first (its silo died mid-phase), or the execution's watchdog giving up on it
+/// (<see cref="CancelAsync"/>) ends it as failed or timed out with score 0; the execution's outcome never changes.
 /// </summary>
 public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILogger<ConsolidationGrain>? logger = null)
     : Grain<ConsolidationState>, IConsolidationGrain, IRemindable, IConsolidationRunner
@@ -26,9 +26,9 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
     public async Task ConsolidateAsync(ConsolidationCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (State.Command is not null)
+        if (State.Command is not null || State.Status != ConsolidationStatus.Pending)
         {
-            return;
+            return; // already has its command, or the execution gave up on it before the command came
         }
 
         var now = TimeProvider.GetUtcNow();
@@ -89,6 +89,28 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         await EndAsync(ConsolidationStatus.Completed, null);
     }
 
+    public async Task CancelAsync(string reason)
+    {
+        if (State.Status is not (ConsolidationStatus.Pending or ConsolidationStatus.InProgress))
+        {
+            return; // it ended on its own first; the execution ignores that report
+        }
+
+        if (State.Command is null)
+        {
+            // Cancelled before its command arrived (the command was dead-lettered, or comes late): nothing to stop, and a
+            // command that comes later must not start phases and a reminder for an execution that is already final.
+            State.Status = ConsolidationStatus.TimedOut;
+            State.Error = reason;
+            State.FinishedAt = TimeProvider.GetUtcNow();
+            await WriteStateAsync();
+            return;
+        }
+
+        // The execution already recorded it as timed out: end it the same way, without a report it would ignore.
+        await EndAsync(ConsolidationStatus.TimedOut, reason, report: false);
+    }
+
     public Task<ConsolidationView?> ReadAsync() => Task.FromResult(State.Command is null ? null : View());
 
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
@@ -147,7 +169,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         }
     }
 
-    private async Task EndAsync(ConsolidationStatus status, string? error)
+    private async Task EndAsync(ConsolidationStatus status, string? error, bool report = true)
     {
         State.Status = status;
         State.Error = error;
@@ -161,7 +183,11 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         GrainsTelemetry.Consolidations.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
         var view = View();
         GrainsLog.ConsolidationEnded(_logger, status == ConsolidationStatus.Completed ? LogLevel.Debug : LogLevel.Information, GrainKey, status, view.DurationMs);
-        await GrainFactory.GetGrain<IExecutionGrain>(GrainKey).ConsolidationFinishedAsync(view);
+        if (report)
+        {
+            await GrainFactory.GetGrain<IExecutionGrain>(GrainKey).ConsolidationFinishedAsync(view);
+        }
+
         Publish();
         DeactivateOnIdle();
         await WriteStateAsync();

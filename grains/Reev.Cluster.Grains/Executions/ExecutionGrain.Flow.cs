@@ -270,7 +270,8 @@ public sealed partial class ExecutionGrain
     /// <summary>
     /// The watchdog's check (see <see cref="ExecutionWatchdogOptions"/>): a step that has not reported within its budget
     /// fails (as "Stalled"; the atomic mode decides what follows), and a consolidation that has not answered within its
-    /// budget ends as timed out with the outcome the steps decided. A report that comes later is stale and ignored.
+    /// budget ends as timed out with the outcome the steps decided. Either grain is told (cancelled); a report that comes
+    /// later is stale and ignored.
     /// </summary>
     private async Task WatchAsync()
     {
@@ -324,6 +325,9 @@ public sealed partial class ExecutionGrain
 
             var error = $"no answer from the consolidation within {budget.TotalSeconds:0.#} s";
             GrainsLog.ExecutionStalled(_logger, GrainKey, 0, budget.TotalSeconds);
+            // As for a stalled step: the consolidation grain is told, so that it ends (its timeout reminder removed) instead
+            // of running on, or starting late, and reporting into a final execution. Its report, if one is on its way, is ignored.
+            _ = GrainFactory.GetGrain<IConsolidationGrain>(GrainKey).CancelAsync(error);
             State.Consolidation = (State.Consolidation ?? new ConsolidationView { ExecutionId = GrainKey }) with { Status = ConsolidationStatus.TimedOut, Error = error };
             State.Status = State.Outcome ?? ExecutionStatus.Failed;
             State.FinishedAt = TimeProvider.GetUtcNow();

@@ -1,0 +1,105 @@
+using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Diagnostics;
+using Reev.Cluster.TestKit;
+using Xunit.Abstractions;
+
+namespace Reev.Cluster.Grains.Tests;
+
+/// <summary>
+/// The consolidation's totals, the recovery grain's counters (what /api/v1/recovery/metrics serves) and the grains'
+/// instruments count what happened, once. In the collection without parallelization: instrument measurements are
+/// process-wide.
+/// </summary>
+[Collection(GrainFailureCollection.Name)]
+public sealed class RecoveryMetricsTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Consolidation_StepDecidedByAnAlternate_CreditsTheDecidingSessionWithItsOwnToolCalls()
+    {
+        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        // Slippage on the first attempt: the swap fails in the step's first session, and a reduced-amount alternate (a
+        // second session) swaps again. The step's tools list both sessions' calls.
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("100-jup-swap-sol-usdc"), faults: "slippage@1"));
+
+        var step = view.Steps[0];
+        Assert.Equal(StepRunStatus.Recovered, step.Status);
+        var deciding = (await host.Client.GetGrain<IStepGrain>(step.SessionKey!).ReadAsync())!;
+        var own = deciding.Attempts[^1].ToolCalls.Select(c => c.ToolName).ToList();
+        Assert.True(step.Tools.Count > own.Count, $"the step's calls ({string.Join(", ", step.Tools)}) span more than the deciding session's ({string.Join(", ", own)})");
+        var consolidation = view.Consolidation!;
+        Assert.Equal(ConsolidationStatus.Completed, consolidation.Status);
+        Assert.Equal(own.Count, consolidation.TotalTools);
+        Assert.Contains($"success, score {deciding.Attempts[^1].Score.FinalScore.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}, tools {string.Join(", ", own)}\n",
+            consolidation.ConsolidatedContent, StringComparison.Ordinal);
+        Assert.Equal(1, meters.Sum("reev.cluster.consolidations", "status", nameof(ConsolidationStatus.Completed)));
+        Assert.Equal(1, meters.Sum("reev.cluster.recovery.actions", "strategy", "alternate_flow"));
+    }
+
+    [Fact]
+    public async Task RecoveryMetrics_StepWithARetryAndAnAlternate_CountTheStepTimeOnce()
+    {
+        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var recovery = new RecoveryConfig { InTurnRetries = 1, InTurnRetryDelayMs = 5, MaxRecoveryTimeMs = 1, EnableAlternativeFlows = true };
+
+        // Attempts 1 and 2 (the in-turn retry) fail transiently: the retry did not help. Attempt 3, a fresh-attempt
+        // alternate, succeeds. Two decided recovery actions share the step's time.
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer"), faults: "transient@1+2", recovery: recovery));
+
+        var step = view.Steps[0];
+        Assert.Equal(StepRunStatus.Recovered, step.Status);
+        Assert.Equal(3, step.Attempts);
+        Assert.True(step.DurationMs > 0, "the step took time");
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "retry" && a.Succeeded == false);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Succeeded == true);
+        var metrics = await RecordedAsync(host, expected: 2);
+        Assert.Equal(1, metrics.Successes);
+        Assert.Equal(1, metrics.Failures);
+        Assert.Equal(1, metrics.RecoveriesByStrategy.GetValueOrDefault("alternate_flow"));
+        Assert.Equal(1, metrics.FailuresByStrategy.GetValueOrDefault("retry"));
+        Assert.Equal(step.DurationMs, metrics.TotalTimeSpentMs, 6);
+        Assert.Equal(1, meters.Sum("reev.cluster.recovery.actions", "strategy", "alternate_flow"));
+    }
+
+    [Theory]
+    [InlineData(FulfillmentAnswer.Skip, ExecutionStatus.Completed)]
+    [InlineData(FulfillmentAnswer.Abort, ExecutionStatus.Failed)]
+    public async Task RecoveryMetrics_UserAnswersSkipOrAbort_CountANotRecoveredStep(FulfillmentAnswer answer, ExecutionStatus outcome)
+    {
+        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var id = $"{answer.ToString().ToLowerInvariant()}-metrics-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+
+        // 5 SOL from a 1 SOL wallet: step 1 fails for good; the user leaves it failed (lenient: Skip goes on to step 2).
+        await grain.StartAsync(Flows.Request(Flows.Inline(TransferFlows.TwoTransfers("5", "0.1")), AtomicMode.Lenient, recovery: ConsolidationAndFulfillmentTests.AskTheUser));
+        var waiting = await ConsolidationAndFulfillmentTests.WaitForQuestionAsync(grain);
+        await grain.AnswerAsync(answer, "bob", waiting.Question!.Sequence);
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(outcome, view.Status);
+        Assert.Equal(StepRunStatus.Failed, view.Steps[0].Status);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "user_fulfillment" && a.Detail == $"bob: {answer}" && a.Succeeded == false);
+        var metrics = await RecordedAsync(host, expected: 1);
+        Assert.Equal(0, metrics.Successes);
+        Assert.Equal(1, metrics.Failures);
+        Assert.False(metrics.RecoveriesByStrategy.ContainsKey("user_fulfillment"), "a step the user left failed is not a recovery");
+        Assert.Equal(1, metrics.FailuresByStrategy.GetValueOrDefault("user_fulfillment"));
+        Assert.Equal(1, meters.Sum("reev.cluster.recovery.actions", "strategy", "user_fulfillment")); // one question asked
+    }
+
+    /// <summary>The recovery grain's counters once the execution's <paramref name="expected"/> decided actions reached it.</summary>
+    private static async Task<RecoveryMetrics> RecordedAsync(GrainHost host, long expected)
+    {
+        var recovery = host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key);
+        RecoveryMetrics? metrics = null;
+        await Eventually.HoldsAsync(async () => (metrics = await recovery.ReadMetricsAsync()).Attempts >= expected, Patience,
+            $"the recovery grain records {expected} decided actions");
+        Assert.True(metrics!.Attempts == expected, $"recovery attempts: expected {expected}, got {metrics.Attempts}");
+        return metrics;
+    }
+}
