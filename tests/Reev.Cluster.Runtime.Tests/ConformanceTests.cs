@@ -342,6 +342,27 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task What_OnActivateAsync_sends_commits_with_the_first_turn_and_not_with_a_failed_one()
+    {
+        await using var handle = await StartAsync(o => o.RetryBackoff = TimeSpan.FromMilliseconds(10));
+        var silo = handle.Cluster.Silos[0];
+        var key = $"herald-{Guid.NewGuid():N}";
+        var inbox = handle.Client.GetGrain<IRelayGrain>(HeraldGrain.InboxOf(key));
+
+        // The first attempt activates the herald (which sends its announcement) and throws; the retry activates a fresh
+        // instance, which sends again, and succeeds. The reply comes after the retry's commit: every send is stored by then.
+        var attempt = await handle.Client.GetGrain<IHeraldGrain>(key).WorkFailingOnce();
+        await Eventually.HoldsAsync(
+            async () => await silo.CountPendingMessagesAsync(default) == 0 && silo.QueuedMessages == 0,
+            Patience,
+            "every message of the herald and its inbox is consumed");
+
+        Assert.Equal(2, attempt);
+        Assert.Equal(1, await inbox.Received()); // the failed attempt's announcement was never committed
+        Assert.Empty(await silo.GetDeadLettersAsync(10, default));
+    }
+
+    [Fact]
     public async Task An_immutable_argument_for_a_grain_of_another_silo_travels_as_stored_json()
     {
         await using var handle = await Clusters.StartAsync(provider, output, 2);

@@ -48,9 +48,11 @@ public sealed partial class Silo
             Exception? failure = null;
             try
             {
-                await EnsureActivatedAsync(activation).ConfigureAwait(false);
+                // The turn starts before the activation: what OnActivateAsync sends, registers or writes commits with the
+                // first turn (or not at all when that turn fails, and then runs again on a fresh instance).
                 turn = new TurnContext(activation, message);
                 TurnContext.Current = turn;
+                await EnsureActivatedAsync(activation).ConfigureAwait(false);
                 var result = await InvokeAsync(activation, message, method).ConfigureAwait(false);
 
                 // Serializing the new state and the reply is part of the turn: a value that cannot be serialized fails
