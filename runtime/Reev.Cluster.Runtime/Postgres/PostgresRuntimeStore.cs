@@ -288,9 +288,6 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return Math.Max(0, (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
-    /// <summary>Replies unread for this long are deleted by <see cref="ReclaimQueueSpaceAsync"/> (asks time out long before).</summary>
-    internal static readonly TimeSpan OrphanedReplyAge = TimeSpan.FromMinutes(10);
-
     public async Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken)
     {
         // Every message is one INSERT and one DELETE, and autovacuum visits a database at most once per
@@ -298,7 +295,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         // table and its indexes grow by a minute of traffic (90 MB in 20 s of the flow benchmark) and every insert
         // extends the relation. VACUUM does not block inserts or deletes; SKIP_LOCKED passes a table that another
         // silo or autovacuum is vacuuming at that moment instead of queueing behind it.
-        await using (var orphans = _dataSource.CreateCommand($"DELETE FROM reev_replies WHERE created_at < now() - interval '{OrphanedReplyAge.TotalSeconds} seconds'"))
+        await using (var orphans = _dataSource.CreateCommand($"DELETE FROM reev_replies WHERE created_at < now() - interval '{ReplyRecord.OrphanedAge.TotalSeconds} seconds'"))
         {
             // A reply is deleted when its client reads it. One still here after this long belongs to a client that gave up
             // (its ask timed out) or exited, and nobody will read it.

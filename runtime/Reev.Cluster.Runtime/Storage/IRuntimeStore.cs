@@ -81,8 +81,9 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// <summary>
     /// Makes the room of consumed messages and fired reminders reusable by new ones, so that the queue tables stay
     /// the size of the work in flight instead of growing until the database's own maintenance comes by (PostgreSQL:
-    /// a VACUUM of the queue tables that skips a table another silo is vacuuming). Returns false where there is
-    /// nothing to reclaim (in memory).
+    /// a VACUUM of the queue tables that skips a table another silo is vacuuming), and deletes replies unread for
+    /// <see cref="ReplyRecord.OrphanedAge"/> (their client gave up or went away). Returns false where there is nothing to
+    /// reclaim, which ends the silo's reclaim loop.
     /// </summary>
     Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken);
 
