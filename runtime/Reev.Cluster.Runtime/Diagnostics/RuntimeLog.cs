@@ -48,4 +48,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(15, LogLevel.Error, "Silo {SiloId}: the activation of {Grain} failed outside a turn; it is dropped and its messages are read again")]
     public static partial void ActivationFailed(ILogger logger, Exception exception, string siloId, string grain);
+
+    [LoggerMessage(16, LogLevel.Warning, "The commit of {Grain}.{Method}'s turn on message {MessageId} ended without an answer and took the message: its reply is delivered now")]
+    public static partial void InDoubtReplyDelivered(ILogger logger, string grain, string method, long messageId);
 }

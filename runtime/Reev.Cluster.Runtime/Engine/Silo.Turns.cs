@@ -164,6 +164,11 @@ public sealed partial class Silo
         if (status != CommitStatus.Committed)
         {
             activation.Instance = null;
+            if (status == CommitStatus.Unknown && message.ReplyTo is not null && commit.Reply is null)
+            {
+                RememberInDoubt(activation, message, localReply, null);
+            }
+
             return status;
         }
 
@@ -242,6 +247,11 @@ public sealed partial class Silo
             Reply = storeReply && message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, stored) : null,
         };
         var status = await CommitAsync(commit).ConfigureAwait(false);
+        if (status == CommitStatus.Unknown && storeReply && message.ReplyTo is not null && commit.Reply is null)
+        {
+            RememberInDoubt(activation, message, null, error);
+        }
+
         if (status == CommitStatus.Committed)
         {
             RuntimeTelemetry.DeadLetters.Add(1);

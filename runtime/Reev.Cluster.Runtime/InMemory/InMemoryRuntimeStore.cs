@@ -341,6 +341,15 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         }
     }
 
+    public Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            return Task.FromResult<bool?>(db.Partitions[lease.Partition] == (siloId, lease.Epoch) ? db.Messages.ContainsKey(messageId) : null);
+        }
+    }
+
     public Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken)
     {
         lock (db.Lock)

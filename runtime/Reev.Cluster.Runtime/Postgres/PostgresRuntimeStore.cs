@@ -262,6 +262,24 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return list;
     }
 
+    public async Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken)
+    {
+        // One statement, one snapshot: the lease and the message are read as of the same moment. A commit still running
+        // (its connection lost, the server not done with it yet) has not taken the message in that snapshot; the message
+        // then runs again, and whichever of the two commits second finds it consumed.
+        await using var cmd = _dataSource.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM reev_partitions WHERE partition = @p AND owner = @o AND epoch = @e),
+                   EXISTS (SELECT 1 FROM reev_messages WHERE id = @id)
+            """);
+        cmd.Parameters.AddWithValue("p", lease.Partition);
+        cmd.Parameters.AddWithValue("o", siloId);
+        cmd.Parameters.AddWithValue("e", lease.Epoch);
+        cmd.Parameters.AddWithValue("id", messageId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetBoolean(0) ? reader.GetBoolean(1) : null;
+    }
+
     public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken)
     {
         await using var cmd = _dataSource.CreateCommand("""

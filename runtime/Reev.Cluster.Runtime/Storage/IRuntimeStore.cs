@@ -67,6 +67,13 @@ internal interface IRuntimeStore : IAsyncDisposable
     Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
         string clientId, IReadOnlyCollection<Guid> requestIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether message <paramref name="messageId"/> is still pending, read in one snapshot with whether
+    /// <paramref name="siloId"/> still holds <paramref name="lease"/>; null when it does not. Settles a commit whose outcome
+    /// is unknown (ADR 0013): a message gone while its silo kept the lease was taken by that silo's commit.
+    /// </summary>
+    Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>Counts pending messages exactly (checks and tools).</summary>
