@@ -42,7 +42,8 @@ public static class Clusters
         .Add<ICounterGrain, CounterGrain>()
         .Add<IReminderGrain, ReminderGrain>()
         .Add<ITroubleGrain, TroubleGrain>()
-        .Add<IRelayGrain, RelayGrain>();
+        .Add<IRelayGrain, RelayGrain>()
+        .Add<IHeraldGrain, HeraldGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

@@ -342,6 +342,69 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task What_OnActivateAsync_sends_commits_with_the_first_turn_and_not_with_a_failed_one()
+    {
+        await using var handle = await StartAsync(o => o.RetryBackoff = TimeSpan.FromMilliseconds(10));
+        var silo = handle.Cluster.Silos[0];
+        var key = $"herald-{Guid.NewGuid():N}";
+        var inbox = handle.Client.GetGrain<IRelayGrain>(HeraldGrain.InboxOf(key));
+
+        // The first attempt activates the herald (which sends its announcement) and throws; the retry activates a fresh
+        // instance, which sends again, and succeeds. The reply comes after the retry's commit: every send is stored by then.
+        var attempt = await handle.Client.GetGrain<IHeraldGrain>(key).WorkFailingOnce();
+        await Eventually.HoldsAsync(
+            async () => await silo.CountPendingMessagesAsync(default) == 0 && silo.QueuedMessages == 0,
+            Patience,
+            "every message of the herald and its inbox is consumed");
+
+        Assert.Equal(2, attempt);
+        Assert.Equal(1, await inbox.Received()); // the failed attempt's announcement was never committed
+        Assert.Empty(await silo.GetDeadLettersAsync(10, default));
+    }
+
+    [Fact]
+    public async Task A_local_ask_whose_commit_ends_without_an_answer_but_committed_gets_the_committed_reply()
+    {
+        await using var handle = await StartAsync(o => o.AskTimeout = TimeSpan.FromSeconds(10));
+        var silo = handle.Cluster.Silos[0];
+        var counter = handle.Client.GetGrain<ICounterGrain>($"doubt-{Guid.NewGuid():N}");
+        var injected = 0;
+        // The store committed the turn; the silo hears an error instead, as when the connection dies at COMMIT.
+        silo.TestHooks.AfterCommitAsync = _ => Interlocked.Exchange(ref injected, 1) == 0
+            ? throw new IOException("connection lost at COMMIT (injected)")
+            : Task.CompletedTask;
+
+        var count = await counter.Add(1);
+        silo.TestHooks.AfterCommitAsync = null;
+        var state = await counter.Read();
+
+        Assert.Equal(1, injected);
+        Assert.Equal(1, count);
+        Assert.Equal((1, 0), (state.Count, state.Repeats)); // committed once, not run again
+    }
+
+    [Fact]
+    public async Task A_local_ask_whose_commit_ends_without_an_answer_and_did_not_commit_gets_the_reply_of_its_rerun()
+    {
+        await using var handle = await StartAsync(o => o.AskTimeout = TimeSpan.FromSeconds(10));
+        var silo = handle.Cluster.Silos[0];
+        var counter = handle.Client.GetGrain<ICounterGrain>($"undone-{Guid.NewGuid():N}");
+        var injected = 0;
+        // The connection dies before the transaction reaches the server: nothing committed, the message runs again.
+        silo.TestHooks.BeforeCommitAsync = _ => Interlocked.Exchange(ref injected, 1) == 0
+            ? throw new IOException("connection lost before COMMIT (injected)")
+            : Task.CompletedTask;
+
+        var count = await counter.Add(1);
+        silo.TestHooks.BeforeCommitAsync = null;
+        var state = await counter.Read();
+
+        Assert.Equal(1, injected);
+        Assert.Equal(1, count);
+        Assert.Equal((1, 0), (state.Count, state.Repeats));
+    }
+
+    [Fact]
     public async Task An_immutable_argument_for_a_grain_of_another_silo_travels_as_stored_json()
     {
         await using var handle = await Clusters.StartAsync(provider, output, 2);

@@ -41,6 +41,9 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
     public virtual Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(string clientId, IReadOnlyCollection<Guid> requestIds, CancellationToken cancellationToken) =>
         inner.TakeRepliesAsync(clientId, requestIds, cancellationToken);
 
+    public virtual Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken) =>
+        inner.IsPendingUnderLeaseAsync(siloId, lease, messageId, cancellationToken);
+
     public virtual Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken) => inner.ReadDeadLettersAsync(limit, cancellationToken);
 
     public virtual Task<long> CountPendingAsync(CancellationToken cancellationToken) => inner.CountPendingAsync(cancellationToken);

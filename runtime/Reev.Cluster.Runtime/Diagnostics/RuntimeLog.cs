@@ -51,4 +51,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(30, LogLevel.Information, "Silo {SiloId} stopped during its start; it handed {Released} partitions over and left the cluster")]
     public static partial void LeftAfterFailedStart(ILogger logger, string siloId, int released);
+
+    [LoggerMessage(16, LogLevel.Warning, "The commit of {Grain}.{Method}'s turn on message {MessageId} ended without an answer and took the message: its reply is delivered now")]
+    public static partial void InDoubtReplyDelivered(ILogger logger, string grain, string method, long messageId);
 }

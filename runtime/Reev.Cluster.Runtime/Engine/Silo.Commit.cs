@@ -52,7 +52,7 @@ public sealed partial class Silo
                         // commit again while the heartbeats kept the partitions. The batch's outcome is unknown: its turns
                         // reload, and one that did commit finds its message consumed.
                         RuntimeLog.CommitFailed(_logger, ex, batch.Count);
-                        Complete(batch, CommitStatus.Duplicate);
+                        Complete(batch, CommitStatus.Unknown);
                     }
                 }
             }
@@ -98,6 +98,10 @@ public sealed partial class Silo
             try
             {
                 result = await _store.CommitAsync(SiloId, fence, turns, cancellationToken).ConfigureAwait(false);
+                if (TestHooks.AfterCommitAsync is { } after)
+                {
+                    await after(cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (CommitRejectedException ex)
             {
@@ -124,7 +128,7 @@ public sealed partial class Silo
                 // did commit finds its message consumed when it runs again, so nothing applies twice.
                 RuntimeLog.CommitFailed(_logger, ex, remaining.Count);
                 TestHooks.CommitCompleted?.Invoke(CommitOutcome.Failed, remaining.Count);
-                Complete(remaining, CommitStatus.Duplicate);
+                Complete(remaining, CommitStatus.Unknown);
                 return;
             }
 

@@ -188,6 +188,7 @@ public sealed partial class Silo
             }
 
             CommitStatus outcome;
+            MarkRerun(message);
             try
             {
                 outcome = await ProcessMessageAsync(activation, message).ConfigureAwait(false);
@@ -198,8 +199,10 @@ public sealed partial class Silo
                 // with its queue stuck. It is dropped like one whose commit failed; its messages are read again.
                 RuntimeLog.ActivationFailed(_logger, ex, SiloId, activation.Id.ToString());
                 activation.Instance = null;
-                outcome = CommitStatus.Duplicate;
+                outcome = CommitStatus.Unknown;
             }
+
+            SettleInDoubt(activation, message, outcome);
 
             lock (activation.Lock)
             {

@@ -48,9 +48,11 @@ public sealed partial class Silo
             Exception? failure = null;
             try
             {
-                await EnsureActivatedAsync(activation).ConfigureAwait(false);
+                // The turn starts before the activation: what OnActivateAsync sends, registers or writes commits with the
+                // first turn (or not at all when that turn fails, and then runs again on a fresh instance).
                 turn = new TurnContext(activation, message);
                 TurnContext.Current = turn;
+                await EnsureActivatedAsync(activation).ConfigureAwait(false);
                 var result = await InvokeAsync(activation, message, method).ConfigureAwait(false);
 
                 // Serializing the new state and the reply is part of the turn: a value that cannot be serialized fails
@@ -162,6 +164,11 @@ public sealed partial class Silo
         if (status != CommitStatus.Committed)
         {
             activation.Instance = null;
+            if (status == CommitStatus.Unknown && message.ReplyTo is not null && commit.Reply is null)
+            {
+                RememberInDoubt(activation, message, localReply, null);
+            }
+
             return status;
         }
 
@@ -240,6 +247,11 @@ public sealed partial class Silo
             Reply = storeReply && message.ReplyTo is { } replyTo ? ReplyFor(replyTo, null, stored) : null,
         };
         var status = await CommitAsync(commit).ConfigureAwait(false);
+        if (status == CommitStatus.Unknown && storeReply && message.ReplyTo is not null && commit.Reply is null)
+        {
+            RememberInDoubt(activation, message, null, error);
+        }
+
         if (status == CommitStatus.Committed)
         {
             RuntimeTelemetry.DeadLetters.Add(1);

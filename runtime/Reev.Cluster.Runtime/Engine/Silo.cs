@@ -285,6 +285,8 @@ public sealed partial class Silo : IAsyncDisposable
         }
         else if (Volatile.Read(ref _state) == 0)
         {
+            // Never started: the registration made at creation goes with it.
+            ReplyHub.Unregister(_client.ClientId, _client.Replies);
             await _store.DisposeAsync().ConfigureAwait(false);
         }
 

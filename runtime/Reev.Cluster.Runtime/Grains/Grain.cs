@@ -28,7 +28,11 @@ public abstract class Grain
 
     internal void Attach(GrainActivationContext context) => _context = context;
 
-    /// <summary>Called before the first turn of an activation.</summary>
+    /// <summary>
+    /// Called at the start of the first turn of an activation, as part of that turn: its sends, reminder changes and
+    /// state writes commit atomically with the turn. When the turn fails, none of them is committed, the instance is
+    /// discarded, and the retry runs this again on a fresh instance.
+    /// </summary>
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Called when an idle activation is collected or its silo stops gracefully.</summary>

@@ -6,6 +6,12 @@ public sealed class SiloTestHooks
     /// <summary>Awaited before every commit transaction; a test blocks it to pause the silo's commits.</summary>
     public Func<CancellationToken, Task>? BeforeCommitAsync { get; set; }
 
+    /// <summary>
+    /// Awaited after the store answered a commit transaction, before the silo acts on the answer. A test throws from it to
+    /// make a batch that committed look like one whose connection died at COMMIT: its outcome is unknown to the silo.
+    /// </summary>
+    public Func<CancellationToken, Task>? AfterCommitAsync { get; set; }
+
     /// <summary>Called after every commit transaction with its outcome and the number of turns it carried.</summary>
     public Action<CommitOutcome, int>? CommitCompleted { get; set; }
 

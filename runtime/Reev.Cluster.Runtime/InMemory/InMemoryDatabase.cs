@@ -21,7 +21,8 @@ internal sealed class InMemoryDatabase
 
     public InMemoryReminders Reminders { get; } = new();
 
-    public Dictionary<string, List<(Guid RequestId, string? Payload, string? Error)>> Replies { get; } = new(StringComparer.Ordinal);
+    /// <summary>Replies to remote clients' asks, by client id, with the time each was stored (orphans are purged by age).</summary>
+    public Dictionary<string, List<(Guid RequestId, string? Payload, string? Error, DateTimeOffset StoredAt)>> Replies { get; } = new(StringComparer.Ordinal);
 
     public List<DeadLetter> DeadLetters { get; } = [];
 

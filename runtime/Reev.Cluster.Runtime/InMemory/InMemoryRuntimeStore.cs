@@ -278,7 +278,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 db.Replies[reply.ClientId] = list = [];
             }
 
-            list.Add((reply.RequestId, reply.Payload, reply.Error));
+            list.Add((reply.RequestId, reply.Payload, reply.Error, now));
         }
 
         foreach (var projection in turn.Projections)
@@ -337,7 +337,16 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 return Task.FromResult<IReadOnlyList<(Guid, string?, string?)>>([]);
             }
 
-            return Task.FromResult<IReadOnlyList<(Guid, string?, string?)>>(list);
+            return Task.FromResult<IReadOnlyList<(Guid, string?, string?)>>(list.Select(r => (r.RequestId, r.Payload, r.Error)).ToList());
+        }
+    }
+
+    public Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            return Task.FromResult<bool?>(db.Partitions[lease.Partition] == (siloId, lease.Epoch) ? db.Messages.ContainsKey(messageId) : null);
         }
     }
 
@@ -352,8 +361,28 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
     public Task<long> EstimatePendingAsync(CancellationToken cancellationToken) => CountPendingAsync(cancellationToken);
 
-    /// <summary>Removed messages and reminders are gone from the dictionaries already.</summary>
-    public Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+    /// <summary>
+    /// Removed messages and reminders are gone from the dictionaries already; what is left to reclaim are the replies of
+    /// clients that never take them (gone away), deleted after <see cref="ReplyRecord.OrphanedAge"/> as in PostgreSQL.
+    /// </summary>
+    public Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken)
+    {
+        lock (db.Lock)
+        {
+            Check();
+            var cutoff = timeProvider.GetUtcNow() - ReplyRecord.OrphanedAge;
+            foreach (var (clientId, list) in db.Replies.ToList())
+            {
+                list.RemoveAll(r => r.StoredAt < cutoff);
+                if (list.Count == 0)
+                {
+                    db.Replies.Remove(clientId);
+                }
+            }
+        }
+
+        return Task.FromResult(true);
+    }
 
     public Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {

@@ -19,6 +19,8 @@ internal sealed class PendingReplies
         return tcs.Task;
     }
 
+    public bool IsWaiting(Guid requestId) => _pending.ContainsKey(requestId);
+
     public void Forget(Guid requestId) => _pending.TryRemove(requestId, out _);
 
     public void Complete(Guid requestId, string? payload, string? error)

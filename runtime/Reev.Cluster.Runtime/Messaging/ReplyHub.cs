@@ -18,6 +18,10 @@ internal static class ReplyHub
 
     public static bool IsLocal(string clientId) => Clients.ContainsKey(clientId);
 
+    /// <summary>Whether a local caller still waits for the reply to <paramref name="requestId"/>.</summary>
+    public static bool IsWaiting(string clientId, Guid requestId) =>
+        Clients.TryGetValue(clientId, out var replies) && replies.IsWaiting(requestId);
+
     public static void Deliver(string clientId, Guid requestId, string? payload, string? error)
     {
         if (Clients.TryGetValue(clientId, out var replies))

@@ -262,6 +262,24 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return list;
     }
 
+    public async Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken)
+    {
+        // One statement, one snapshot: the lease and the message are read as of the same moment. A commit still running
+        // (its connection lost, the server not done with it yet) has not taken the message in that snapshot; the message
+        // then runs again, and whichever of the two commits second finds it consumed.
+        await using var cmd = _dataSource.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM reev_partitions WHERE partition = @p AND owner = @o AND epoch = @e),
+                   EXISTS (SELECT 1 FROM reev_messages WHERE id = @id)
+            """);
+        cmd.Parameters.AddWithValue("p", lease.Partition);
+        cmd.Parameters.AddWithValue("o", siloId);
+        cmd.Parameters.AddWithValue("e", lease.Epoch);
+        cmd.Parameters.AddWithValue("id", messageId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetBoolean(0) ? reader.GetBoolean(1) : null;
+    }
+
     public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken)
     {
         await using var cmd = _dataSource.CreateCommand("""
@@ -288,9 +306,6 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return Math.Max(0, (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
-    /// <summary>Replies unread for this long are deleted by <see cref="ReclaimQueueSpaceAsync"/> (asks time out long before).</summary>
-    internal static readonly TimeSpan OrphanedReplyAge = TimeSpan.FromMinutes(10);
-
     public async Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken)
     {
         // Every message is one INSERT and one DELETE, and autovacuum visits a database at most once per
@@ -298,7 +313,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         // table and its indexes grow by a minute of traffic (90 MB in 20 s of the flow benchmark) and every insert
         // extends the relation. VACUUM does not block inserts or deletes; SKIP_LOCKED passes a table that another
         // silo or autovacuum is vacuuming at that moment instead of queueing behind it.
-        await using (var orphans = _dataSource.CreateCommand($"DELETE FROM reev_replies WHERE created_at < now() - interval '{OrphanedReplyAge.TotalSeconds} seconds'"))
+        await using (var orphans = _dataSource.CreateCommand($"DELETE FROM reev_replies WHERE created_at < now() - interval '{ReplyRecord.OrphanedAge.TotalSeconds} seconds'"))
         {
             // A reply is deleted when its client reads it. One still here after this long belongs to a client that gave up
             // (its ask timed out) or exited, and nobody will read it.

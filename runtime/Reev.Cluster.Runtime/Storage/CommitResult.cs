@@ -28,4 +28,10 @@ internal enum CommitStatus
     /// <see cref="TurnCommit.RejectedError"/>): nothing committed, and the turn counts as a failed attempt.
     /// </summary>
     Rejected,
+
+    /// <summary>
+    /// The commit ended without an answer (a connection lost at COMMIT, a defect in the commit path): it may or may not
+    /// have committed. Its turns reload like duplicates; one that committed finds its message consumed (ADR 0013).
+    /// </summary>
+    Unknown,
 }

@@ -67,6 +67,13 @@ internal interface IRuntimeStore : IAsyncDisposable
     Task<IReadOnlyList<(Guid RequestId, string? Payload, string? Error)>> TakeRepliesAsync(
         string clientId, IReadOnlyCollection<Guid> requestIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether message <paramref name="messageId"/> is still pending, read in one snapshot with whether
+    /// <paramref name="siloId"/> still holds <paramref name="lease"/>; null when it does not. Settles a commit whose outcome
+    /// is unknown (ADR 0013): a message gone while its silo kept the lease was taken by that silo's commit.
+    /// </summary>
+    Task<bool?> IsPendingUnderLeaseAsync(string siloId, PartitionLease lease, long messageId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>Counts pending messages exactly (checks and tools).</summary>
@@ -81,8 +88,9 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// <summary>
     /// Makes the room of consumed messages and fired reminders reusable by new ones, so that the queue tables stay
     /// the size of the work in flight instead of growing until the database's own maintenance comes by (PostgreSQL:
-    /// a VACUUM of the queue tables that skips a table another silo is vacuuming). Returns false where there is
-    /// nothing to reclaim (in memory).
+    /// a VACUUM of the queue tables that skips a table another silo is vacuuming), and deletes replies unread for
+    /// <see cref="ReplyRecord.OrphanedAge"/> (their client gave up or went away). Returns false where there is nothing to
+    /// reclaim, which ends the silo's reclaim loop.
     /// </summary>
     Task<bool> ReclaimQueueSpaceAsync(CancellationToken cancellationToken);
 

@@ -9,6 +9,9 @@ public interface ICounterGrain : IGrain
 
     Task<CounterState> Read();
 
+    /// <summary>Applies increment number <paramref name="sequence"/> as <see cref="Increment"/> does; answers the new count.</summary>
+    Task<int> Add(int sequence);
+
     Task Deactivate();
 }
 
@@ -55,6 +58,12 @@ public sealed class CounterGrain(SiloName? silo = null) : Grain<CounterState>, I
         State.LastSequence = Math.Max(State.LastSequence, sequence);
         State.LastSilo = silo?.Value;
         return WriteStateAsync();
+    }
+
+    public async Task<int> Add(int sequence)
+    {
+        await Increment(sequence);
+        return State.Count;
     }
 
     public Task<CounterState> Read() => Task.FromResult(new CounterState
