@@ -92,6 +92,41 @@ public sealed class RecoveryMetricsTests(ITestOutputHelper output)
         Assert.Equal(1, meters.Sum("reev.cluster.recovery.actions", "strategy", "user_fulfillment")); // one question asked
     }
 
+    [Fact]
+    public async Task RecoveryMetrics_UserAnswersAlternate_CountTheAlternateAsOneTheExecutionChose()
+    {
+        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        var id = $"alternate-metrics-{Guid.NewGuid():N}";
+        var grain = host.Client.GetGrain<IExecutionGrain>(id);
+
+        // Slippage, not retried; alternates off: the user is asked at once and chooses the alternate (a reduced amount).
+        await grain.StartAsync(Flows.Request(Flows.Benchmark("100-jup-swap-sol-usdc"), faults: "slippage@1", recovery: ConsolidationAndFulfillmentTests.AskTheUser));
+        var waiting = await ConsolidationAndFulfillmentTests.WaitForQuestionAsync(grain);
+        await grain.AnswerAsync(FulfillmentAnswer.Alternate, "bob", waiting.Question!.Sequence);
+        var view = await host.WaitFinalAsync(id);
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.Equal(StepRunStatus.Recovered, view.Steps[0].Status);
+        Assert.Equal(AlternateKind.ReducedAmount, view.Steps[0].Alternate);
+        // The entries an alternate the execution chose gets: running (undecided), then its outcome.
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "user_fulfillment" && a.Detail == "bob: Alternate" && a.Succeeded == null);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Detail == "running ReducedAmount after SlippageExceeded" && a.Succeeded == null);
+        Assert.Contains(view.RecoveryActions, a => a.Strategy == "alternate_flow" && a.Detail == "ReducedAmount succeeded" && a.Succeeded == true);
+        Assert.True(meters.Sum("reev.cluster.recovery.actions", "strategy", "alternate_flow") == 1,
+            $"reev.cluster.recovery.actions: expected one alternate_flow, got {meters.Describe("reev.cluster.recovery.actions")}");
+        Assert.Equal(1, meters.Sum("reev.cluster.recovery.actions", "strategy", "user_fulfillment"));
+        var metrics = await RecordedAsync(host, expected: 1);
+        Assert.Equal(1, metrics.Successes);
+        Assert.Equal(1, metrics.RecoveriesByStrategy.GetValueOrDefault("alternate_flow"));
+        // The playbook learns the alternate's success for the error it answered, as for one the execution chose.
+        var recovery = host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key);
+        await Eventually.HoldsAsync(
+            async () => (await recovery.ReadMetricsAsync()).Playbook.Any(p => p.ErrorKind == "SlippageExceeded" && p.Alternate == AlternateKind.ReducedAmount && p.Successes == 1),
+            Patience,
+            "the consolidation feeds the user's alternate into the playbook under SlippageExceeded");
+    }
+
     /// <summary>The recovery grain's counters once the execution's <paramref name="expected"/> decided actions reached it.</summary>
     private static async Task<RecoveryMetrics> RecordedAsync(GrainHost host, long expected)
     {
