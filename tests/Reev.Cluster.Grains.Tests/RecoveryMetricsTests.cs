@@ -18,7 +18,7 @@ public sealed class RecoveryMetricsTests(ITestOutputHelper output)
     [Fact]
     public async Task Consolidation_StepDecidedByAnAlternate_CreditsTheDecidingSessionWithItsOwnToolCalls()
     {
-        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        using var meters = CollectMeters();
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
 
         // Slippage on the first attempt: the swap fails in the step's first session, and a reduced-amount alternate (a
@@ -42,7 +42,7 @@ public sealed class RecoveryMetricsTests(ITestOutputHelper output)
     [Fact]
     public async Task RecoveryMetrics_StepWithARetryAndAnAlternate_CountTheStepTimeOnce()
     {
-        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        using var meters = CollectMeters();
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
         var recovery = new RecoveryConfig { InTurnRetries = 1, InTurnRetryDelayMs = 5, MaxRecoveryTimeMs = 1, EnableAlternativeFlows = true };
 
@@ -70,7 +70,7 @@ public sealed class RecoveryMetricsTests(ITestOutputHelper output)
     [InlineData(FulfillmentAnswer.Abort, ExecutionStatus.Failed)]
     public async Task RecoveryMetrics_UserAnswersSkipOrAbort_CountANotRecoveredStep(FulfillmentAnswer answer, ExecutionStatus outcome)
     {
-        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        using var meters = CollectMeters();
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
         var id = $"{answer.ToString().ToLowerInvariant()}-metrics-{Guid.NewGuid():N}";
         var grain = host.Client.GetGrain<IExecutionGrain>(id);
@@ -95,7 +95,7 @@ public sealed class RecoveryMetricsTests(ITestOutputHelper output)
     [Fact]
     public async Task RecoveryMetrics_UserAnswersAlternate_CountTheAlternateAsOneTheExecutionChose()
     {
-        using var meters = new MeterCollector(GrainsTelemetry.Name);
+        using var meters = CollectMeters();
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
         var id = $"alternate-metrics-{Guid.NewGuid():N}";
         var grain = host.Client.GetGrain<IExecutionGrain>(id);
@@ -126,6 +126,26 @@ public sealed class RecoveryMetricsTests(ITestOutputHelper output)
             Patience,
             "the consolidation feeds the user's alternate into the playbook under SlippageExceeded");
     }
+
+    [Fact]
+    public async Task Instruments_AnExecution_AreMeasuredOnTheProductMeterTheSiloExports()
+    {
+        // The name the silo's OTLP export subscribes to (SiloTelemetry): the one product meter, not one per component.
+        using var meters = new MeterCollector("Reev.Cluster", "reev.cluster.executions.started", "reev.cluster.executions.finished", "reev.cluster.steps.attempts");
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")));
+
+        Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.True(meters.Sum("reev.cluster.executions.started") == 1, $"reev.cluster.executions.started on meter Reev.Cluster: expected 1, got [{meters.Describe("reev.cluster.executions.started")}]");
+        Assert.Equal(1, meters.Sum("reev.cluster.executions.finished", "status", nameof(ExecutionStatus.Completed)));
+        Assert.Equal(1, meters.Sum("reev.cluster.steps.attempts"));
+        Assert.Equal("Reev.Cluster.Grains", GrainsTelemetry.Source.Name); // spans stay on the component's own source
+    }
+
+    /// <summary>The grains' instruments these tests count, on the product meter the other components share.</summary>
+    private static MeterCollector CollectMeters() =>
+        new(GrainsTelemetry.MeterName, "reev.cluster.recovery.actions", "reev.cluster.consolidations");
 
     /// <summary>The recovery grain's counters once the execution's <paramref name="expected"/> decided actions reached it.</summary>
     private static async Task<RecoveryMetrics> RecordedAsync(GrainHost host, long expected)
