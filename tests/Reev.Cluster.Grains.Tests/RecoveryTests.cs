@@ -1,4 +1,6 @@
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Steps;
+using Reev.Cluster.TestKit;
 using Xunit.Abstractions;
 
 namespace Reev.Cluster.Grains.Tests;
@@ -109,7 +111,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.True(wallet.InitialLamports - wallet.Lamports < 60000000UL, "the ledger shows the smaller swap, not the full one");
         var metrics = await host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key).ReadMetricsAsync();
         Assert.True(metrics.RecoveriesByStrategy.GetValueOrDefault("alternate_flow") >= 1);
-        await Reev.Cluster.TestKit.Eventually.HoldsAsync(
+        await Eventually.HoldsAsync(
             async () => (await host.Client.GetGrain<IRecoveryGrain>(IRecoveryGrain.Key).ReadMetricsAsync()).Playbook
                 .Any(p => p.ErrorKind == "SlippageExceeded" && p.Alternate == AlternateKind.ReducedAmount && p.Successes == 1),
             TimeSpan.FromSeconds(10),
@@ -150,15 +152,22 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [Fact]
     public async Task Cancelling_a_waiting_flow_stops_it_and_records_who_and_why()
     {
-        await using var host = await GrainHost.StartAsync(Provider.InMemory, output);
+        // Under a clock the test moves (and does not move here), the step's backoff retry cannot come before the cancel.
+        var clock = new FakeTimeProvider();
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output, clock: clock);
+        var memory = host.Memory!;
         var id = $"cancel-{Guid.NewGuid():N}";
         var grain = host.Client.GetGrain<IExecutionGrain>(id);
 
-        // Every attempt fails transiently; backoff reminders of 2 s keep the step waiting.
+        // Every attempt fails transiently; a backoff reminder of 2 s keeps the step waiting.
         await grain.StartAsync(Flows.Request(Flows.Benchmark("200-jup-swap-then-lend-deposit"), faults: "transient=1",
             recovery: new RecoveryConfig { BaseRetryDelayMs = 2000, MaxRetryDelayMs = 2000, MaxRecoveryTimeMs = 30000, InTurnRetries = 0 }));
-        await Reev.Cluster.TestKit.Eventually.HoldsAsync(
-            async () => (await grain.ReadAsync())?.Steps[0].Status == StepRunStatus.WaitingRetry, TimeSpan.FromSeconds(10), "step 1 waits for a retry");
+        ExecutionView? waiting = null;
+        await Eventually.HoldsAsync(
+            async () => (waiting = await grain.ReadAsync())?.Steps[0].Status == StepRunStatus.WaitingRetry, TimeSpan.FromSeconds(10), "step 1 waits for a retry");
+        var sessionKey = waiting!.Steps[0].SessionKey!;
+        await Eventually.HoldsAsync(() => memory.ReminderDueAt("step", sessionKey, StepGrain.RetryReminder) is not null,
+            TimeSpan.FromSeconds(10), $"step {sessionKey} registers its retry reminder");
         await grain.CancelAsync(new CancelRequest("alice", "changed my mind"));
         var view = await host.WaitFinalAsync(id);
 
@@ -169,10 +178,14 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(StepRunStatus.Skipped, view.Steps[1].Status);
         var events = await grain.ReadEventsAsync(0, 1000);
         Assert.Equal(events.Single(e => e.Type == "cancelled").Sequence + 2, events.Single(e => e.Type == "final").Sequence); // cancelled, flow_finished, final
-        await Task.Delay(TimeSpan.FromSeconds(2.5), TimeProvider.System);
-        var session = await host.Client.GetGrain<IStepGrain>(view.Steps[0].SessionKey!).ReadAsync();
-        Assert.Equal(StepRunStatus.Cancelled, session!.Status);
-        Assert.Single(session.Attempts); // no retry ran after the cancellation
+        var step = host.Client.GetGrain<IStepGrain>(sessionKey);
+        StepSession? session = null;
+        await Eventually.HoldsAsync(async () => (session = await step.ReadAsync())?.Status == StepRunStatus.Cancelled,
+            TimeSpan.FromSeconds(10), $"step {sessionKey} is told of the cancellation");
+        // No retry runs after the cancellation, however late: its reminder went with it.
+        var left = memory.ReminderDueAt("step", sessionKey, StepGrain.RetryReminder);
+        Assert.True(left is null, $"step {sessionKey}: its retry reminder is still due at {left:O} after the cancellation");
+        Assert.Single(session!.Attempts);
     }
 
     [Fact]

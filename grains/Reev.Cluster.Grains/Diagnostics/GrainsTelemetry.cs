@@ -3,14 +3,17 @@ using System.Diagnostics.Metrics;
 
 namespace Reev.Cluster.Grains.Diagnostics;
 
-/// <summary>The grains' ActivitySource and Meter.</summary>
+/// <summary>The grains' ActivitySource (<c>Reev.Cluster.Grains</c>) and their instruments on the product meter <c>Reev.Cluster</c>.</summary>
 public static class GrainsTelemetry
 {
-    public const string Name = "Reev.Cluster.Grains";
+    public const string SourceName = "Reev.Cluster.Grains";
 
-    public static readonly ActivitySource Source = new(Name);
+    /// <summary>The product meter, shared with the other components: the instruments' names say which area they count.</summary>
+    public const string MeterName = "Reev.Cluster";
 
-    public static readonly Meter Meter = new(Name);
+    public static readonly ActivitySource Source = new(SourceName);
+
+    public static readonly Meter Meter = new(MeterName);
 
     public static readonly Counter<long> ExecutionsStarted = Meter.CreateCounter<long>("reev.cluster.executions.started", description: "Executions accepted and started");
 

@@ -112,10 +112,7 @@ public sealed partial class ExecutionGrain
             if (step.PendingAlternates?.FirstOrDefault(a => !step.TriedAlternates.Contains(a)) is { } next and not AlternateKind.None)
             {
                 step.PendingAlternates.Remove(next);
-                step.TriedAlternates.Add(next);
-                AddAction(step.Index, "alternate_flow", $"running {next} after {step.ErrorKind}", null);
-                GrainsTelemetry.Recoveries.Add(1, new KeyValuePair<string, object?>("strategy", "alternate_flow"));
-                StartStep(step.Index, next);
+                RunAlternate(step, next);
                 return;
             }
         }
@@ -183,14 +180,28 @@ public sealed partial class ExecutionGrain
                     break;
                 }
 
-                step.TriedAlternates.Add(next);
-                StartStep(index, next);
+                RunAlternate(step, next);
                 break;
             default:
                 step.Status = StepRunStatus.Failed;
                 Finish(ExecutionStatus.Failed);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Runs an alternate of a failed step, chosen by the recovery grain or by the user: recorded, counted and fed to the
+    /// playbook the same way whoever chose it.
+    /// </summary>
+    private void RunAlternate(StepState step, AlternateKind alternate)
+    {
+        // The error the alternate answers: the playbook and the recovery grain learn from it once the step's error is gone.
+        // Already this error's when the recovery grain chose; unset when the user chose with alternates off.
+        step.AlternateTrigger = step.ErrorKind;
+        step.TriedAlternates.Add(alternate);
+        AddAction(step.Index, "alternate_flow", $"running {alternate} after {step.ErrorKind}", null);
+        GrainsTelemetry.Recoveries.Add(1, new KeyValuePair<string, object?>("strategy", "alternate_flow"));
+        StartStep(step.Index, alternate);
     }
 
     /// <summary>Ends the steps: scores the flow and hands it to the consolidation (whatever the outcome).</summary>

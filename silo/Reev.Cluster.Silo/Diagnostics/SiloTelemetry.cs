@@ -26,7 +26,7 @@ internal sealed class SiloTelemetry : IDisposable
             .Build();
         _metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter("Reev.Cluster", "Reev.Cluster.*") // the product meter and the components' own (grains, gateway)
+            .AddMeter("Reev.Cluster") // the product meter: every component's instruments
             .AddOtlpExporter()
             .Build();
     }
