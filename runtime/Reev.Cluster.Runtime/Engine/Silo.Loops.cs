@@ -163,7 +163,7 @@ public sealed partial class Silo
 
         var owned = await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false);
         var ownedSet = owned.ToHashSet();
-        var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).Select(l => l.Partition).ToList();
+        var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).ToList();
         if (lost.Count > 0)
         {
             OnPartitionsLost(lost);
@@ -185,6 +185,7 @@ public sealed partial class Silo
             MarkSyncing(regained.Select(l => l.Partition));
             foreach (var lease in regained)
             {
+                // Refused when a commit saw it lost since the read above.
                 _partitions.Add(lease);
             }
 
@@ -217,7 +218,7 @@ public sealed partial class Silo
     {
         foreach (var lease in leases)
         {
-            _partitions.Remove(lease.Partition);
+            _partitions.Release(lease);
         }
 
         var set = leases.Select(l => l.Partition).ToHashSet();
@@ -235,17 +236,21 @@ public sealed partial class Silo
             }
         }
 
-        RetirePartitions(set);
+        RetirePartitions(leases);
         await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
         await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
         RuntimeTelemetry.PartitionChanges.Add(leases.Count, new KeyValuePair<string, object?>("direction", "released"));
         RuntimeLog.PartitionsReleased(_logger, SiloId, leases.Count, _partitions.Count);
     }
 
-    private void OnPartitionsLost(IReadOnlyCollection<int> partitions)
+    /// <summary>
+    /// Leases found lost (by a fenced commit or a balance): each partition stops dispatching if it is held at the lost epoch
+    /// (not when held again at a newer one), and that epoch's activations are dropped.
+    /// </summary>
+    private void OnPartitionsLost(IReadOnlyCollection<PartitionLease> leases)
     {
-        var removed = partitions.Count(_partitions.Remove);
-        RetirePartitions(partitions);
+        var removed = leases.Count(_partitions.Remove);
+        RetirePartitions(leases);
         if (removed > 0)
         {
             RuntimeTelemetry.PartitionChanges.Add(removed, new KeyValuePair<string, object?>("direction", "lost"));

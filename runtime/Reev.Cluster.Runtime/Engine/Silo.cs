@@ -76,6 +76,9 @@ public sealed partial class Silo : IAsyncDisposable
     /// <summary>Messages dispatched to activations and not yet committed.</summary>
     public long QueuedMessages => Volatile.Read(ref _queued);
 
+    /// <summary>Turns waiting for a commit lane (tests: to know that turns will share the next batch).</summary>
+    internal int CommitsWaiting => _commitQueue.Reader.Count;
+
     /// <summary>The cluster's inbox depth as last sampled at a heartbeat (-1 before the first sample).</summary>
     public long LastInboxDepth => Volatile.Read(ref _lastInboxDepth);
 

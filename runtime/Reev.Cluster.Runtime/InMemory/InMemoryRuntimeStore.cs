@@ -192,7 +192,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         lock (db.Lock)
         {
             Check();
-            var lost = fence.Where(l => db.Partitions[l.Partition] != (siloId, l.Epoch)).Select(l => l.Partition).ToList();
+            var lost = fence.Where(l => db.Partitions[l.Partition] != (siloId, l.Epoch)).ToList();
             if (lost.Count > 0)
             {
                 return Task.FromResult(CommitResult.Fenced(lost));
