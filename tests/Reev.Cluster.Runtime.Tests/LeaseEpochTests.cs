@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Reev.Cluster.Runtime.InMemory;
 using Reev.Cluster.Runtime.Messaging;
+using Reev.Cluster.Runtime.Postgres;
 using Reev.Cluster.Runtime.Storage;
 using Reev.Cluster.Runtime.Tests.Grains;
 using Reev.Cluster.TestKit;
@@ -10,9 +12,14 @@ using Xunit.Abstractions;
 namespace Reev.Cluster.Runtime.Tests;
 
 /// <summary>
-/// Leases are (partition, epoch) (DESIGN R3): a fenced commit drops only the lease it was fenced at. A partition lost and
-/// taken back at a newer epoch keeps dispatching, the newer epoch's turns of the same batch commit, and a stale read of the
-/// store cannot add back a lease already seen lost.
+/// Leases are (partition, epoch), and a lease belongs to one process (DESIGN R3):
+/// <list type="bullet">
+/// <item>a process restarted under the id of a paused one does not inherit the paused one's epochs: the paused process is
+/// fenced out, cannot claim or adopt leases under the id any more, and stops once its heartbeat is refused;</item>
+/// <item>a fenced commit drops only the lease it was fenced at: a partition lost and taken back at a newer epoch keeps
+/// dispatching, the newer epoch's turns of the same batch commit, and a stale read of the store cannot add back a lease
+/// already seen lost.</item>
+/// </list>
 /// </summary>
 public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -45,6 +52,208 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         _logs.Dispose();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // A same-id restart
+    // ---------------------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(Provider.InMemory)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_paused_process_whose_silo_id_was_restarted_elsewhere_is_fenced_and_stops(Provider provider)
+    {
+        var id = $"same-{Guid.NewGuid():N}"[..13];
+        var fake = provider == Provider.InMemory ? new FakeTimeProvider() : null;
+        TimeProvider clock = fake ?? TimeProvider.System;
+        TestDatabase? database = null;
+        Func<ClusterProvider> providers;
+        if (provider == Provider.Postgres)
+        {
+            database = await TestPostgres.CreateDatabaseAsync("same id restart");
+            _disposables.Add(database);
+            providers = () => new PostgresClusterProvider(database.ConnectionString, maxPoolSize: 10);
+        }
+        else
+        {
+            var shared = new InMemoryClusterProvider();
+            providers = () => shared;
+        }
+
+        var first = NewSilo(providers(), id, clock, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
+        await first.StartAsync(default);
+        var key = $"restart-{Guid.NewGuid():N}";
+        var viaFirst = first.GrainFactory.GetGrain<ICounterGrain>(key);
+        await viaFirst.Increment(1);
+        Assert.Equal(1, (await viaFirst.Read()).Count);
+
+        // The first process pauses with a turn in flight: its heartbeats stop, its commit waits at the gate.
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = Gate();
+        first.TestHooks.SuspendHeartbeats = true;
+        first.TestHooks.BeforeCommitAsync = async _ =>
+        {
+            entered.TrySetResult();
+            await resume.Task;
+        };
+        await viaFirst.Increment(2);
+        await entered.Task.WaitAsync(Patience);
+
+        // Its lease runs out; a second process starts under the same id (what the host's identity guard waits for).
+        if (fake is not null)
+        {
+            fake.Advance(TimeSpan.FromSeconds(3));
+        }
+        else
+        {
+            await Eventually.HoldsAsync(
+                async () => await database!.ScalarAsync<bool>($"SELECT lease_expires_at < now() FROM reev_silos WHERE silo_id = '{id}'"),
+                Patience,
+                "the paused process's lease ran out");
+        }
+
+        var second = NewSilo(providers(), id, clock, o => o.LeaseDuration = TimeSpan.FromSeconds(2));
+        var secondCommits = Gate(); // the second process commits nothing until the first one's outcome is known
+        second.TestHooks.BeforeCommitAsync = _ => secondCommits.Task;
+        await second.StartAsync(default);
+        Assert.Equal(second.Options.PartitionCount, second.OwnedPartitions.Count);
+
+        // The first process wakes up and commits the turn it ran before its pause: the epochs it holds are not the second's.
+        var outcomes = new ConcurrentQueue<CommitOutcome>();
+        first.TestHooks.CommitCompleted = (outcome, _) => outcomes.Enqueue(outcome);
+        resume.SetResult();
+        await Eventually.HoldsAsync(() => !outcomes.IsEmpty, Patience, "the paused process's late commit ends");
+        Assert.Equal(CommitOutcome.Fenced, outcomes.First());
+
+        // Its next heartbeat is refused (another incarnation holds the id): it is no longer a member and stops.
+        first.TestHooks.SuspendHeartbeats = false;
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                fake?.Advance(TimeSpan.FromMilliseconds(100));
+                return !first.IsRunning && first.OwnedPartitions.Count == 0;
+            },
+            Patience,
+            "the superseded process stops and owns nothing");
+        Assert.DoesNotContain(CommitOutcome.Committed, outcomes);
+
+        // The second process applies increment 2, once.
+        secondCommits.SetResult();
+        var viaSecond = second.GrainFactory.GetGrain<ICounterGrain>(key);
+        CounterState? state = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                fake?.Advance(TimeSpan.FromMilliseconds(100));
+                state = await viaSecond.Read().WaitAsync(TimeSpan.FromSeconds(5));
+                return state.Count == 2;
+            },
+            Patience,
+            "the second process applies increment 2");
+        Assert.Equal(0, state!.Repeats);
+        Assert.Equal(0, state.Gaps);
+        Assert.Equal(second.Options.PartitionCount, second.OwnedPartitions.Count);
+    }
+
+    [Theory]
+    [InlineData(Provider.InMemory)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_heartbeat_that_takes_a_silo_id_over_releases_the_partitions_of_the_previous_incarnation(Provider provider)
+    {
+        const int Partitions = 4;
+        var clock = new FakeTimeProvider();
+        IRuntimeStore store;
+        if (provider == Provider.Postgres)
+        {
+            var database = await TestPostgres.CreateDatabaseAsync("takeover releases");
+            _disposables.Add(database);
+            store = new PostgresRuntimeStore(database.ConnectionString, Partitions, [], new Dictionary<Type, IPostgresReadModelWriter>(), NullLoggerFactory.Instance);
+        }
+        else
+        {
+            store = new InMemoryRuntimeStore(new InMemoryDatabase(), Partitions, clock);
+        }
+
+        _disposables.Add(store);
+        await store.InitializeAsync(default);
+        Guid old = Guid.NewGuid(), fresh = Guid.NewGuid();
+        var lease = TimeSpan.FromSeconds(1);
+        await store.HeartbeatAsync("s", old, lease, default);
+        var leases = (await store.ClaimAsync("s", old, Partitions, default)).ToList();
+        Assert.Equal(Partitions, leases.Count);
+        var grain = new GrainId("t", "g");
+        var partition = PartitionHash.Compute(grain, Partitions);
+        var ids = await store.EnqueueAsync([new OutboundMessage(partition, grain.Type, grain.Key, "m", MessageKind.Call, "[]"u8.ToArray(), null, null)], default);
+
+        // The old incarnation's lease runs out (PostgreSQL's clock is the server's) and a new process heartbeats under the id.
+        if (provider == Provider.Postgres)
+        {
+            await Task.Delay(lease + TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        }
+        else
+        {
+            clock.Advance(lease + TimeSpan.FromMilliseconds(200));
+        }
+
+        await store.HeartbeatAsync("s", fresh, TimeSpan.FromHours(1), default);
+
+        // The old incarnation's leases are gone: none is the new process's, and the old one's commit is fenced.
+        Assert.Empty(await store.ReadOwnedAsync("s", default));
+        var held = leases.Single(l => l.Partition == partition);
+        var turn = new TurnCommit { Grain = grain, Partition = partition, Epoch = held.Epoch, MessageId = ids[0] };
+        var result = await store.CommitAsync("s", [held], [turn], default);
+        Assert.Equal(CommitStatus.Fenced, result.Status);
+        Assert.Equal([held], result.LostLeases);
+
+        // The old incarnation can claim nothing under the id any more; the new one claims every partition at a new epoch.
+        Assert.Empty(await store.ClaimAsync("s", old, Partitions, default));
+        var claimed = await store.ClaimAsync("s", fresh, Partitions, default);
+        Assert.Equal(Partitions, claimed.Count);
+        Assert.All(claimed, l => Assert.True(l.Epoch > leases.Single(o => o.Partition == l.Partition).Epoch, $"partition {l.Partition} at epoch {l.Epoch}"));
+        Assert.Equal(CommitStatus.Committed, (await store.CommitAsync("s", [claimed.Single(l => l.Partition == partition)],
+            [new TurnCommit { Grain = grain, Partition = partition, Epoch = claimed.Single(l => l.Partition == partition).Epoch, MessageId = ids[0] }], default)).Status);
+    }
+
+    [Fact]
+    public async Task A_process_paused_between_its_heartbeat_and_its_read_of_leases_does_not_adopt_the_leases_of_its_ids_new_process()
+    {
+        var id = $"adopt-{Guid.NewGuid():N}"[..14];
+        var clock = new FakeTimeProvider();
+        var shared = new InMemoryClusterProvider();
+        var hooked = new HookedProvider(shared);
+        var first = NewSilo(hooked, id, clock);
+        await first.StartAsync(default);
+        Assert.Equal(first.Options.PartitionCount, first.OwnedPartitions.Count);
+
+        // The first process heartbeats, then pauses before it reads which leases its id holds.
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = Gate();
+        hooked.Store!.BeforeReadOwned = async () =>
+        {
+            hooked.Store.BeforeReadOwned = null;
+            entered.TrySetResult();
+            await resume.Task;
+        };
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                return entered.Task.IsCompleted;
+            },
+            Patience,
+            "the first process heartbeats and pauses");
+
+        // Its lease runs out; a second process starts under the id and holds every partition.
+        clock.Advance(first.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        var second = NewSilo(shared, id, clock);
+        await second.StartAsync(default);
+        Assert.Equal(second.Options.PartitionCount, second.OwnedPartitions.Count);
+
+        // The first process resumes and reads the second one's leases under its id: they are not its own.
+        var balances = hooked.Store.Balances;
+        resume.SetResult();
+        await Eventually.HoldsAsync(() => hooked.Store.Balances > balances, Patience, "the first process's balance ends");
+        Assert.Empty(first.OwnedPartitions);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ internal sealed class PartitionTable
 {
     private readonly ConcurrentDictionary<int, long> _active = new();
     private readonly Lock _changes = new();
+    private readonly Dictionary<int, long> _acquired = []; // by partition, the newest epoch this process claimed; under _changes
     private readonly Dictionary<int, long> _lost = []; // by partition, the newest epoch seen lost; under _changes
     private PartitionLease[]? _leases; // null once changed, until read again
     private int[]? _partitions;
@@ -57,7 +58,7 @@ internal sealed class PartitionTable
     }
 
     /// <summary>
-    /// Starts dispatching a lease this silo claimed, or one the store shows it holds again.
+    /// Starts dispatching a lease this process claimed, or one of its own it holds again (see <see cref="IsAcquired"/>).
     /// Refused (false) at or below an epoch already seen lost for the partition, or below the epoch held now: a read of the
     /// store made before the loss must not bring the lease back.
     /// </summary>
@@ -72,8 +73,23 @@ internal sealed class PartitionTable
             }
 
             _active[lease.Partition] = lease.Epoch;
+            _acquired[lease.Partition] = Math.Max(lease.Epoch, _acquired.GetValueOrDefault(lease.Partition));
             Changed();
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Whether this process acquired the lease and has not seen it lost. The store names leases by silo id only: a lease
+    /// under this id that this process never acquired belongs to another process under the same id (this one was paused
+    /// past its lease and superseded), which it must neither use nor release.
+    /// </summary>
+    public bool IsAcquired(PartitionLease lease)
+    {
+        lock (_changes)
+        {
+            return _acquired.TryGetValue(lease.Partition, out var acquired) && acquired == lease.Epoch
+                && !(_lost.TryGetValue(lease.Partition, out var lost) && lease.Epoch <= lost);
         }
     }
 

@@ -145,7 +145,21 @@ public sealed partial class Silo
     /// <summary>Renews this silo's lease; returns the live silos.</summary>
     private async Task<IReadOnlyList<string>> HeartbeatAsync(CancellationToken cancellationToken)
     {
-        var live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> live;
+        try
+        {
+            live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterConfigurationException ex) when (_joined)
+        {
+            // Another process holds this silo id now: this one was paused past its lease and the id was taken over (which
+            // released the partitions this process held). It is no longer a member: it dies, without a hand-over or a leave,
+            // which would act on the other process's membership. Nothing in flight commits afterwards.
+            RuntimeLog.Superseded(_logger, ex, SiloId);
+            _ = TerminateAsync(killed: false);
+            throw new OperationCanceledException($"Silo {SiloId} was superseded by another process under its id.", ex, cancellationToken);
+        }
+
         _joined = true;
         RuntimeTelemetry.LeaseRenewals.Add(1);
         return live;
@@ -161,7 +175,9 @@ public sealed partial class Silo
             return;
         }
 
-        var owned = await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false);
+        // Only the leases this process acquired: others under its id belong to another process that took the id over
+        // after this one's lease ran out (this one was paused between its heartbeat and this read): not to use, not to release.
+        var owned = (await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false)).Where(_partitions.IsAcquired).ToList();
         var ownedSet = owned.ToHashSet();
         var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).ToList();
         if (lost.Count > 0)
@@ -195,7 +211,7 @@ public sealed partial class Silo
 
         if (owned.Count < target)
         {
-            var claimed = await _store.ClaimAsync(SiloId, target - owned.Count, cancellationToken).ConfigureAwait(false);
+            var claimed = await _store.ClaimAsync(SiloId, _incarnation, target - owned.Count, cancellationToken).ConfigureAwait(false);
             if (claimed.Count > 0)
             {
                 MarkSyncing(claimed.Select(l => l.Partition));

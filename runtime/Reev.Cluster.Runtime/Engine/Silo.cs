@@ -240,7 +240,10 @@ public sealed partial class Silo : IAsyncDisposable
     /// Abrupt death, for failure tests: no drain, no hand-over, connections dropped, heartbeats stop.
     /// Nothing in flight commits afterwards.
     /// </summary>
-    public async Task KillAsync()
+    public Task KillAsync() => TerminateAsync(killed: true);
+
+    /// <summary>Ends the silo at once (<see cref="KillAsync"/>); also what a process superseded under its silo id does.</summary>
+    private async Task TerminateAsync(bool killed)
     {
         var previous = Interlocked.Exchange(ref _state, 4);
         if (previous is 3 or 4)
@@ -248,7 +251,11 @@ public sealed partial class Silo : IAsyncDisposable
             return;
         }
 
-        RuntimeLog.SiloKilled(_logger, SiloId);
+        if (killed)
+        {
+            RuntimeLog.SiloKilled(_logger, SiloId);
+        }
+
         RuntimeTelemetry.Unregister(this);
         _partitions.Clear();
         await _stopping.CancelAsync().ConfigureAwait(false);
