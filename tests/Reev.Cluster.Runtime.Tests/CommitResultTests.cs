@@ -35,8 +35,9 @@ public sealed class CommitResultTests(ITestOutputHelper output)
         }
 
         await store.InitializeAsync(default);
-        await store.HeartbeatAsync("s", Guid.NewGuid(), TimeSpan.FromHours(1), default);
-        var leases = (await store.ClaimAsync("s", Partitions, default)).ToList();
+        var incarnation = Guid.NewGuid();
+        await store.HeartbeatAsync("s", incarnation, TimeSpan.FromHours(1), default);
+        var leases = (await store.ClaimAsync("s", incarnation, Partitions, default)).ToList();
         return (store, leases, database);
     }
 

@@ -16,7 +16,8 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
 
     public virtual Task<IReadOnlyList<PartitionLease>> ReadOwnedAsync(string siloId, CancellationToken cancellationToken) => inner.ReadOwnedAsync(siloId, cancellationToken);
 
-    public virtual Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken) => inner.ClaimAsync(siloId, count, cancellationToken);
+    public virtual Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken) =>
+        inner.ClaimAsync(siloId, incarnation, count, cancellationToken);
 
     public virtual Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken) => inner.ReleaseAsync(siloId, leases, cancellationToken);
 

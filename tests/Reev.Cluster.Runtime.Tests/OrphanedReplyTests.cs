@@ -23,8 +23,9 @@ public sealed class OrphanedReplyTests(ITestOutputHelper output)
         var db = new InMemoryDatabase();
         await using var store = new InMemoryRuntimeStore(db, Partitions, clock);
         await store.InitializeAsync(default);
-        await store.HeartbeatAsync("s", Guid.NewGuid(), TimeSpan.FromDays(1), default);
-        var leases = await store.ClaimAsync("s", Partitions, default);
+        var incarnation = Guid.NewGuid();
+        await store.HeartbeatAsync("s", incarnation, TimeSpan.FromDays(1), default);
+        var leases = await store.ClaimAsync("s", incarnation, Partitions, default);
         var grain = new GrainId("t", "g");
         var partition = PartitionHash.Compute(grain, Partitions);
         var ids = await store.EnqueueAsync(

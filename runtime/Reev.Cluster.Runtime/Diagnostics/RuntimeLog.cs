@@ -49,6 +49,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(15, LogLevel.Error, "Silo {SiloId}: the activation of {Grain} failed outside a turn; it is dropped and its messages are read again")]
     public static partial void ActivationFailed(ILogger logger, Exception exception, string siloId, string grain);
 
+    [LoggerMessage(17, LogLevel.Error, "Silo {SiloId}: another process took this silo id over while this one was paused past its lease; this process is no longer a member, and stops")]
+    public static partial void Superseded(ILogger logger, Exception exception, string siloId);
+
     [LoggerMessage(30, LogLevel.Information, "Silo {SiloId} stopped during its start; it handed {Released} partitions over and left the cluster")]
     public static partial void LeftAfterFailedStart(ILogger logger, string siloId, int released);
 

@@ -5,12 +5,15 @@ namespace Reev.Cluster.Runtime.Engine;
 
 /// <summary>
 /// The partitions this silo currently owns and dispatches, with their epochs. The lists of them are read by the fetch
-/// and reminder loops at every wake and change only when partitions move: they are built once per change.
+/// and reminder loops at every wake and change only when partitions move: they are built once per change. A lease is a
+/// partition at an epoch: a lease lost is removed only if it is the one held, and never comes back (DESIGN R3).
 /// </summary>
 internal sealed class PartitionTable
 {
     private readonly ConcurrentDictionary<int, long> _active = new();
     private readonly Lock _changes = new();
+    private readonly Dictionary<int, long> _acquired = []; // by partition, the newest epoch this process claimed; under _changes
+    private readonly Dictionary<int, long> _lost = []; // by partition, the newest epoch seen lost; under _changes
     private PartitionLease[]? _leases; // null once changed, until read again
     private int[]? _partitions;
 
@@ -54,23 +57,61 @@ internal sealed class PartitionTable
         }
     }
 
-    public void Add(PartitionLease lease)
+    /// <summary>
+    /// Starts dispatching a lease this process claimed, or one of its own it holds again (see <see cref="IsAcquired"/>).
+    /// Refused (false) at or below an epoch already seen lost for the partition, or below the epoch held now: a read of the
+    /// store made before the loss must not bring the lease back.
+    /// </summary>
+    public bool Add(PartitionLease lease)
     {
         lock (_changes)
         {
+            if ((_lost.TryGetValue(lease.Partition, out var lost) && lease.Epoch <= lost)
+                || (_active.TryGetValue(lease.Partition, out var held) && lease.Epoch < held))
+            {
+                return false;
+            }
+
             _active[lease.Partition] = lease.Epoch;
+            _acquired[lease.Partition] = Math.Max(lease.Epoch, _acquired.GetValueOrDefault(lease.Partition));
             Changed();
+            return true;
         }
     }
 
-    /// <summary>Stops dispatching a partition; returns whether it was owned.</summary>
-    public bool Remove(int partition)
+    /// <summary>
+    /// Whether this process acquired the lease and has not seen it lost. The store names leases by silo id only: a lease
+    /// under this id that this process never acquired belongs to another process under the same id (this one was paused
+    /// past its lease and superseded), which it must neither use nor release.
+    /// </summary>
+    public bool IsAcquired(PartitionLease lease)
     {
         lock (_changes)
         {
-            var removed = _active.TryRemove(partition, out _);
-            Changed();
-            return removed;
+            return _acquired.TryGetValue(lease.Partition, out var acquired) && acquired == lease.Epoch
+                && !(_lost.TryGetValue(lease.Partition, out var lost) && lease.Epoch <= lost);
+        }
+    }
+
+    /// <summary>
+    /// The lease was lost (fenced, or another silo holds the partition now): stops dispatching the partition if it is held at
+    /// that epoch, not at a newer one, and remembers the epoch so that it is never added back. Returns whether it was held.
+    /// </summary>
+    public bool Remove(PartitionLease lease)
+    {
+        lock (_changes)
+        {
+            _lost[lease.Partition] = Math.Max(lease.Epoch, _lost.GetValueOrDefault(lease.Partition));
+            return RemoveHeld(lease);
+        }
+    }
+
+    /// <summary>Stops dispatching a partition this silo hands over (it still holds the lease until the store releases it).</summary>
+    public bool Release(PartitionLease lease)
+    {
+        lock (_changes)
+        {
+            return RemoveHeld(lease);
         }
     }
 
@@ -81,6 +122,17 @@ internal sealed class PartitionTable
             _active.Clear();
             Changed();
         }
+    }
+
+    private bool RemoveHeld(PartitionLease lease)
+    {
+        if (!_active.TryRemove(new KeyValuePair<int, long>(lease.Partition, lease.Epoch)))
+        {
+            return false;
+        }
+
+        Changed();
+        return true;
     }
 
     private void Changed()

@@ -150,10 +150,11 @@ public sealed partial class Silo
                     return;
                 case CommitStatus.Fenced:
                     RuntimeTelemetry.FencedCommits.Add(1);
-                    OnPartitionsLost(result.LostPartitions);
-                    var lost = result.LostPartitions.ToHashSet();
-                    Complete(remaining.Where(p => lost.Contains(p.Turn.Partition)), CommitStatus.Fenced);
-                    remaining = remaining.Where(p => !lost.Contains(p.Turn.Partition)).ToList();
+                    // Only the turns of the lost leases fail: a partition held again at a newer epoch keeps its turns.
+                    OnPartitionsLost(result.LostLeases);
+                    var lost = result.LostLeases.ToHashSet();
+                    Complete(remaining.Where(p => lost.Contains(new PartitionLease(p.Turn.Partition, p.Turn.Epoch))), CommitStatus.Fenced);
+                    remaining = remaining.Where(p => !lost.Contains(new PartitionLease(p.Turn.Partition, p.Turn.Epoch))).ToList();
                     break;
                 case CommitStatus.Duplicate:
                     var missing = result.MissingMessages.ToHashSet();

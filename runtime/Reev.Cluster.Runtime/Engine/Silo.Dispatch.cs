@@ -355,11 +355,14 @@ public sealed partial class Silo
         }
     }
 
-    /// <summary>Drops every activation of partitions this silo no longer owns.</summary>
-    private void RetirePartitions(IReadOnlyCollection<int> partitions)
+    /// <summary>
+    /// Drops every activation of leases this silo no longer holds. Only those of these epochs: activations of a partition held
+    /// again at a newer epoch are valid and keep running.
+    /// </summary>
+    private void RetirePartitions(IReadOnlyCollection<PartitionLease> leases)
     {
-        var set = partitions.ToHashSet();
-        foreach (var activation in _directory.Values.Where(a => set.Contains(a.Partition)).ToList())
+        var set = leases.ToHashSet();
+        foreach (var activation in _directory.Values.Where(a => set.Contains(new PartitionLease(a.Partition, a.Epoch))).ToList())
         {
             lock (activation.Lock)
             {

@@ -145,7 +145,21 @@ public sealed partial class Silo
     /// <summary>Renews this silo's lease; returns the live silos.</summary>
     private async Task<IReadOnlyList<string>> HeartbeatAsync(CancellationToken cancellationToken)
     {
-        var live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> live;
+        try
+        {
+            live = await _store.HeartbeatAsync(SiloId, _incarnation, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterConfigurationException ex) when (_joined)
+        {
+            // Another process holds this silo id now: this one was paused past its lease and the id was taken over (which
+            // released the partitions this process held). It is no longer a member: it dies, without a hand-over or a leave,
+            // which would act on the other process's membership. Nothing in flight commits afterwards.
+            RuntimeLog.Superseded(_logger, ex, SiloId);
+            _ = TerminateAsync(killed: false);
+            throw new OperationCanceledException($"Silo {SiloId} was superseded by another process under its id.", ex, cancellationToken);
+        }
+
         _joined = true;
         RuntimeTelemetry.LeaseRenewals.Add(1);
         return live;
@@ -161,9 +175,11 @@ public sealed partial class Silo
             return;
         }
 
-        var owned = await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false);
+        // Only the leases this process acquired: others under its id belong to another process that took the id over
+        // after this one's lease ran out (this one was paused between its heartbeat and this read): not to use, not to release.
+        var owned = (await _store.ReadOwnedAsync(SiloId, cancellationToken).ConfigureAwait(false)).Where(_partitions.IsAcquired).ToList();
         var ownedSet = owned.ToHashSet();
-        var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).Select(l => l.Partition).ToList();
+        var lost = _partitions.Leases.Where(l => !ownedSet.Contains(l)).ToList();
         if (lost.Count > 0)
         {
             OnPartitionsLost(lost);
@@ -185,6 +201,7 @@ public sealed partial class Silo
             MarkSyncing(regained.Select(l => l.Partition));
             foreach (var lease in regained)
             {
+                // Refused when a commit saw it lost since the read above.
                 _partitions.Add(lease);
             }
 
@@ -194,7 +211,7 @@ public sealed partial class Silo
 
         if (owned.Count < target)
         {
-            var claimed = await _store.ClaimAsync(SiloId, target - owned.Count, cancellationToken).ConfigureAwait(false);
+            var claimed = await _store.ClaimAsync(SiloId, _incarnation, target - owned.Count, cancellationToken).ConfigureAwait(false);
             if (claimed.Count > 0)
             {
                 MarkSyncing(claimed.Select(l => l.Partition));
@@ -217,7 +234,7 @@ public sealed partial class Silo
     {
         foreach (var lease in leases)
         {
-            _partitions.Remove(lease.Partition);
+            _partitions.Release(lease);
         }
 
         var set = leases.Select(l => l.Partition).ToHashSet();
@@ -235,17 +252,21 @@ public sealed partial class Silo
             }
         }
 
-        RetirePartitions(set);
+        RetirePartitions(leases);
         await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
         await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
         RuntimeTelemetry.PartitionChanges.Add(leases.Count, new KeyValuePair<string, object?>("direction", "released"));
         RuntimeLog.PartitionsReleased(_logger, SiloId, leases.Count, _partitions.Count);
     }
 
-    private void OnPartitionsLost(IReadOnlyCollection<int> partitions)
+    /// <summary>
+    /// Leases found lost (by a fenced commit or a balance): each partition stops dispatching if it is held at the lost epoch
+    /// (not when held again at a newer one), and that epoch's activations are dropped.
+    /// </summary>
+    private void OnPartitionsLost(IReadOnlyCollection<PartitionLease> leases)
     {
-        var removed = partitions.Count(_partitions.Remove);
-        RetirePartitions(partitions);
+        var removed = leases.Count(_partitions.Remove);
+        RetirePartitions(leases);
         if (removed > 0)
         {
             RuntimeTelemetry.PartitionChanges.Add(removed, new KeyValuePair<string, object?>("direction", "lost"));

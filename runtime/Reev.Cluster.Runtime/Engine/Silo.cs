@@ -76,6 +76,9 @@ public sealed partial class Silo : IAsyncDisposable
     /// <summary>Messages dispatched to activations and not yet committed.</summary>
     public long QueuedMessages => Volatile.Read(ref _queued);
 
+    /// <summary>Turns waiting for a commit lane (tests: to know that turns will share the next batch).</summary>
+    internal int CommitsWaiting => _commitQueue.Reader.Count;
+
     /// <summary>The cluster's inbox depth as last sampled at a heartbeat (-1 before the first sample).</summary>
     public long LastInboxDepth => Volatile.Read(ref _lastInboxDepth);
 
@@ -237,7 +240,10 @@ public sealed partial class Silo : IAsyncDisposable
     /// Abrupt death, for failure tests: no drain, no hand-over, connections dropped, heartbeats stop.
     /// Nothing in flight commits afterwards.
     /// </summary>
-    public async Task KillAsync()
+    public Task KillAsync() => TerminateAsync(killed: true);
+
+    /// <summary>Ends the silo at once (<see cref="KillAsync"/>); also what a process superseded under its silo id does.</summary>
+    private async Task TerminateAsync(bool killed)
     {
         var previous = Interlocked.Exchange(ref _state, 4);
         if (previous is 3 or 4)
@@ -245,7 +251,11 @@ public sealed partial class Silo : IAsyncDisposable
             return;
         }
 
-        RuntimeLog.SiloKilled(_logger, SiloId);
+        if (killed)
+        {
+            RuntimeLog.SiloKilled(_logger, SiloId);
+        }
+
         RuntimeTelemetry.Unregister(this);
         _partitions.Clear();
         await _stopping.CancelAsync().ConfigureAwait(false);

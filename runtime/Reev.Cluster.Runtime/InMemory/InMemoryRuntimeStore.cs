@@ -38,9 +38,22 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         {
             Check();
             var now = timeProvider.GetUtcNow();
-            if (db.Silos.TryGetValue(siloId, out var existing) && existing.Incarnation != incarnation && !existing.Left && existing.LeaseExpiresAt > now)
+            var found = db.Silos.TryGetValue(siloId, out var existing);
+            if (found && existing.Incarnation != incarnation && !existing.Left && existing.LeaseExpiresAt > now)
             {
                 throw new ClusterConfigurationException(SiloIdInUse(siloId, existing.LeaseExpiresAt));
+            }
+
+            if (found && existing.Incarnation != incarnation)
+            {
+                // Taken over from another incarnation: its leases are released, not inherited (it may only be paused).
+                for (var p = 0; p < db.PartitionCount; p++)
+                {
+                    if (db.Partitions[p].Owner == siloId)
+                    {
+                        db.Partitions[p] = (null, db.Partitions[p].Epoch);
+                    }
+                }
             }
 
             db.Silos[siloId] = (now + lease, false, incarnation);
@@ -62,13 +75,18 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         }
     }
 
-    public Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
     {
         lock (db.Lock)
         {
             Check();
             var now = timeProvider.GetUtcNow();
             var claimed = new List<PartitionLease>();
+            if (!db.Silos.TryGetValue(siloId, out var self) || self.Incarnation != incarnation)
+            {
+                return Task.FromResult<IReadOnlyList<PartitionLease>>(claimed);
+            }
+
             for (var p = 0; p < db.PartitionCount && claimed.Count < count; p++)
             {
                 var (owner, epoch) = db.Partitions[p];
@@ -192,7 +210,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         lock (db.Lock)
         {
             Check();
-            var lost = fence.Where(l => db.Partitions[l.Partition] != (siloId, l.Epoch)).Select(l => l.Partition).ToList();
+            var lost = fence.Where(l => db.Partitions[l.Partition] != (siloId, l.Epoch)).ToList();
             if (lost.Count > 0)
             {
                 return Task.FromResult(CommitResult.Fenced(lost));

@@ -112,7 +112,7 @@ internal sealed partial class PostgresRuntimeStore
         catch (PostgresException ex) when (ex.SqlState == "RV001")
         {
             var owned = (await ReadOwnedAsync(siloId, cancellationToken).ConfigureAwait(false)).ToHashSet();
-            var lost = fence.Where(l => !owned.Contains(l)).Select(l => l.Partition).ToList();
+            var lost = fence.Where(l => !owned.Contains(l)).ToList();
             PostgresLog.Fenced(_logger, lost.Count);
             if (lost.Count == 0)
             {

@@ -65,14 +65,10 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
 
     public async Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken)
     {
-        // The upsert takes the row only for this incarnation, or when the previous holder left or its lease ran out.
+        // Takes the row only for this incarnation, or when the previous holder left or its lease ran out; taking it over from
+        // another incarnation releases the id's partitions (migration 008).
         await using var cmd = _dataSource.CreateCommand("""
-            WITH renewed AS (
-                INSERT INTO reev_silos AS s (silo_id, status, lease_expires_at, incarnation) VALUES (@id, 'active', now() + @lease, @inc)
-                ON CONFLICT (silo_id) DO UPDATE SET status = 'active', heartbeat_at = now(), lease_expires_at = now() + @lease, incarnation = @inc
-                WHERE s.incarnation IS NOT DISTINCT FROM @inc OR s.status <> 'active' OR s.lease_expires_at < now()
-                RETURNING 1)
-            SELECT (SELECT count(*) FROM renewed), (SELECT lease_expires_at FROM reev_silos WHERE silo_id = @id);
+            SELECT renewed, lease_expires_at FROM reev_heartbeat(@id, @inc, @lease);
             SELECT silo_id FROM reev_silos WHERE status = 'active' AND lease_expires_at > now() ORDER BY silo_id COLLATE "C";
             """);
         cmd.Parameters.AddWithValue("id", siloId);
@@ -81,7 +77,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         var live = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (reader.GetInt64(0) == 0)
+        if (!reader.GetBoolean(0))
         {
             throw new ClusterConfigurationException(InMemory.InMemoryRuntimeStore.SiloIdInUse(siloId, reader.GetFieldValue<DateTimeOffset>(1)));
         }
@@ -102,11 +98,13 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return await ReadLeasesAsync(cmd, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
     {
-        // Skips partitions a commit is fencing at this moment (their advisory lock is held): migration 004.
-        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch FROM reev_claim(@id, @n)");
+        // Skips partitions a commit is fencing at this moment (their advisory lock is held): migration 004. Nothing for an
+        // incarnation that does not hold the id: migration 008.
+        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch FROM reev_claim(@id, @n, @inc)");
         cmd.Parameters.AddWithValue("id", siloId);
+        cmd.Parameters.AddWithValue("inc", incarnation);
         cmd.Parameters.AddWithValue("n", count);
         return await ReadLeasesAsync(cmd, cancellationToken).ConfigureAwait(false);
     }

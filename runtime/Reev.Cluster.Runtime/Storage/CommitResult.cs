@@ -3,12 +3,13 @@ namespace Reev.Cluster.Runtime.Storage;
 /// <summary>Outcome of a batch commit. A rejected batch wrote nothing.</summary>
 internal readonly record struct CommitResult(
     CommitStatus Status,
-    IReadOnlyCollection<int> LostPartitions,
+    IReadOnlyCollection<PartitionLease> LostLeases,
     IReadOnlyCollection<long> MissingMessages)
 {
     public static CommitResult Committed() => new(CommitStatus.Committed, [], []);
 
-    public static CommitResult Fenced(IReadOnlyCollection<int> lost) => new(CommitStatus.Fenced, lost, []);
+    /// <summary>The leases of the fence that are not held any more: a partition held again at a newer epoch is not lost.</summary>
+    public static CommitResult Fenced(IReadOnlyCollection<PartitionLease> lost) => new(CommitStatus.Fenced, lost, []);
 
     public static CommitResult Duplicate(IReadOnlyCollection<long> missing) => new(CommitStatus.Duplicate, [], missing);
 }

@@ -17,14 +17,20 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// Renews the silo's membership lease and returns the live silos, sorted. The incarnation tells this
     /// process apart from another live process under the same silo id: that would share the id's leases and
     /// pass every fence, so the heartbeat is refused with <see cref="ClusterConfigurationException"/> instead.
+    /// A heartbeat that takes the id over from another incarnation (whose lease ran out, or that left) releases every
+    /// partition the id holds, after the commits in flight on them ended: the previous process may only be paused, and
+    /// the fence names the owner by silo id, so it would pass at the same epochs.
     /// </summary>
     Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>The partitions this silo owns, with their epochs.</summary>
     Task<IReadOnlyList<PartitionLease>> ReadOwnedAsync(string siloId, CancellationToken cancellationToken);
 
-    /// <summary>Takes up to <paramref name="count"/> free or expired partitions, each at a new epoch.</summary>
-    Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, int count, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes up to <paramref name="count"/> free or expired partitions, each at a new epoch; none unless
+    /// <paramref name="incarnation"/> holds the silo id (a superseded process claims nothing under it).
+    /// </summary>
+    Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken);
 
     /// <summary>Gives partitions up at once (graceful hand-over).</summary>
     Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken);
