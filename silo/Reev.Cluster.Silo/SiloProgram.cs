@@ -161,7 +161,12 @@ internal static class SiloProgram
         SiloHostLog.Started(logger, silo.SiloId, silo.OwnedPartitions.Count, settings.Silo.PartitionCount);
 
         // SIGTERM, SIGINT and SIGQUIT reach the host's console lifetime, which cancels this token (and keeps the process alive).
-        await WaitAsync(stopping).ConfigureAwait(false);
+        if (await Task.WhenAny(WaitAsync(stopping), silo.Superseded).ConfigureAwait(false) == silo.Superseded)
+        {
+            await StopWebAsync(app).ConfigureAwait(false);
+            return Fail(error, $"silo {silo.SiloId} stopped: {await silo.Superseded.ConfigureAwait(false)}", SiloExitCodes.Superseded);
+        }
+
         var code = await StopSiloAsync(silo, settings.Host.ShutdownGracePeriod, logger).ConfigureAwait(false);
         await StopWebAsync(app).ConfigureAwait(false);
         return code;

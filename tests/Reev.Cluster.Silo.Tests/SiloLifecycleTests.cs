@@ -133,4 +133,41 @@ public sealed class SiloLifecycleTests
 
         Assert.Equal(8L, await database.ScalarAsync<long>($"SELECT count(*) FROM reev_partitions WHERE owner = '{id}'"));
     }
+
+    [Fact]
+    public async Task Postgres_SiloPausedPastItsLeaseWhileAnotherTookItsIdOver_ExitsSixOnResumingAndTheOtherKeepsThePartitions()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("silo superseded");
+        var environment = new Dictionary<string, string>
+        {
+            ["REEV__POSTGRES__CONNECTIONSTRING"] = database.ConnectionString,
+            ["REEV__SILO__PARTITIONCOUNT"] = "8",
+            ["REEV__SILO__LEASEDURATION"] = "00:00:03",
+            ["REEV__SILO__HEARTBEATINTERVAL"] = "00:00:01",
+        };
+        var id = $"sup-{Guid.NewGuid():N}"[..12];
+        await using var paused = SiloProcess.Start(["--silo-id", id], environment);
+        await paused.WaitUntilReadyAsync(ReadyTimeout);
+        paused.Pause();
+        try
+        {
+            // The new process waits out the paused one's lease, then takes the id over and claims its partitions anew.
+            await using var successor = SiloProcess.Start(["--silo-id", id], environment);
+            await successor.WaitUntilReadyAsync(ReadyTimeout);
+            var epochs = await database.ScalarAsync<long>($"SELECT sum(epoch) FROM reev_partitions WHERE owner = '{id}'");
+            paused.Resume();
+
+            var exit = await paused.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(exit == 6, paused.ToString());
+            Assert.Contains("another process took its silo id over", paused.StandardError, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, await successor.GetStatusAsync("/health/ready"));
+            Assert.Equal(8L, await database.ScalarAsync<long>($"SELECT count(*) FROM reev_partitions WHERE owner = '{id}'"));
+            Assert.Equal(epochs, await database.ScalarAsync<long>($"SELECT sum(epoch) FROM reev_partitions WHERE owner = '{id}'"));
+        }
+        finally
+        {
+            paused.Resume();
+        }
+    }
 }

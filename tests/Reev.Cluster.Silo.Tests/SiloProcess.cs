@@ -166,13 +166,27 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM (what a container platform or cluster-down.sh sends).</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>SIGSTOP: the process stands still (a VM freeze, a long GC pause) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT; harmless on a process that is not stopped.</summary>
+    public void Resume()
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
+        if (!_process.HasExited)
         {
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with {kill.ExitCode}.");
+            Signal("CONT");
+        }
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0 && !_process.HasExited)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}.");
         }
     }
 

@@ -156,7 +156,8 @@ public sealed partial class Silo
             // released the partitions this process held). It is no longer a member: it dies, without a hand-over or a leave,
             // which would act on the other process's membership. Nothing in flight commits afterwards.
             RuntimeLog.Superseded(_logger, ex, SiloId);
-            _ = TerminateAsync(killed: false);
+            _ = TerminateAsync(killed: false).ContinueWith(
+                _ => _superseded.TrySetResult($"another process took its silo id over while this one was paused past its lease ({ex.Message})"), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw new OperationCanceledException($"Silo {SiloId} was superseded by another process under its id.", ex, cancellationToken);
         }
 

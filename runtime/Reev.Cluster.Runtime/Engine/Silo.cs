@@ -25,6 +25,7 @@ public sealed partial class Silo : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 stopping, 3 stopped, 4 killed
     private long _lastInboxDepth = -1;
     private readonly Guid _incarnation = Guid.NewGuid();
+    private readonly TaskCompletionSource<string> _superseded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _joined; // a heartbeat succeeded: this process is the silo id's only live incarnation
 
     private Silo(
@@ -75,6 +76,12 @@ public sealed partial class Silo : IAsyncDisposable
 
     /// <summary>Messages dispatched to activations and not yet committed.</summary>
     public long QueuedMessages => Volatile.Read(ref _queued);
+
+    /// <summary>
+    /// Completes, with the reason, when this silo ended on its own because another process took its silo id over (this
+    /// one was paused past its lease): it is no longer a member and has stopped all work. A host ends then.
+    /// </summary>
+    public Task<string> Superseded => _superseded.Task;
 
     /// <summary>Turns waiting for a commit lane (tests: to know that turns will share the next batch).</summary>
     internal int CommitsWaiting => _commitQueue.Reader.Count;

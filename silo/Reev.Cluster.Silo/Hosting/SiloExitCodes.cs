@@ -20,4 +20,10 @@ internal static class SiloExitCodes
 
     /// <summary>The graceful stop did not finish within Reev:Silo:ShutdownGracePeriod; leases pass on by expiry.</summary>
     public const int GracePeriodExceeded = 5;
+
+    /// <summary>
+    /// Another process took this silo's id over while this one was paused past its lease: this one stopped all work at
+    /// once (no hand-over: the partitions are the other process's now) and must not come back under that id.
+    /// </summary>
+    public const int Superseded = 6;
 }
