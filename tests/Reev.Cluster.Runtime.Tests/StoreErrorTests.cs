@@ -14,7 +14,7 @@ namespace Reev.Cluster.Runtime.Tests;
 /// Errors of the store on the turn path (DESIGN R4): a commit that fails the same way every time fails its own turn
 /// alone, which ends as a dead letter, while the turns it shared a transaction with commit once; a commit whose outcome
 /// stays unknown ends the same way after a few tries; a state read that fails for the database's reasons is retried
-/// without counting against the message.
+/// without counting against the message; a send the store cannot bind fails alone.
 /// </summary>
 public abstract class StoreErrorTests(Provider provider, ITestOutputHelper output)
 {
@@ -112,6 +112,30 @@ public abstract class StoreErrorTests(Provider provider, ITestOutputHelper outpu
         Assert.Equal((1, 1, 0, 0), (state.Count, state.LastSequence, state.Repeats, state.Gaps));
         Assert.True(Volatile.Read(ref failures) > 5);
         Assert.Empty(await silo.GetDeadLettersAsync(100, default));
+    }
+
+    [Fact]
+    public async Task A_send_the_store_cannot_bind_fails_alone_and_concurrent_sends_still_commit()
+    {
+        var faults = new StoreFaults();
+        await using var handle = await StartAsync(faults);
+        var suffix = Guid.NewGuid().ToString("N");
+        var bad = $"unbindable-{suffix}";
+        // A value Npgsql cannot encode fails while the INSERT's parameters are bound, before anything reaches the server.
+        faults.Enqueue = messages => messages.Any(m => m.GrainKey == bad)
+            ? new EncoderFallbackException("Unable to translate Unicode character \\uD800 (injected)")
+            : null;
+        var good = Enumerable.Range(0, 20).Select(i => handle.Client.GetGrain<ICounterGrain>($"good-{i}-{suffix}")).ToList();
+
+        var sends = good.Select(g => g.Increment(1)).ToList();
+        var badSend = Record.ExceptionAsync(() => handle.Client.GetGrain<ICounterGrain>(bad).Increment(1));
+        sends.AddRange(good.Select(g => g.Increment(2)));
+        await Task.WhenAll(sends);
+
+        var ex = Assert.IsType<ClusterUnavailableException>(await badSend);
+        Assert.Contains(bad, ex.Message, StringComparison.Ordinal);
+        var states = await Task.WhenAll(good.Select(g => g.Read()));
+        Assert.All(states, s => Assert.Equal((2, 0), (s.Count, s.Gaps)));
     }
 
     /// <summary>A turn, not the record of a failed attempt or a dead letter.</summary>
@@ -324,4 +348,17 @@ public sealed class StoreErrorClassificationTests
         Assert.True(StoreErrors.IsTransient(new NpgsqlException("Exception while reading from stream", new IOException())));
         Assert.False(StoreErrors.IsTransient(new InvalidOperationException()));
     }
+
+    // Not as attribute arguments: an attribute's strings are stored as UTF-8, which has no lone surrogate.
+    private static readonly string[] Unpaired = ["a\uD800", "\uDC00a", "a\uDE00\uD83D"];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_key_with_an_unpaired_surrogate_is_refused(int index) =>
+        Assert.Contains("unpaired surrogate", Assert.Throws<ArgumentException>(() => GrainId.ValidateKey(Unpaired[index])).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_key_with_a_surrogate_pair_is_accepted() => GrainId.ValidateKey("rocket-\uD83D\uDE80");
 }
