@@ -141,25 +141,46 @@ public abstract class StoreErrorTests(Provider provider, ITestOutputHelper outpu
     /// <summary>A turn, not the record of a failed attempt or a dead letter.</summary>
     private protected static bool IsTurn(TurnCommit turn) => turn.FailedAttemptError is null && turn.DeadLetterError is null;
 
+    /// <summary>Sends one increment to each mate and one to <paramref name="last"/>, all committed in one transaction.</summary>
+    private protected static Task SendTogetherAsync(Silo silo, IGrainFactory client, IReadOnlyList<string> mates, string last) =>
+        SendTogetherAsync(silo, client, () =>
+        {
+            var sends = mates.Select(k => client.GetGrain<ICounterGrain>(k).Increment(1)).ToList();
+            sends.Add(client.GetGrain<ICounterGrain>(last).Increment(1));
+            return sends;
+        });
+
     /// <summary>
-    /// Sends one increment to each mate and then one to <paramref name="last"/>, with commits held back until every turn
-    /// waits for its commit, so that most of them share a transaction.
+    /// Makes the sends of <paramref name="send"/> and holds commits back until every one of their turns waits for its
+    /// commit: the silo's one commit lane (see <see cref="StartAsync"/>) waits at the gate with a warm-up turn, and the
+    /// turns gathered behind it then commit in one transaction (up to <see cref="SiloOptions.CommitBatchSize"/>).
     /// </summary>
-    private protected static async Task SendTogetherAsync(Silo silo, IGrainFactory client, IReadOnlyList<string> mates, string last)
+    private protected static async Task SendTogetherAsync(Silo silo, IGrainFactory client, Func<List<Task>> send)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         silo.TestHooks.BeforeCommitAsync = _ => gate.Task;
         try
         {
-            var sends = mates.Select(k => client.GetGrain<ICounterGrain>(k).Increment(1)).ToList();
-            sends.Add(client.GetGrain<ICounterGrain>(last).Increment(1));
+            await client.GetGrain<ICounterGrain>($"warm-up-{Guid.NewGuid():N}").Increment(1);
+            await WhileTurnsGatherAsync(silo, 1);
+            var sends = send();
             await Task.WhenAll(sends);
-            await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+            await WhileTurnsGatherAsync(silo, 1 + sends.Count);
         }
         finally
         {
             gate.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Waits until every message sent is in an activation (a newly owned partition's messages come with a sweep), then a
+    /// little more for the turns to run up to their commit.
+    /// </summary>
+    private protected static async Task WhileTurnsGatherAsync(Silo silo, int messages)
+    {
+        await Eventually.HoldsAsync(() => silo.QueuedMessages >= messages, Patience, "every message is dispatched");
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
     }
 
     private protected static async Task<DeadLetter> DeadLetterOfAsync(Silo silo, string key)
@@ -205,6 +226,7 @@ public abstract class StoreErrorTests(Provider provider, ITestOutputHelper outpu
             {
                 ProviderFactory = factory,
                 Grains = Clusters.Grains(),
+                ConfigureSilo = o => o.CommitLanes = 1, // see SendTogetherAsync
                 Services = Clusters.ServicesFor,
                 LoggerFactory = logs,
             });
@@ -270,25 +292,28 @@ public sealed class PostgresStoreErrorTests(ITestOutputHelper output) : StoreErr
         var poison = $"{kind}-{suffix}";
         var rows = Enumerable.Range(0, 5).Select(i => $"good-{i}-{suffix}").ToList();
         var mates = Enumerable.Range(0, 20).Select(i => $"mate-{i}-{suffix}").ToList();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        silo.TestHooks.BeforeCommitAsync = _ => gate.Task;
-        try
+        var shared = 0;
+        silo.TestHooks.CommitCompleted = (outcome, turns) =>
+        {
+            if (outcome == CommitOutcome.Rejected && turns > 1)
+            {
+                Volatile.Write(ref shared, 1);
+            }
+        };
+
+        await SendTogetherAsync(silo, handle.Client, () =>
         {
             var sends = mates.Select(k => handle.Client.GetGrain<ICounterGrain>(k).Increment(1)).ToList();
             sends.AddRange(rows.Select(k => handle.Client.GetGrain<ITroubleGrain>(k).ProjectRow()));
             sends.Add(handle.Client.GetGrain<ITroubleGrain>(poison).ProjectRow());
-            await Task.WhenAll(sends);
-            await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
-        }
-        finally
-        {
-            gate.TrySetResult();
-        }
+            return sends;
+        });
 
         var dead = await DeadLetterOfAsync(silo, poison);
         Assert.Equal("ProjectRow", dead.Method);
         Assert.Equal(TestCluster.FastOptions().MaxAttempts, dead.Attempts);
         Assert.Contains(expected, dead.Error, StringComparison.Ordinal);
+        Assert.Equal(1, Volatile.Read(ref shared)); // refused with its batch-mates first, then halved down to itself
         await AssertRanOnceAsync(handle, mates);
         Assert.All(await Task.WhenAll(rows.Select(k => handle.Client.GetGrain<ITroubleGrain>(k).Read())), s => Assert.Equal(1, s.Touches));
         Assert.Equal(0, (await handle.Client.GetGrain<ITroubleGrain>(poison).Read()).Touches);
