@@ -114,6 +114,26 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_key_that_is_not_valid_UTF16_is_refused_naming_it_and_a_concurrent_send_still_commits()
+    {
+        await using var handle = await StartAsync();
+        var prefix = $"utf16-{Guid.NewGuid():N}";
+        var good = Enumerable.Range(0, 20).Select(i => handle.Client.GetGrain<ICounterGrain>($"{prefix}-{i}")).ToList();
+
+        // A lone surrogate has no UTF-8 form: PostgreSQL cannot store it, and Npgsql fails the INSERT it would share.
+        var sends = good.Select(g => g.Increment(1)).ToList();
+        var badSend = Record.ExceptionAsync(() => handle.Client.GetGrain<ICounterGrain>($"{prefix}-\uD800").Increment(1));
+        sends.AddRange(good.Select(g => g.Increment(2)));
+        await Task.WhenAll(sends);
+
+        var ex = Assert.IsType<ArgumentException>(await badSend);
+        Assert.Contains($"{prefix}-\\uD800", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unpaired surrogate", ex.Message, StringComparison.Ordinal);
+        Assert.All(await Task.WhenAll(good.Select(g => g.Read())), s => Assert.Equal((2, 0), (s.Count, s.Gaps)));
+        Assert.Equal(0, await handle.Cluster.Silos[0].CountPendingMessagesAsync(default));
+    }
+
+    [Fact]
     public async Task One_shot_reminder_fires_once()
     {
         await using var handle = await StartAsync();

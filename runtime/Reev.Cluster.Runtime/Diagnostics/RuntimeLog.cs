@@ -57,4 +57,13 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(16, LogLevel.Warning, "The commit of {Grain}.{Method}'s turn on message {MessageId} ended without an answer and took the message: its reply is delivered now")]
     public static partial void InDoubtReplyDelivered(ILogger logger, string grain, string method, long messageId);
+
+    [LoggerMessage(40, LogLevel.Warning, "Commit of {Count} turns rolled back for a passing reason; they run again without counting an attempt")]
+    public static partial void CommitNotApplied(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(41, LogLevel.Warning, "The state of {Grain} could not be read for {Method}; the message runs again without counting an attempt")]
+    public static partial void StateUnavailable(ILogger logger, Exception exception, string grain, string method);
+
+    [LoggerMessage(42, LogLevel.Warning, "The commits of {Grain}.{Method} (message {MessageId}) keep ending without an answer: counted as failed attempt {Attempt} of {MaxAttempts}")]
+    public static partial void UnknownOutcomeCounted(ILogger logger, string grain, string method, long messageId, int attempt, int maxAttempts);
 }

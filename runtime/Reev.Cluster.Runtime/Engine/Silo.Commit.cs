@@ -12,7 +12,9 @@ public sealed partial class Silo
 
     private Task<CommitStatus> CommitAsync(TurnCommit turn)
     {
-        var pending = new PendingCommit(turn);
+        // A turn of a message whose last commit ended without an answer commits alone: should its commit fail that way
+        // again, it takes no other turn with it (see NoteUnknownOutcome).
+        var pending = new PendingCommit(turn) { Alone = turn.MessageId != 0 && IsInDoubtOutcome(turn.MessageId) };
         if (!Alive || !_commitQueue.Writer.TryWrite(pending))
         {
             return Task.FromResult(CommitStatus.Fenced);
@@ -52,6 +54,7 @@ public sealed partial class Silo
                         // commit again while the heartbeats kept the partitions. The batch's outcome is unknown: its turns
                         // reload, and one that did commit finds its message consumed.
                         RuntimeLog.CommitFailed(_logger, ex, batch.Count);
+                        NoteUnknownOutcome(batch.Where(p => !p.Completion.Task.IsCompleted), ex);
                         Complete(batch, CommitStatus.Unknown);
                     }
                 }
@@ -77,6 +80,17 @@ public sealed partial class Silo
 
     private async Task CommitBatchAsync(List<PendingCommit> batch, CancellationToken cancellationToken)
     {
+        if (batch.Count > 1 && batch.Exists(p => p.Alone))
+        {
+            await CommitBatchAsync(batch.FindAll(p => !p.Alone), cancellationToken).ConfigureAwait(false);
+            foreach (var alone in batch.FindAll(p => p.Alone))
+            {
+                await CommitBatchAsync([alone], cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         var remaining = batch.Where(p => !p.Completion.Task.IsCompleted).ToList();
         while (remaining.Count > 0)
         {
@@ -103,10 +117,11 @@ public sealed partial class Silo
                     await after(cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (CommitRejectedException ex)
+            catch (Exception ex) when (ex is CommitRejectedException || StoreErrors.IsBindingError(ex))
             {
                 // Nothing was written, and the same turns would fail the same way: commit the halves on their own, so
                 // that every other turn commits and the one at fault fails alone, as a failed attempt of its message.
+                // A value the store's driver cannot bind is refused before anything is sent, so it counts the same.
                 TestHooks.CommitCompleted?.Invoke(CommitOutcome.Rejected, remaining.Count);
                 if (remaining.Count == 1)
                 {
@@ -122,12 +137,23 @@ public sealed partial class Silo
                 await CommitBatchAsync(remaining.GetRange(half, remaining.Count - half), cancellationToken).ConfigureAwait(false);
                 return;
             }
+            catch (CommitNotAppliedException ex)
+            {
+                // Rolled back (or never sent) for a passing reason: nothing committed, and the turns run again as they
+                // are, after a pause, without counting an attempt.
+                RuntimeLog.CommitNotApplied(_logger, ex, remaining.Count);
+                TestHooks.CommitCompleted?.Invoke(CommitOutcome.Failed, remaining.Count);
+                Complete(remaining, CommitStatus.Retry);
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Outcome unknown (the connection may have died at COMMIT): every turn reloads; a turn that
-                // did commit finds its message consumed when it runs again, so nothing applies twice.
+                // did commit finds its message consumed when it runs again, so nothing applies twice. Each turn
+                // commits alone next time, and a message whose commits keep ending this way ends as a dead letter.
                 RuntimeLog.CommitFailed(_logger, ex, remaining.Count);
                 TestHooks.CommitCompleted?.Invoke(CommitOutcome.Failed, remaining.Count);
+                NoteUnknownOutcome(remaining, ex);
                 Complete(remaining, CommitStatus.Unknown);
                 return;
             }
@@ -249,6 +275,9 @@ public sealed partial class Silo
     private sealed class PendingCommit(TurnCommit turn)
     {
         public TurnCommit Turn { get; } = turn;
+
+        /// <summary>Committed in a transaction of its own: its message's last commit ended without an answer.</summary>
+        public bool Alone { get; init; }
 
         public TaskCompletionSource<CommitStatus> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -200,6 +200,7 @@ public sealed partial class Silo
                 RuntimeLog.ActivationFailed(_logger, ex, SiloId, activation.Id.ToString());
                 activation.Instance = null;
                 outcome = CommitStatus.Unknown;
+                NoteUnknownOutcome(message.Id, ex);
             }
 
             SettleInDoubt(activation, message, outcome);
@@ -214,6 +215,11 @@ public sealed partial class Silo
             }
 
             Interlocked.Decrement(ref _queued);
+            if (outcome is not (CommitStatus.Unknown or CommitStatus.Retry or CommitStatus.Rejected))
+            {
+                ForgetTrouble(message.Id);
+            }
+
             if (outcome == CommitStatus.Committed)
             {
                 Forget(message.Id, consumed: true);
@@ -221,9 +227,36 @@ public sealed partial class Silo
             }
             else
             {
+                if (outcome == CommitStatus.Retry)
+                {
+                    await PauseBeforeRetryAsync(activation, message).ConfigureAwait(false);
+                }
+
                 Retire(activation, message);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// An attempt that could not run for the database's reasons (DESIGN R4: not counted): its message is read again after a
+    /// pause, so that a database in trouble is not hammered by the same turns. The activation keeps the grain meanwhile.
+    /// </summary>
+    private async Task PauseBeforeRetryAsync(Activation activation, StoredMessage message)
+    {
+        var pause = NextRetryPause(message.Id);
+        if (!_partitions.TryGetEpoch(activation.Partition, out var epoch) || epoch != activation.Epoch)
+        {
+            return; // moved (or the silo is stopping): nothing to pause for
+        }
+
+        try
+        {
+            await Task.Delay(pause, TimeProvider, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the message stays queued in the store.
         }
     }
 

@@ -79,7 +79,8 @@ public sealed partial class Silo
             switch (outcome)
             {
                 case CommitStatus.Unknown:
-                    // This attempt's outcome is unknown as well (it kept its own reply, if it had one): resolve again.
+                case CommitStatus.Retry:
+                    // This attempt's outcome is unknown as well, or it committed nothing (it kept its own reply, if it had one): resolve again.
                     entry.Rerun = false;
                     entry.Generation++;
                     resolve = true;

@@ -35,6 +35,23 @@ public sealed partial class Silo
         }
 
         var attempts = message.Attempts;
+        if (TakeUnknownOutcomeCharge(message.Id) is { } unknown)
+        {
+            // Its commits keep ending without an answer: this one counts as a failed attempt (see Silo.Outcomes.cs).
+            attempts++;
+            RuntimeTelemetry.MessagesFailed.Add(1);
+            RuntimeLog.UnknownOutcomeCounted(_logger, grainName, message.Method, message.Id, attempts, Options.MaxAttempts);
+            if (attempts >= Options.MaxAttempts)
+            {
+                return await DeadLetterAsync(activation, message, attempts, unknown).ConfigureAwait(false);
+            }
+
+            if (await RecordFailedAttemptAsync(activation, message, attempts, unknown).ConfigureAwait(false) is { } ended)
+            {
+                return ended;
+            }
+        }
+
         while (true)
         {
             if (attempts >= Options.MaxAttempts)
@@ -73,6 +90,14 @@ public sealed partial class Silo
                 return CommitStatus.Fenced;
             }
 
+            if (failure is StateUnavailableException unavailable)
+            {
+                // The database's trouble, not the message's: no attempt is counted, and the message runs again after a pause.
+                RuntimeLog.StateUnavailable(_logger, unavailable.InnerException!, grainName, message.Method);
+                activation.Instance = null;
+                return CommitStatus.Retry;
+            }
+
             string error;
             if (failure is null)
             {
@@ -100,29 +125,39 @@ public sealed partial class Silo
                 return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
             }
 
-            var recorded = await CommitAsync(new TurnCommit
+            if (await RecordFailedAttemptAsync(activation, message, attempts, error).ConfigureAwait(false) is { } ended)
             {
-                Grain = activation.Id,
-                Partition = activation.Partition,
-                Epoch = activation.Epoch,
-                MessageId = message.Id,
-                FailedAttemptError = StorableText(error),
-                Attempts = attempts,
-            }).ConfigureAwait(false);
-            if (recorded == CommitStatus.Rejected)
-            {
-                // The record of the failed attempt was refused: the next attempt would not be counted, so end it here.
-                return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
-            }
-
-            if (recorded != CommitStatus.Committed)
-            {
-                return recorded;
+                return ended;
             }
 
             var backoff = Options.RetryBackoff * Math.Pow(2, Math.Min(attempts - 1, 10));
             await Task.Delay(backoff, TimeProvider, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Stores a failed attempt's count and error on its message, which stays queued for the next attempt. Null once
+    /// recorded; otherwise the outcome that ends this processing of the message (the record did not commit, or it was
+    /// refused and the message was dead-lettered instead).
+    /// </summary>
+    private async Task<CommitStatus?> RecordFailedAttemptAsync(Activation activation, StoredMessage message, int attempts, string error)
+    {
+        var recorded = await CommitAsync(new TurnCommit
+        {
+            Grain = activation.Id,
+            Partition = activation.Partition,
+            Epoch = activation.Epoch,
+            MessageId = message.Id,
+            FailedAttemptError = StorableText(error),
+            Attempts = attempts,
+        }).ConfigureAwait(false);
+        if (recorded == CommitStatus.Rejected)
+        {
+            // The record of the failed attempt was refused: the next attempt would not be counted, so end it here.
+            return await DeadLetterAsync(activation, message, attempts, error).ConfigureAwait(false);
+        }
+
+        return recorded == CommitStatus.Committed ? null : recorded;
     }
 
     /// <summary>The turn's writes: its state (when it wrote any) and reply serialized, its sends, reminders and rows.</summary>
@@ -272,7 +307,16 @@ public sealed partial class Silo
         {
             if (activation.ClassInfo.StateType is not null)
             {
-                var stored = await _store.ReadStateAsync(activation.Id, _stopping.Token).ConfigureAwait(false);
+                StoredState? stored;
+                try
+                {
+                    stored = await _store.ReadStateAsync(activation.Id, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (StoreErrors.IsTransient(ex) && !_stopping.IsCancellationRequested)
+                {
+                    throw new StateUnavailableException(activation.Id, ex);
+                }
+
                 activation.CommittedState = stored?.Utf8;
                 activation.StateVersion = stored?.Version ?? 0;
             }

@@ -227,7 +227,8 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 var current = db.States.GetValueOrDefault(turn.Grain)?.Version ?? 0;
                 if (current != turn.StateVersion - 1)
                 {
-                    throw new InvalidOperationException(
+                    // Nothing is applied, and the activation reloads its state: as PostgreSQL's RV003.
+                    throw new CommitNotAppliedException(
                         $"State version conflict on {turn.Grain}: stored {current}, written {turn.StateVersion}.");
                 }
             }

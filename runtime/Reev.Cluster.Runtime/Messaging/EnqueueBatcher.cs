@@ -9,7 +9,8 @@ namespace Reev.Cluster.Runtime.Messaging;
 /// Group enqueue for sends from outside grains: concurrent sends share one INSERT (one transaction)
 /// instead of one each. One flush runs at a time, so sends commit in the order they were made, even
 /// sends a caller did not await one by one; each send completes only once its row is committed.
-/// A batch the database rejects is retried message by message, so a bad message fails alone.
+/// A batch the database rejects, or whose values the driver cannot bind, is retried message by message, so a bad
+/// message fails alone.
 /// </summary>
 internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<StoredMessage>> afterEnqueue)
 {
@@ -81,9 +82,10 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
                 RuntimeTelemetry.EnqueueDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 RuntimeTelemetry.EnqueueBatchSize.Record(batch.Count);
             }
-            catch (DbException ex) when (batch.Count > 1 && !ex.IsTransient)
+            catch (Exception ex) when (batch.Count > 1 && (ex is DbException { IsTransient: false } || StoreErrors.IsBindingError(ex)))
             {
-                // The server rejected the statement (nothing committed): one bad message must not fail the others.
+                // The server rejected the statement, or the driver could not bind a value of one message (text that is not
+                // valid UTF-16): nothing committed, and one bad message must not fail the others.
                 await InsertOneByOneAsync(batch).ConfigureAwait(false);
                 continue;
             }

@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 using Reev.Cluster.Runtime.Storage;
 
@@ -16,7 +15,18 @@ internal sealed partial class PostgresRuntimeStore
     public async Task<CommitResult> CommitAsync(
         string siloId, IReadOnlyList<PartitionLease> fence, IReadOnlyList<TurnCommit> turns, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // No connection (refused, no slot left, pool exhausted): nothing was sent.
+            throw new CommitNotAppliedException($"no connection to PostgreSQL for the commit: {ex.Message}", ex);
+        }
+
+        await using var _ = connection;
         await using var batch = new NpgsqlBatch(connection);
 
         var fenceCmd = new NpgsqlBatchCommand("SELECT reev_fence(@o, @p, @e)");
@@ -83,10 +93,12 @@ internal sealed partial class PostgresRuntimeStore
         AddReplies(batch, turns);
         AddProjections(batch, turns);
 
+        var sent = false;
         try
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
+                sent = true;
                 if (sends.Count > 0)
                 {
                     // Committed (the reader went to the end looking), but without the sends' ids the turns cannot dispatch
@@ -142,28 +154,27 @@ internal sealed partial class PostgresRuntimeStore
 
             return CommitResult.Duplicate(missing);
         }
-        catch (PostgresException ex) when (IsContentError(ex.SqlState))
+        catch (PostgresException ex) when (ex.SqlState == "RV003" || StoreErrors.IsTransientSqlState(ex.SqlState))
         {
+            // The server rolled the transaction back for a passing reason (a serialization failure, a deadlock, no room,
+            // a shutdown) or because an activation's state is stale (RV003: it reloads): the same turns may commit next time.
+            throw new CommitNotAppliedException($"PostgreSQL rolled the commit back ({ex.SqlState}): {ex.MessageText}", ex);
+        }
+        catch (PostgresException ex)
+        {
+            // Any other error the server raised aborted the implicit transaction, so nothing of the batch committed, and
+            // committing the same writes again would raise it again: a value it cannot store (class 22), a constraint (23),
+            // a program limit (54), or what a read-model writer's statement raises (21000 cardinality, 42xxx, 0A000 ...).
+            // The silo halves the batch until the turn at fault fails alone.
             throw new CommitRejectedException($"PostgreSQL refused the writes ({ex.SqlState}): {ex.MessageText}", ex);
         }
-        catch (Exception ex) when (ex is EncoderFallbackException or InvalidCastException)
+        catch (Exception ex) when (!sent && StoreErrors.IsBindingError(ex))
         {
-            // A parameter that cannot be bound (text that is not valid UTF-16, a value of the wrong type): Npgsql fails
-            // before the batch's Sync, so the transaction never commits.
-            throw new CommitRejectedException($"a value of the writes cannot be sent to PostgreSQL: {ex.Message}", ex);
+            // A parameter Npgsql cannot bind (text that is not valid UTF-16, a DateTimeOffset with an offset for timestamptz,
+            // a value of the wrong type): it fails before anything is sent, so the transaction never started.
+            throw new CommitRejectedException($"a value of the writes cannot be sent to PostgreSQL: {ex.GetType().Name}: {ex.Message}", ex);
         }
     }
-
-    /// <summary>
-    /// Errors caused by what a batch holds, which committing it again would repeat: data exceptions (class 22, e.g. a
-    /// NUL in text), integrity constraint violations (23) and program limits (54, e.g. a row too large). Fencing and
-    /// consumption (RV001, RV002), version conflicts (RV003, the activation reloads) and everything transient or
-    /// unknown (connections, shutdowns, serialization failures) are not.
-    /// </summary>
-    private static bool IsContentError(string sqlState) =>
-        sqlState.StartsWith("22", StringComparison.Ordinal)
-        || sqlState.StartsWith("23", StringComparison.Ordinal)
-        || sqlState.StartsWith("54", StringComparison.Ordinal);
 
     private static void AddReminderChanges(NpgsqlBatch batch, IReadOnlyList<TurnCommit> turns)
     {

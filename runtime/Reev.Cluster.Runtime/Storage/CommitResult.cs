@@ -31,6 +31,13 @@ internal enum CommitStatus
     Rejected,
 
     /// <summary>
+    /// Nothing of the attempt was written, for the database's reasons, not the message's: a commit rolled back by a
+    /// passing condition (<see cref="CommitNotAppliedException"/>) or a state that could not be read. The message runs
+    /// again after a pause, without counting an attempt.
+    /// </summary>
+    Retry,
+
+    /// <summary>
     /// The commit ended without an answer (a connection lost at COMMIT, a defect in the commit path): it may or may not
     /// have committed. Its turns reload like duplicates; one that committed finds its message consumed (ADR 0013).
     /// </summary>

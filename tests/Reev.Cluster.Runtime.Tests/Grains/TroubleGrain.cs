@@ -23,6 +23,9 @@ public interface ITroubleGrain : IGrain
     /// <summary>Spends <paramref name="milliseconds"/> in its turn, then records a touch.</summary>
     Task Hold(int milliseconds);
 
+    /// <summary>Projects a <see cref="TroubleRow"/> keyed by this grain's key, then records a touch.</summary>
+    Task ProjectRow();
+
     Task<TroubleState> Read();
 }
 
@@ -89,7 +92,20 @@ public sealed class TroubleGrain : Grain<TroubleState>, ITroubleGrain
         await WriteStateAsync();
     }
 
+    public Task ProjectRow()
+    {
+        Project(new TroubleRow(GrainKey));
+        State.Touches++;
+        return WriteStateAsync();
+    }
+
     public Task<TroubleState> Read() => Task.FromResult(State);
+}
+
+/// <summary>A read-model row of a trouble grain; how it is stored is up to the test that registers a writer for it.</summary>
+public sealed record TroubleRow(string Key) : IReadModelRow
+{
+    public string Table => "trouble_rows";
 }
 
 /// <summary>A grain interface no silo implements.</summary>
