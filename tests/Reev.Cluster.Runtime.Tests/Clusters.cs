@@ -54,8 +54,11 @@ public static class Clusters
         int silos = 1,
         Action<SiloOptions>? configure = null,
         TimeProvider? timeProvider = null,
+        Func<ClusterProvider, ClusterProvider>? wrap = null,
+        Func<PostgresClusterProvider, PostgresClusterProvider>? postgres = null,
         [System.Runtime.CompilerServices.CallerMemberName] string purpose = "")
     {
+        wrap ??= static p => p;
         var logs = XunitLoggerProvider.CreateFactory(output);
         TestDatabase? database = null;
         Func<ClusterProvider> factory;
@@ -63,12 +66,12 @@ public static class Clusters
         {
             database = await TestPostgres.CreateDatabaseAsync(purpose);
             var connectionString = database.ConnectionString;
-            factory = () => new PostgresClusterProvider(connectionString, maxPoolSize: 20);
+            factory = () => wrap((postgres ?? (static p => p))(new PostgresClusterProvider(connectionString, maxPoolSize: 20)));
         }
         else
         {
             var shared = new InMemoryClusterProvider();
-            factory = () => shared;
+            factory = () => wrap(shared);
         }
 
         try

@@ -200,49 +200,17 @@ public abstract class StoreErrorTests(Provider provider, ITestOutputHelper outpu
         Assert.All(states, s => Assert.Equal((1, 1, 0, 1), (s.Count, s.LastSequence, s.Repeats, s.Activations)));
     }
 
-    private protected async Task<ClusterHandle> StartAsync(
+    private protected Task<ClusterHandle> StartAsync(
         StoreFaults faults,
         Func<PostgresClusterProvider, PostgresClusterProvider>? postgres = null,
-        [System.Runtime.CompilerServices.CallerMemberName] string purpose = "")
-    {
-        var logs = XunitLoggerProvider.CreateFactory(output);
-        TestDatabase? database = null;
-        Func<ClusterProvider> factory;
-        if (provider == Provider.Postgres)
-        {
-            database = await TestPostgres.CreateDatabaseAsync(purpose);
-            var connectionString = database.ConnectionString;
-            factory = () => new FaultyProvider((postgres ?? (p => p))(new PostgresClusterProvider(connectionString, maxPoolSize: 20)), faults);
-        }
-        else
-        {
-            var shared = new InMemoryClusterProvider();
-            factory = () => new FaultyProvider(shared, faults);
-        }
-
-        try
-        {
-            var cluster = await TestCluster.StartAsync(new TestClusterOptions
-            {
-                ProviderFactory = factory,
-                Grains = Clusters.Grains(),
-                ConfigureSilo = o => o.CommitLanes = 1, // see SendTogetherAsync
-                Services = Clusters.ServicesFor,
-                LoggerFactory = logs,
-            });
-            return new ClusterHandle(cluster, database, logs);
-        }
-        catch
-        {
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
-
-            logs.Dispose();
-            throw;
-        }
-    }
+        [System.Runtime.CompilerServices.CallerMemberName] string purpose = "") =>
+        Clusters.StartAsync(
+            provider,
+            output,
+            configure: o => o.CommitLanes = 1, // see SendTogetherAsync
+            wrap: p => new FaultyProvider(p, faults),
+            postgres: postgres,
+            purpose: purpose);
 
     /// <summary>Errors a test makes the store raise: a function returns the exception for a call, or null to let it through.</summary>
     private protected sealed class StoreFaults
