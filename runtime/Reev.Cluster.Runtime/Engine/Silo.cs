@@ -185,7 +185,7 @@ public sealed partial class Silo : IAsyncDisposable
                 await _store.ReleaseAsync(SiloId, owned, bound.Token).ConfigureAwait(false);
             }
 
-            await _store.LeaveAsync(SiloId, bound.Token).ConfigureAwait(false);
+            await _store.LeaveAsync(SiloId, _incarnation, bound.Token).ConfigureAwait(false);
             await _store.NotifyAsync(WakeSignal.Membership, bound.Token).ConfigureAwait(false);
             RuntimeLog.LeftAfterFailedStart(_logger, SiloId, owned.Count);
         }
@@ -227,7 +227,7 @@ public sealed partial class Silo : IAsyncDisposable
         try
         {
             await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
-            await _store.LeaveAsync(SiloId, cancellationToken).ConfigureAwait(false);
+            await _store.LeaveAsync(SiloId, _incarnation, cancellationToken).ConfigureAwait(false);
             await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
