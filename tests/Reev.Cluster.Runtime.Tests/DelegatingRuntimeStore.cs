@@ -21,7 +21,7 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
 
     public virtual Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken) => inner.ReleaseAsync(siloId, leases, cancellationToken);
 
-    public virtual Task LeaveAsync(string siloId, CancellationToken cancellationToken) => inner.LeaveAsync(siloId, cancellationToken);
+    public virtual Task LeaveAsync(string siloId, Guid incarnation, CancellationToken cancellationToken) => inner.LeaveAsync(siloId, incarnation, cancellationToken);
 
     public virtual Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken) => inner.EnqueueAsync(messages, cancellationToken);
 

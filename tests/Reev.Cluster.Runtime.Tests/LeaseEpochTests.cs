@@ -214,6 +214,56 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
             [new TurnCommit { Grain = grain, Partition = partition, Epoch = claimed.Single(l => l.Partition == partition).Epoch, MessageId = ids[0] }], default)).Status);
     }
 
+    [Theory]
+    [InlineData(Provider.InMemory)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_stale_incarnation_that_hands_over_and_leaves_touches_neither_the_leases_nor_the_membership_of_its_ids_new_process(Provider provider)
+    {
+        const int Partitions = 4;
+        var clock = new FakeTimeProvider();
+        IRuntimeStore store;
+        if (provider == Provider.Postgres)
+        {
+            var database = await TestPostgres.CreateDatabaseAsync("stale leave");
+            _disposables.Add(database);
+            store = new PostgresRuntimeStore(database.ConnectionString, Partitions, [], new Dictionary<Type, IPostgresReadModelWriter>(), NullLoggerFactory.Instance);
+        }
+        else
+        {
+            store = new InMemoryRuntimeStore(new InMemoryDatabase(), Partitions, clock);
+        }
+
+        _disposables.Add(store);
+        await store.InitializeAsync(default);
+        Guid old = Guid.NewGuid(), fresh = Guid.NewGuid();
+        var lease = TimeSpan.FromSeconds(1);
+        await store.HeartbeatAsync("s", old, lease, default);
+        var stale = await store.ClaimAsync("s", old, Partitions, default);
+        if (provider == Provider.Postgres)
+        {
+            await Task.Delay(lease + TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        }
+        else
+        {
+            clock.Advance(lease + TimeSpan.FromMilliseconds(200));
+        }
+
+        await store.HeartbeatAsync("s", fresh, TimeSpan.FromHours(1), default);
+        var claimed = await store.ClaimAsync("s", fresh, Partitions, default);
+        Assert.Equal(Partitions, claimed.Count);
+
+        // The paused process resumes and stops gracefully: it releases what it held and leaves, under the same id.
+        await store.ReleaseAsync("s", stale, default);
+        await store.LeaveAsync("s", old, default);
+
+        Assert.Equal(claimed.OrderBy(l => l.Partition), (await store.ReadOwnedAsync("s", default)).OrderBy(l => l.Partition));
+        Assert.Contains("s", await store.HeartbeatAsync("other", Guid.NewGuid(), TimeSpan.FromHours(1), default));
+
+        // The id's own process leaves.
+        await store.LeaveAsync("s", fresh, default);
+        Assert.DoesNotContain("s", await store.HeartbeatAsync("other2", Guid.NewGuid(), TimeSpan.FromHours(1), default));
+    }
+
     [Fact]
     public async Task A_process_paused_between_its_heartbeat_and_its_read_of_leases_does_not_adopt_the_leases_of_its_ids_new_process()
     {

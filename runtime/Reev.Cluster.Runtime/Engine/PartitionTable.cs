@@ -14,6 +14,8 @@ internal sealed class PartitionTable
     private readonly Lock _changes = new();
     private readonly Dictionary<int, long> _acquired = []; // by partition, the newest epoch this process claimed; under _changes
     private readonly Dictionary<int, long> _lost = []; // by partition, the newest epoch seen lost; under _changes
+    private readonly List<PartitionLease> _refusedWhileClosed = []; // under _changes
+    private bool _closed; // the silo is stopping: nothing is added any more; under _changes
     private PartitionLease[]? _leases; // null once changed, until read again
     private int[]? _partitions;
 
@@ -66,6 +68,14 @@ internal sealed class PartitionTable
     {
         lock (_changes)
         {
+            if (_closed)
+            {
+                // A balance that passed its state check before the stop began: the lease is this process's, and the stop
+                // releases it with the others, but it is not dispatched again.
+                _refusedWhileClosed.Add(lease);
+                return false;
+            }
+
             if ((_lost.TryGetValue(lease.Partition, out var lost) && lease.Epoch <= lost)
                 || (_active.TryGetValue(lease.Partition, out var held) && lease.Epoch < held))
             {
@@ -112,6 +122,34 @@ internal sealed class PartitionTable
         lock (_changes)
         {
             return RemoveHeld(lease);
+        }
+    }
+
+    /// <summary>
+    /// Stops dispatching every partition for good (the silo is stopping): returns the leases held, and refuses (and
+    /// remembers, see <see cref="RefusedWhileClosed"/>) every later <see cref="Add"/>.
+    /// </summary>
+    public IReadOnlyList<PartitionLease> Close()
+    {
+        lock (_changes)
+        {
+            _closed = true;
+            PartitionLease[] held = [.. _active.Select(kv => new PartitionLease(kv.Key, kv.Value)).OrderBy(l => l.Partition)];
+            _active.Clear();
+            Changed();
+            return held;
+        }
+    }
+
+    /// <summary>Leases of this process refused because the table was closed: a stop releases them too.</summary>
+    public IReadOnlyList<PartitionLease> RefusedWhileClosed
+    {
+        get
+        {
+            lock (_changes)
+            {
+                return [.. _refusedWhileClosed];
+            }
         }
     }
 

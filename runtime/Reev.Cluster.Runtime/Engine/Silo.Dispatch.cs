@@ -50,6 +50,17 @@ public sealed partial class Silo
                 return false;
             }
 
+            if (Volatile.Read(ref _queued) >= Options.MaxQueuedMessages)
+            {
+                // Back-pressure (MaxQueuedMessages) for every dispatch: a turn's sends, a co-hosted client's, a fired
+                // reminder, a fetched or swept page. The message is committed, so it is left to a later sweep once the
+                // queue has drained; its grain is marked as of now, so that none of its later messages overtakes it (not
+                // even in the sweep running now: only a sweep started after the mark delivers the grain's messages).
+                _resync[message.Grain] = ResyncMark.At(_sweepsStarted);
+                RequestSweep();
+                return false;
+            }
+
             _known.Add(message.Id);
         }
 
@@ -214,7 +225,11 @@ public sealed partial class Silo
                 }
             }
 
-            Interlocked.Decrement(ref _queued);
+            if (Interlocked.Decrement(ref _queued) == Options.MaxQueuedMessages - 1)
+            {
+                _fetchSignal.Release(); // back under the limit: a sweep cut short, or messages refused, are read now
+            }
+
             if (outcome is not (CommitStatus.Unknown or CommitStatus.Retry or CommitStatus.Rejected))
             {
                 ForgetTrouble(message.Id);

@@ -185,7 +185,7 @@ public sealed partial class Silo : IAsyncDisposable
                 await _store.ReleaseAsync(SiloId, owned, bound.Token).ConfigureAwait(false);
             }
 
-            await _store.LeaveAsync(SiloId, bound.Token).ConfigureAwait(false);
+            await _store.LeaveAsync(SiloId, _incarnation, bound.Token).ConfigureAwait(false);
             await _store.NotifyAsync(WakeSignal.Membership, bound.Token).ConfigureAwait(false);
             RuntimeLog.LeftAfterFailedStart(_logger, SiloId, owned.Count);
         }
@@ -206,25 +206,28 @@ public sealed partial class Silo : IAsyncDisposable
             return;
         }
 
-        var leases = _partitions.Leases;
-        _partitions.Clear();
-        await DrainAsync(cancellationToken).ConfigureAwait(false);
-        await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        IReadOnlyList<PartitionLease> leases = _partitions.Close();
         try
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch
         {
-            // A loop that ended badly must not cost the hand-over: the partitions are still released below.
-            RuntimeLog.LoopFailed(_logger, ex, SiloId, "stop");
+            // The graceful path was cancelled (or failed): the silo must not stay half stopped, its heartbeats keeping
+            // partitions it no longer serves. It ends as a kill does (loops stopped, connections closed); its partitions
+            // pass on when their leases run out.
+            await TerminateAsync(killed: false).ConfigureAwait(false);
+            throw;
         }
+
+        await StopLoopsAsync().ConfigureAwait(false);
+        leases = [.. leases.Union(_partitions.RefusedWhileClosed).OrderBy(l => l.Partition)];
 
         try
         {
             await _store.ReleaseAsync(SiloId, leases, cancellationToken).ConfigureAwait(false);
-            await _store.LeaveAsync(SiloId, cancellationToken).ConfigureAwait(false);
+            await _store.LeaveAsync(SiloId, _incarnation, cancellationToken).ConfigureAwait(false);
             await _store.NotifyAsync(WakeSignal.Membership, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -236,10 +239,10 @@ public sealed partial class Silo : IAsyncDisposable
         {
             Volatile.Write(ref _state, 3);
             ReplyHub.Unregister(_client.ClientId, _client.Replies);
+            RuntimeTelemetry.Unregister(this);
             await _store.DisposeAsync().ConfigureAwait(false);
         }
 
-        RuntimeTelemetry.Unregister(this);
         RuntimeLog.SiloStopped(_logger, SiloId, leases.Count);
     }
 
@@ -264,7 +267,8 @@ public sealed partial class Silo : IAsyncDisposable
         }
 
         RuntimeTelemetry.Unregister(this);
-        _partitions.Clear();
+        _partitions.Close();
+        _commitQueue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         ReplyHub.Unregister(_client.ClientId, _client.Replies);
         await _store.DisposeAsync().ConfigureAwait(false);
@@ -275,6 +279,42 @@ public sealed partial class Silo : IAsyncDisposable
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             // A killed silo does not wait for its loops; whatever they do can no longer commit.
+        }
+        catch (Exception ex)
+        {
+            RuntimeLog.LoopFailed(_logger, ex, SiloId, "terminate");
+        }
+
+        FailLeftCommits();
+    }
+
+    /// <summary>
+    /// Stops the loops of a graceful stop. The commit channel is completed first, so that a turn ending after the lanes are
+    /// gone is answered at once instead of waiting for ever; whatever is left in it afterwards did not commit.
+    /// </summary>
+    private async Task StopLoopsAsync()
+    {
+        _commitQueue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A loop that ended badly must not cost the hand-over: the partitions are still released below.
+            RuntimeLog.LoopFailed(_logger, ex, SiloId, "stop");
+        }
+
+        FailLeftCommits();
+    }
+
+    /// <summary>Turns still waiting for a commit lane once the lanes are gone: not committed; their messages are read again by the next owner.</summary>
+    private void FailLeftCommits()
+    {
+        while (_commitQueue.Reader.TryRead(out var left))
+        {
+            left.Completion.TrySetResult(CommitStatus.Fenced);
         }
     }
 
@@ -299,6 +339,11 @@ public sealed partial class Silo : IAsyncDisposable
         if (Volatile.Read(ref _state) == 1)
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        else if (Volatile.Read(ref _state) == 2)
+        {
+            // A stop still under way (or one that never finished): disposing ends the silo at once.
+            await TerminateAsync(killed: false).ConfigureAwait(false);
         }
         else if (Volatile.Read(ref _state) == 0)
         {

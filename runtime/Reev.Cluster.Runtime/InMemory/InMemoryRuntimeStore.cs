@@ -122,12 +122,12 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         return Task.CompletedTask;
     }
 
-    public Task LeaveAsync(string siloId, CancellationToken cancellationToken)
+    public Task LeaveAsync(string siloId, Guid incarnation, CancellationToken cancellationToken)
     {
         lock (db.Lock)
         {
             Check();
-            if (db.Silos.TryGetValue(siloId, out var silo))
+            if (db.Silos.TryGetValue(siloId, out var silo) && silo.Incarnation == incarnation)
             {
                 db.Silos[siloId] = (silo.LeaseExpiresAt, true, silo.Incarnation);
             }

@@ -124,10 +124,11 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task LeaveAsync(string siloId, CancellationToken cancellationToken)
+    public async Task LeaveAsync(string siloId, Guid incarnation, CancellationToken cancellationToken)
     {
-        await using var cmd = _dataSource.CreateCommand("UPDATE reev_silos SET status = 'left' WHERE silo_id = @id");
+        await using var cmd = _dataSource.CreateCommand("UPDATE reev_silos SET status = 'left' WHERE silo_id = @id AND incarnation = @inc");
         cmd.Parameters.AddWithValue("id", siloId);
+        cmd.Parameters.AddWithValue("inc", incarnation);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -32,11 +32,17 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken);
 
-    /// <summary>Gives partitions up at once (graceful hand-over).</summary>
+    /// <summary>
+    /// Gives partitions up at once (graceful hand-over). Only the leases named, at their epochs: a process that took the
+    /// silo id over claimed its partitions at newer epochs, which a stale process's release does not touch.
+    /// </summary>
     Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken);
 
-    /// <summary>Marks the silo as gone so that others rebalance without waiting for its lease.</summary>
-    Task LeaveAsync(string siloId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks the silo as gone so that others rebalance without waiting for its lease; only while
+    /// <paramref name="incarnation"/> holds the id (a stale process must not mark the process that took its id over as left).
+    /// </summary>
+    Task LeaveAsync(string siloId, Guid incarnation, CancellationToken cancellationToken);
 
     Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken);
 
