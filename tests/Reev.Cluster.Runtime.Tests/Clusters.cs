@@ -43,7 +43,8 @@ public static class Clusters
         .Add<IReminderGrain, ReminderGrain>()
         .Add<ITroubleGrain, TroubleGrain>()
         .Add<IRelayGrain, RelayGrain>()
-        .Add<IHeraldGrain, HeraldGrain>();
+        .Add<IHeraldGrain, HeraldGrain>()
+        .Add<ICrashGrain, CrashGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

@@ -66,4 +66,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(42, LogLevel.Warning, "The commits of {Grain}.{Method} (message {MessageId}) keep ending without an answer: counted as failed attempt {Attempt} of {MaxAttempts}")]
     public static partial void UnknownOutcomeCounted(ILogger logger, string grain, string method, long messageId, int attempt, int maxAttempts);
+
+    [LoggerMessage(43, LogLevel.Warning, "Message {MessageId} of {Grain}.{Method} was due on a silo that died (its partition's lease expired): counted as failed attempt {Attempt} of {MaxAttempts} before it runs again")]
+    public static partial void TakeoverAttemptCounted(ILogger logger, string grain, string method, long messageId, int attempt, int maxAttempts);
 }

@@ -380,6 +380,8 @@ public sealed partial class Silo
                 _syncing.Remove(partition);
             }
         }
+
+        EndTakeoverSweep(sweep, read);
     }
 
     /// <summary>Marks newly acquired partitions: their pending messages are unknown until a sweep reads them.</summary>
@@ -410,6 +412,7 @@ public sealed partial class Silo
     private void RetirePartitions(IReadOnlyCollection<PartitionLease> leases)
     {
         var set = leases.ToHashSet();
+        ForgetTakeovers(set);
         foreach (var activation in _directory.Values.Where(a => set.Contains(new PartitionLease(a.Partition, a.Epoch))).ToList())
         {
             lock (activation.Lock)

@@ -109,6 +109,7 @@ public sealed partial class Silo
 
     private void Deliver(IReadOnlyList<StoredMessage> rows, long sweep)
     {
+        NoteTakeoverHeads(rows, sweep);
         foreach (var row in rows)
         {
             Dispatch(row, sweep);
@@ -212,9 +213,13 @@ public sealed partial class Silo
 
         if (owned.Count < target)
         {
-            var claimed = await _store.ClaimAsync(SiloId, _incarnation, target - owned.Count, cancellationToken).ConfigureAwait(false);
+            var claims = await _store.ClaimTakingOverAsync(SiloId, _incarnation, target - owned.Count, cancellationToken).ConfigureAwait(false);
+            var claimed = claims.Select(c => c.Lease).ToList();
             if (claimed.Count > 0)
             {
+                // Takeovers first: a sweep that may deliver a partition's rows (one that started after its MarkSyncing) also
+                // started after its takeover mark, so it notes the heads it delivers.
+                MarkTakenOver(claims.Where(c => c.Expired).Select(c => c.Lease));
                 MarkSyncing(claimed.Select(l => l.Partition));
                 foreach (var lease in claimed)
                 {

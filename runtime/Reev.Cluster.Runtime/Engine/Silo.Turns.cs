@@ -35,6 +35,16 @@ public sealed partial class Silo
         }
 
         var attempts = message.Attempts;
+        if (TakeTakeoverCharge(activation, message))
+        {
+            // Its partition was taken from a silo that died: this message may have been in the turn that killed it.
+            attempts++;
+            if (await ChargeTakeoverAsync(activation, message, attempts).ConfigureAwait(false) is { } charged)
+            {
+                return charged;
+            }
+        }
+
         if (TakeUnknownOutcomeCharge(message.Id) is { } unknown)
         {
             // Its commits keep ending without an answer: this one counts as a failed attempt (see Silo.Outcomes.cs).

@@ -75,16 +75,20 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         }
     }
 
-    public Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken) =>
+        (await ClaimTakingOverAsync(siloId, incarnation, count, cancellationToken).ConfigureAwait(false)).Select(c => c.Lease).ToList();
+
+    public Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(
+        string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
     {
         lock (db.Lock)
         {
             Check();
             var now = timeProvider.GetUtcNow();
-            var claimed = new List<PartitionLease>();
+            var claimed = new List<(PartitionLease Lease, bool Expired)>();
             if (!db.Silos.TryGetValue(siloId, out var self) || self.Incarnation != incarnation)
             {
-                return Task.FromResult<IReadOnlyList<PartitionLease>>(claimed);
+                return Task.FromResult<IReadOnlyList<(PartitionLease Lease, bool Expired)>>(claimed);
             }
 
             for (var p = 0; p < db.PartitionCount && claimed.Count < count; p++)
@@ -96,12 +100,15 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                     || silo.LeaseExpiresAt < now;
                 if (free && owner != siloId)
                 {
+                    // Expired: its owner is still a member but its lease ran out (it died, or hangs), as against a partition
+                    // released, never owned, or of a silo that left.
+                    var expired = owner is not null && db.Silos.TryGetValue(owner, out var previous) && !previous.Left && previous.LeaseExpiresAt < now;
                     db.Partitions[p] = (siloId, epoch + 1);
-                    claimed.Add(new PartitionLease(p, epoch + 1));
+                    claimed.Add((new PartitionLease(p, epoch + 1), expired));
                 }
             }
 
-            return Task.FromResult<IReadOnlyList<PartitionLease>>(claimed);
+            return Task.FromResult<IReadOnlyList<(PartitionLease Lease, bool Expired)>>(claimed);
         }
     }
 

@@ -109,6 +109,24 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         return await ReadLeasesAsync(cmd, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(
+        string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
+    {
+        // reev_claim (008) that also tells which partitions were taken from an owner whose lease ran out: migration 009.
+        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch, expired FROM reev_claim_taking_over(@id, @n, @inc)");
+        cmd.Parameters.AddWithValue("id", siloId);
+        cmd.Parameters.AddWithValue("inc", incarnation);
+        cmd.Parameters.AddWithValue("n", count);
+        var list = new List<(PartitionLease Lease, bool Expired)>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((new PartitionLease(reader.GetInt32(0), reader.GetInt64(1)), reader.GetBoolean(2)));
+        }
+
+        return list;
+    }
+
     public async Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken)
     {
         if (leases.Count == 0)

@@ -33,6 +33,15 @@ internal interface IRuntimeStore : IAsyncDisposable
     Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="ClaimAsync"/>, telling for each partition claimed whether it was taken from an owner whose lease ran out
+    /// (<c>Expired</c>: that owner may have died in a turn, DESIGN R4), as against a partition that was free (released by a
+    /// graceful hand-over, or never owned). A store that cannot tell reports none as expired.
+    /// </summary>
+    async Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(
+        string siloId, Guid incarnation, int count, CancellationToken cancellationToken) =>
+        (await ClaimAsync(siloId, incarnation, count, cancellationToken).ConfigureAwait(false)).Select(l => (l, false)).ToList();
+
+    /// <summary>
     /// Gives partitions up at once (graceful hand-over). Only the leases named, at their epochs: a process that took the
     /// silo id over claimed its partitions at newer epochs, which a stale process's release does not touch.
     /// </summary>
