@@ -93,11 +93,18 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo with its own identity and connections.</summary>
-    public async Task<Silo> StartSiloAsync(CancellationToken cancellationToken = default)
+    public Task<Silo> StartSiloAsync(CancellationToken cancellationToken = default) =>
+        StartSiloAsync($"silo-{Interlocked.Increment(ref _next):D2}-{Guid.NewGuid():N}"[..16], cancellationToken);
+
+    /// <summary>
+    /// Starts one more silo under <paramref name="siloId"/>, with its own connections: a process restarted under the id of
+    /// one that died (a new incarnation; its start is refused while the previous holder's lease runs).
+    /// </summary>
+    public async Task<Silo> StartSiloAsync(string siloId, CancellationToken cancellationToken = default)
     {
         var options = FastOptions();
         _options.ConfigureSilo?.Invoke(options);
-        options.SiloId = $"silo-{Interlocked.Increment(ref _next):D2}-{Guid.NewGuid():N}"[..16];
+        options.SiloId = siloId;
         var silo = Silo.Create(
             options,
             _options.ProviderFactory(),

@@ -8,7 +8,8 @@ namespace Reev.Cluster.Runtime;
 /// Messages whose turn may have killed their silo (DESIGN R4: a message that keeps failing never blocks its grain). A turn
 /// that ends its process (a fail-fast, a stack overflow, running out of memory) records no failed attempt: the next owner
 /// of the partition would run it again, die the same way, and so on for ever. So when a silo claims a partition whose
-/// previous owner's lease ran out (it died, or hangs; not a partition handed over gracefully, nor one never owned), the
+/// previous owner's lease ran out (it died, or hangs; or that owner's id was restarted and its new incarnation's heartbeat
+/// released the partition, orphaned; not a partition handed over gracefully, nor one never owned), the
 /// head message of each of its grains, as the first sweep after the claim delivers them, may have been in a turn when
 /// that owner died: before it runs, one attempt is counted for it and committed (the group commit batches those of many
 /// grains into one fenced UPDATE), and it is dead-lettered instead of run once that reaches

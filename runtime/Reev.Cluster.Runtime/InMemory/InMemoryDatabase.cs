@@ -11,6 +11,12 @@ internal sealed class InMemoryDatabase
 
     public (string? Owner, long Epoch)[] Partitions { get; set; } = [];
 
+    /// <summary>
+    /// Partitions without an owner released by a heartbeat that took their silo id over from an incarnation whose lease ran
+    /// out (PostgreSQL: <c>reev_partitions.orphaned</c>, migration 010): the next claim counts them as taken from an expired owner.
+    /// </summary>
+    public HashSet<int> Orphaned { get; } = [];
+
     public Dictionary<string, (DateTimeOffset LeaseExpiresAt, bool Left, Guid Incarnation)> Silos { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<long, StoredMessage> Messages { get; } = [];

@@ -46,12 +46,18 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
             if (found && existing.Incarnation != incarnation)
             {
-                // Taken over from another incarnation: its leases are released, not inherited (it may only be paused).
+                // Taken over from another incarnation: its leases are released, not inherited (it may only be paused). Released
+                // from a member whose lease ran out (it may have died in a turn), they are orphaned: the claim that takes them
+                // counts as a takeover from an expired owner (DESIGN R4), as if another silo had taken them.
                 for (var p = 0; p < db.PartitionCount; p++)
                 {
                     if (db.Partitions[p].Owner == siloId)
                     {
                         db.Partitions[p] = (null, db.Partitions[p].Epoch);
+                        if (!existing.Left)
+                        {
+                            db.Orphaned.Add(p);
+                        }
                     }
                 }
             }
@@ -102,7 +108,9 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 {
                     // Expired: its owner is still a member but its lease ran out (it died, or hangs), as against a partition
                     // released, never owned, or of a silo that left.
+                    // Or orphaned: released by a heartbeat that took the id over from such an owner.
                     var expired = owner is not null && db.Silos.TryGetValue(owner, out var previous) && !previous.Left && previous.LeaseExpiresAt < now;
+                    expired |= db.Orphaned.Remove(p) && owner is null;
                     db.Partitions[p] = (siloId, epoch + 1);
                     claimed.Add((new PartitionLease(p, epoch + 1), expired));
                 }

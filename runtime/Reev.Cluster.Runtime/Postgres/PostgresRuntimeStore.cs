@@ -66,9 +66,10 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     public async Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken)
     {
         // Takes the row only for this incarnation, or when the previous holder left or its lease ran out; taking it over from
-        // another incarnation releases the id's partitions (migration 008).
+        // another incarnation releases the id's partitions (migration 008), marked orphaned when that incarnation's lease
+        // ran out (migration 010).
         await using var cmd = _dataSource.CreateCommand("""
-            SELECT renewed, lease_expires_at FROM reev_heartbeat(@id, @inc, @lease);
+            SELECT renewed, lease_expires_at FROM reev_heartbeat_orphaning(@id, @inc, @lease);
             SELECT silo_id FROM reev_silos WHERE status = 'active' AND lease_expires_at > now() ORDER BY silo_id COLLATE "C";
             """);
         cmd.Parameters.AddWithValue("id", siloId);
@@ -112,8 +113,9 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     public async Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(
         string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
     {
-        // reev_claim (008) that also tells which partitions were taken from an owner whose lease ran out: migration 009.
-        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch, expired FROM reev_claim_taking_over(@id, @n, @inc)");
+        // reev_claim (008) that also tells which partitions were taken from an owner whose lease ran out (migration 009), or
+        // released by a heartbeat taking over the id of such an owner (orphaned, migration 010).
+        await using var cmd = _dataSource.CreateCommand("SELECT partition, epoch, expired FROM reev_claim_taking_over_orphans(@id, @n, @inc)");
         cmd.Parameters.AddWithValue("id", siloId);
         cmd.Parameters.AddWithValue("inc", incarnation);
         cmd.Parameters.AddWithValue("n", count);
