@@ -19,6 +19,9 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
     public virtual Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken) =>
         inner.ClaimAsync(siloId, incarnation, count, cancellationToken);
 
+    public virtual Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken) =>
+        inner.ClaimTakingOverAsync(siloId, incarnation, count, cancellationToken);
+
     public virtual Task ReleaseAsync(string siloId, IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken) => inner.ReleaseAsync(siloId, leases, cancellationToken);
 
     public virtual Task LeaveAsync(string siloId, Guid incarnation, CancellationToken cancellationToken) => inner.LeaveAsync(siloId, incarnation, cancellationToken);

@@ -45,9 +45,9 @@ public sealed class FailedStartTests
 
         private sealed class Store(IRuntimeStore store) : DelegatingRuntimeStore(store)
         {
-            public override async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
+            public override async Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(string siloId, Guid incarnation, int count, CancellationToken cancellationToken)
             {
-                var claimed = await base.ClaimAsync(siloId, incarnation, count, cancellationToken);
+                var claimed = await base.ClaimTakingOverAsync(siloId, incarnation, count, cancellationToken);
                 Assert.NotEmpty(claimed);
                 throw new OperationCanceledException("stopped while the claim's answer was on its way");
             }

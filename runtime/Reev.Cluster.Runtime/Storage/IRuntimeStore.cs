@@ -35,11 +35,11 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// <summary>
     /// <see cref="ClaimAsync"/>, telling for each partition claimed whether it was taken from an owner whose lease ran out
     /// (<c>Expired</c>: that owner may have died in a turn, DESIGN R4), as against a partition that was free (released by a
-    /// graceful hand-over, or never owned). A store that cannot tell reports none as expired.
+    /// graceful hand-over, or never owned). The claim the silo makes; every store implements it (a default that reported
+    /// nothing as expired let a wrapped store drop the crash-takeover count silently).
     /// </summary>
-    async Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(
-        string siloId, Guid incarnation, int count, CancellationToken cancellationToken) =>
-        (await ClaimAsync(siloId, incarnation, count, cancellationToken).ConfigureAwait(false)).Select(l => (l, false)).ToList();
+    Task<IReadOnlyList<(PartitionLease Lease, bool Expired)>> ClaimTakingOverAsync(
+        string siloId, Guid incarnation, int count, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives partitions up at once (graceful hand-over). Only the leases named, at their epochs: a process that took the
