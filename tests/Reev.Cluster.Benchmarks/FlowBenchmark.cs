@@ -18,6 +18,9 @@ namespace Reev.Cluster.Benchmarks;
 /// </summary>
 internal static class FlowBenchmark
 {
+    private const string EnqueueDuration = "reev.cluster.runtime.enqueue.duration";
+    private const string CommitDuration = "reev.cluster.runtime.commit.duration";
+
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- flows [options]
           --provider memory|postgres      (default memory)
@@ -112,6 +115,7 @@ internal static class FlowBenchmark
                 var gen2Before = GC.CollectionCount(2);
                 using var pauses = report && tail ? new GcPauseRecorder(started) : null;
                 using var allocations = report && alloc ? new AllocationRecorder() : null;
+                using var durations = report ? new DurationRecorder(EnqueueDuration, CommitDuration) : null;
                 async Task StartOneAsync(int i, long dueAt)
                 {
                     submittedAt[i] = dueAt;
@@ -170,9 +174,15 @@ internal static class FlowBenchmark
                 }
 
                 var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+                var ephemeral = new Dictionary<long, GCMemoryInfo>();
                 while (finished.Count < flows)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+                    if (tail && GC.GetGCMemoryInfo(GCKind.Ephemeral) is { Index: > 0 } gc)
+                    {
+                        ephemeral[gc.Index] = gc; // the last gen0/gen1 collection: what it kept alive, and its pause
+                    }
+
                     string[] polled;
                     lock (inFlight)
                     {
@@ -216,6 +226,13 @@ internal static class FlowBenchmark
                 if (pauses is not null)
                 {
                     PrintTail(startLatency, dueSeconds, pauses.Pauses);
+                    if (ephemeral.Count > 0)
+                    {
+                        var promoted = ephemeral.Values.Select(g => g.PromotedBytes / 1048576.0).Order().ToArray();
+                        var paused = ephemeral.Values.Select(g => g.PauseDurations[0].TotalMilliseconds).Order().ToArray();
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  ephemeral collections sampled: {ephemeral.Count}; promoted p50 {P(promoted, 0.5):0.0} MB max {promoted[^1]:0.0} MB; pause p50 {P(paused, 0.5):0.0} ms max {paused[^1]:0.0} ms; heap after the last {ephemeral.Values.MaxBy(g => g.Index).HeapSizeBytes / 1048576.0:0} MB"));
+                    }
                 }
 
                 if (allocations is not null)
@@ -228,10 +245,14 @@ internal static class FlowBenchmark
 
                 Array.Sort(startLatency);
                 Array.Sort(callLatency);
+                var inserts = durations!.Sorted(EnqueueDuration);
+                var commits = durations.Sorted(CommitDuration);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}{(rate is { } r ? $", paced at {r:0} flows/s" : string.Empty)}, {Environment.ProcessorCount} cores"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms (the call alone: p50 {P(callLatency, 0.5):0.0} ms p99 {P(callLatency, 0.99):0.0} ms); completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  inside: the start's INSERT transaction p50 {P(inserts, 0.5):0.0} ms p99 {P(inserts, 0.99):0.0} ms ({inserts.Length}); a turn commit transaction p50 {P(commits, 0.5):0.0} ms p99 {P(commits, 0.99):0.0} ms ({commits.Length})"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} collections ({gen2} gen2), {pausedMs:0} ms paused for GC ({pausedMs / 10 / seconds:0.0} % of the run), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
             }
