@@ -55,6 +55,50 @@ public sealed class LoadCommandTests
         Assert.Equal(600, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE revision > 0 AND commits = revision"));
     }
 
+    /// <summary>
+    /// A silo process frozen (SIGSTOP) past its lease while it holds turns, woken (SIGCONT) while flows still run: the
+    /// others took its partitions at new epochs, so whatever it commits on waking is fenced. Nothing is lost, no step
+    /// runs twice, and the woken silo stays up (it does not exit on its own).
+    /// </summary>
+    [Fact]
+    public async Task Load_OnPostgres_WithASiloProcessPausedPastItsLease_LosesNothingAndRunsNoStepTwice()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("cli load pause");
+
+        var run = await CliRun.InvokeAsync(
+            ["load", "--flows", "400", "--concurrency", "40", "--steps", "3", "--agent", "deterministic", "--postgres", database.ConnectionString,
+             "--silos", "3", "--pause-silo-after", "1", "--pause-for", "7", "--json"],
+            TimeSpan.FromSeconds(240));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = run.Json();
+        Assert.Equal(0, json.GetProperty("lost").GetInt32());
+        Assert.Equal(0, json.GetProperty("duplicate_steps").GetInt32());
+        Assert.Equal(1, json.GetProperty("silos_paused").GetInt32());
+        Assert.Equal(400, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
+        Assert.Equal(1200, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE status = 'Succeeded' AND attempt = 1"));
+        Assert.Equal(1200, await database.ScalarAsync<long>("SELECT count(*) FROM reev_step_sessions WHERE revision > 0 AND commits = revision"));
+        Assert.DoesNotContain("exited on its own", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--pause-silo-after", "1", "--silos", "1", "--pause-silo-after freezes a silo process")]
+    [InlineData("--pause-silo-after", "-1", "--silos", "2", "--pause-silo-after must be a non-negative number of seconds")]
+    [InlineData("--pause-for", "0", "--pause-silo-after", "1", "--pause-for must be more than 0")]
+    public async Task Load_WithABadPause_ExitsTwoNamingTheOption(string option, string value, string other, string otherValue, string expected)
+    {
+        var args = new List<string> { "load", "--flows", "5", option, value, other, otherValue, "--postgres", "Host=127.0.0.1;Port=1;Username=x;Database=x" };
+        if (!args.Contains("--silos"))
+        {
+            args.AddRange(["--silos", "2"]);
+        }
+
+        var run = await CliRun.InvokeAsync([.. args], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Load_WhenASiloProcessCannotStart_EndsWithTheSilosOwnLastLines()
     {

@@ -46,6 +46,14 @@ internal sealed class LoadCluster : IAsyncDisposable
         await _silos[0].KillAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Whether a silo can be paused: only a process can be frozen (SIGSTOP) as a whole.</summary>
+    public bool CanPause => _processes is not null && _processes.Running > 1;
+
+    /// <summary>Freezes one silo process (SIGSTOP); <see cref="ResumePaused"/> continues it.</summary>
+    public void PauseOne() => (_processes ?? throw new InvalidOperationException("only silo processes can be paused")).PauseOne();
+
+    public void ResumePaused() => _processes?.ResumePaused();
+
     /// <summary>K silo processes on PostgreSQL, driven through a cluster client that hosts no grains.</summary>
     public static async Task<LoadCluster> StartProcessesAsync(string postgres, int silos, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {

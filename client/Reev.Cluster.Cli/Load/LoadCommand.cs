@@ -27,9 +27,11 @@ internal static class LoadCommand
         var report = new Option<string?>("--report") { Description = "Write an HTML report (charts as inline SVG) to this file.", HelpName = "file.html" };
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = static _ => 600 };
         var inProcess = new Option<bool>("--in-process") { Description = "With --postgres: run the silos in this process instead of as silo processes." };
+        var pause = new Option<double?>("--pause-silo-after") { Description = "Freeze one silo process (SIGSTOP) this many seconds into the run (needs --postgres and --silos 2 or more).", HelpName = "seconds" };
+        var pauseFor = new Option<double>("--pause-for") { Description = "How long the paused silo stays frozen before SIGCONT (longer than its 5 s lease, its partitions move).", HelpName = "seconds", DefaultValueFactory = static _ => LoadSettings.DefaultPauseForSeconds };
         var command = new Command("load", "Run many flows at once and verify that none is lost and no step runs twice.")
         {
-            flows, concurrency, steps, agent, silos, kill, report, timeout, inProcess,
+            flows, concurrency, steps, agent, silos, kill, report, timeout, inProcess, pause, pauseFor,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,7 +39,8 @@ internal static class LoadCommand
             var context = owned.Context;
             var settings = new LoadSettings(
                 parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), parse.GetValue(agent)!,
-                context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess));
+                context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess),
+                parse.GetValue(pause), parse.GetValue(pauseFor));
             if ((context.Gateway is null ? Validate(settings) : ValidateRemote(settings, parse.GetResult(silos) is { Implicit: false })) is { } problem)
             {
                 return context.Fail(new CliError("invalid_arguments", problem));
@@ -56,8 +59,17 @@ internal static class LoadCommand
         s.Silos is < 1 or > 16 ? $"--silos must be between 1 and 16, not {s.Silos}" :
         s.Silos > 1 && s.Postgres is null ? "--silos above 1 needs --postgres (the in-memory provider runs one silo)" :
         s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
-        null) ??
+        PauseProblem(s)) ??
         TimeoutAndReport(s);
+
+    /// <summary>A pause freezes a silo process: PostgreSQL, processes (not --in-process), and another silo to take over.</summary>
+    private static string? PauseProblem(LoadSettings s) =>
+        s.PauseSiloAfterSeconds is not { } after ? null :
+        after < 0 || double.IsNaN(after) ? $"--pause-silo-after must be a non-negative number of seconds, not {after}" :
+        s.Postgres is null || s.InProcess || s.Silos < 2 ? "--pause-silo-after freezes a silo process: it needs --postgres, --silos 2 or more, and no --in-process" :
+        s.KillSiloAfterSeconds is not null && s.Silos < 3 ? "--pause-silo-after with --kill-silo-after needs --silos 3 or more (one to kill, one to pause, one to take over)" :
+        s.PauseForSeconds is <= 0 or > 600 || double.IsNaN(s.PauseForSeconds) ? $"--pause-for must be more than 0 and at most 600 seconds, not {s.PauseForSeconds}" :
+        null;
 
     /// <summary>The checks every load shares, local or through a gateway: first the counts...</summary>
     private static string? Counts(LoadSettings s) =>
@@ -99,7 +111,7 @@ internal static class LoadCommand
     private static string? ValidateRemote(LoadSettings s, bool silosGiven) =>
         Counts(s) ??
         (s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
-        silosGiven || s.KillSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
+        silosGiven || s.KillSiloAfterSeconds is not null || s.PauseSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after, --pause-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
         null) ??
         TimeoutAndReport(s);
 
@@ -175,7 +187,7 @@ internal static class LoadCommand
         else
         {
             cli.Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{result.Flows} flows x {result.StepsPerFlow} steps in {result.Seconds:0.00} s: {result.FlowsPerSecond:0.0} flows/s, {result.StepsPerSecond:0.0} steps/s; start p50 {result.StartP50:0.0} ms p99 {result.StartP99:0.0} ms; completion p50 {result.CompletionP50:0} ms p99 {result.CompletionP99:0} ms; failed {result.Failed}, lost {result.Lost}, duplicate steps {result.DuplicateSteps}, silos {result.Silos} ({result.SilosKilled} killed)"));
+                $"{result.Flows} flows x {result.StepsPerFlow} steps in {result.Seconds:0.00} s: {result.FlowsPerSecond:0.0} flows/s, {result.StepsPerSecond:0.0} steps/s; start p50 {result.StartP50:0.0} ms p99 {result.StartP99:0.0} ms; completion p50 {result.CompletionP50:0} ms p99 {result.CompletionP99:0} ms; failed {result.Failed}, lost {result.Lost}, duplicate steps {result.DuplicateSteps}, silos {result.Silos} ({result.SilosKilled} killed, {result.SilosPaused} paused)"));
         }
 
         return result.Lost == 0 && result.DuplicateSteps == 0 && result.Failed == 0 ? ExitCodes.Passed : ExitCodes.Failed;

@@ -23,6 +23,7 @@ internal static class LoadReport
         w.WriteNumber("duplicate_steps", r.DuplicateSteps);
         w.WriteNumber("silos", r.Silos);
         w.WriteNumber("silos_killed", r.SilosKilled);
+        w.WriteNumber("silos_paused", r.SilosPaused);
     });
 
     public static async Task WriteHtmlAsync(string path, LoadResult r, LoadSettings s, CancellationToken cancellationToken)
@@ -31,7 +32,7 @@ internal static class LoadReport
         html.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>reev load</title>")
             .Append("<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<h1>reev load: {r.Flows} flows x {r.StepsPerFlow} {WebUtility.HtmlEncode(s.Agent)} steps</h1>");
-        html.Append(CultureInfo.InvariantCulture, $"<p>{r.Silos} silo(s) on {(s.Postgres is null ? "the in-memory provider" : "PostgreSQL")}, concurrency {s.Concurrency}, {r.SilosKilled} killed mid-run.</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{r.Silos} silo(s) on {(s.Postgres is null ? "the in-memory provider" : "PostgreSQL")}, concurrency {s.Concurrency}, {r.SilosKilled} killed and {r.SilosPaused} paused mid-run.</p>");
         html.Append("<table><tr><th>seconds</th><th>flows/s</th><th>steps/s</th><th>failed</th><th>lost</th><th>duplicate steps</th></tr>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Seconds:0.00}</td><td>{r.FlowsPerSecond:0.0}</td><td>{r.StepsPerSecond:0.0}</td><td>{r.Failed}</td><td>{r.Lost}</td><td>{r.DuplicateSteps}</td></tr></table>");
         html.Append("<h2>Completed flows over time</h2>").Append(Timeline(r));

@@ -16,7 +16,8 @@ internal sealed record LoadResult(
     int DuplicateSteps,
     int Silos,
     int SilosKilled,
-    IReadOnlyList<(double AtSeconds, int Completed)> Timeline)
+    IReadOnlyList<(double AtSeconds, int Completed)> Timeline,
+    int SilosPaused = 0)
 {
     /// <summary>The result of a run from its raw measurements (latencies sorted ascending, in milliseconds).</summary>
     public static LoadResult From(
@@ -29,7 +30,8 @@ internal sealed record LoadResult(
         int duplicateSteps,
         int silos,
         int silosKilled,
-        IReadOnlyList<(double AtSeconds, int Completed)> timeline) => new(
+        IReadOnlyList<(double AtSeconds, int Completed)> timeline,
+        int silosPaused = 0) => new(
             settings.Flows,
             settings.Steps,
             seconds,
@@ -44,7 +46,8 @@ internal sealed record LoadResult(
             duplicateSteps,
             silos,
             silosKilled,
-            timeline);
+            timeline,
+            silosPaused);
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];

@@ -14,6 +14,12 @@ internal static class LoadRunner
 {
     private const int Submitters = 64;
 
+    /// <summary>
+    /// How long a resumed silo runs before the verification: long enough for the turns and heartbeats it held while
+    /// frozen to reach the database (and be fenced), so that a step it ran twice would be counted.
+    /// </summary>
+    private static readonly TimeSpan SettleAfterResume = TimeSpan.FromSeconds(3);
+
     public static async Task<LoadResult> RunAsync(LoadCluster cluster, LoadSettings settings, Action<int, int> progress, CancellationToken cancellationToken)
     {
         var document = SyntheticFlows.BalanceChecks(settings.Steps, "load");
@@ -33,6 +39,9 @@ internal static class LoadRunner
         var completion = new double?[settings.Flows];
         var failed = 0;
         var killed = 0;
+        var paused = 0;
+        TimeSpan? pausedAt = null;
+        TimeSpan? resumedAt = null;
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var next = -1;
         var started = Stopwatch.GetTimestamp();
@@ -85,6 +94,18 @@ internal static class LoadRunner
                 killed = 1;
             }
 
+            if (settings.PauseSiloAfterSeconds is { } pauseAfter && paused == 0 && elapsed.TotalSeconds >= pauseAfter && cluster.CanPause)
+            {
+                cluster.PauseOne();
+                paused = 1;
+                pausedAt = elapsed;
+            }
+            else if (pausedAt is { } frozen && resumedAt is null && elapsed - frozen >= TimeSpan.FromSeconds(settings.PauseForSeconds))
+            {
+                cluster.ResumePaused();
+                resumedAt = elapsed;
+            }
+
             var pending = new List<string>();
             for (var p = 0; p < ids.Length; p++)
             {
@@ -119,10 +140,27 @@ internal static class LoadRunner
             await submit.ConfigureAwait(false);
         }
 
+        if (pausedAt is not null)
+        {
+            // A silo still frozen (the flows finished without it) is woken, and a woken one is given time to act on what
+            // it held, before the verification: whatever it commits late must be fenced, not counted as a second run.
+            if (resumedAt is null)
+            {
+                cluster.ResumePaused();
+                resumedAt = Stopwatch.GetElapsedTime(started);
+            }
+
+            var settle = resumedAt.Value + SettleAfterResume - Stopwatch.GetElapsedTime(started);
+            if (settle > TimeSpan.Zero)
+            {
+                await Task.Delay(settle, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var finished = ids.Where((_, i) => completion[i] is not null).ToList();
         var duplicates = await cluster.DuplicateStepsAsync(finished, cancellationToken).ConfigureAwait(false);
         var starts = startLatency.Where((_, i) => submittedAt[i] != 0).Order().ToArray();
         var completions = completion.Where(static c => c is not null).Select(static c => c!.Value).Order().ToArray();
-        return LoadResult.From(settings, seconds, done, starts, completions, failed, duplicates, cluster.SiloCount, killed, timeline);
+        return LoadResult.From(settings, seconds, done, starts, completions, failed, duplicates, cluster.SiloCount, killed, timeline, paused);
     }
 }

@@ -11,4 +11,10 @@ internal sealed record LoadSettings(
     double? KillSiloAfterSeconds,
     string? ReportPath,
     TimeSpan Timeout,
-    bool InProcess = false);
+    bool InProcess = false,
+    double? PauseSiloAfterSeconds = null,
+    double PauseForSeconds = LoadSettings.DefaultPauseForSeconds)
+{
+    /// <summary>Longer than the lease the load gives its silo processes (5 s): the others take the paused one's partitions.</summary>
+    public const double DefaultPauseForSeconds = 8;
+}

@@ -21,6 +21,7 @@ internal sealed class SiloProcesses : IAsyncDisposable
     private readonly List<(Process Process, int Port, string Id)> _silos = [];
     private readonly Dictionary<Process, Queue<string>> _tails = [];
     private readonly HashSet<Process> _accounted = []; // killed by the load, or already reported
+    private readonly List<Process> _paused = [];
 
     public int Count => _silos.Count;
 
@@ -141,6 +142,39 @@ internal sealed class SiloProcesses : IAsyncDisposable
         process.Kill(entireProcessTree: true);
     }
 
+    /// <summary>
+    /// SIGSTOP of the last silo still running (the first is the one <see cref="KillOne"/> takes): the process keeps its
+    /// connections and its in-memory turns, as in a VM freeze or a long GC, while its lease runs out.
+    /// </summary>
+    public void PauseOne()
+    {
+        var (process, _, _) = _silos.Last(static s => !s.Process.HasExited);
+        Signal(process, "-STOP");
+        _paused.Add(process);
+    }
+
+    /// <summary>SIGCONT of the paused silos: they wake up with their old leases, turns and connections.</summary>
+    public void ResumePaused()
+    {
+        foreach (var process in _paused.Where(static p => !p.HasExited))
+        {
+            Signal(process, "-CONT");
+        }
+
+        _paused.Clear();
+    }
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException($"kill {signal} could not be started");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {process.Id} failed with exit code {kill.ExitCode}");
+        }
+    }
+
     /// <summary>The last lines a silo process wrote (standard output and error), oldest first.</summary>
     private string Tail(Process process)
     {
@@ -157,6 +191,9 @@ internal sealed class SiloProcesses : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A stopped process would hold a SIGTERM until it is continued: wake any still paused first.
+        ResumePaused();
+
         // A silo that died on its own during the run is worth its last words, whatever the run's verdict.
         foreach (var (process, _, id) in _silos.Where(s => s.Process.HasExited && !_accounted.Contains(s.Process) && s.Process.ExitCode != 0))
         {
