@@ -37,6 +37,8 @@ for i in $(seq 1 "${REEV_CLUSTER_SILOS:-0}"); do
   if runs "$pid" "Reev.Cluster.Silo"; then targets+=("$pid"); names+=("silo-$i"); fi
 done
 
+# A silo frozen by silo-kill.sh --stop would hold the SIGTERM until the grace period ends: continue it first.
+for k in "${!targets[@]}"; do kill -CONT "${targets[$k]}" 2>/dev/null || true; done
 for k in "${!targets[@]}"; do kill -TERM "${targets[$k]}" 2>/dev/null && log "${names[$k]} (pid ${targets[$k]}): SIGTERM"; done
 deadline=$(( $(date +%s) + ${REEV_CLUSTER_GRACE_SECONDS:-20} + 2 ))
 status=0

@@ -78,6 +78,26 @@ public sealed class LocalClusterScriptTests
                 TimeSpan.FromSeconds(15),
                 "phase 'rejoin': the restarted silo-1 should own partitions again");
 
+            // A frozen silo (SIGSTOP, as in a VM pause) loses its partitions when its lease runs out; woken (SIGCONT), it
+            // finds them fenced, stays up and takes its share again.
+            var stop = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["2", "--stop", "--dir", dir], TimeSpan.FromSeconds(10));
+            Assert.True(stop.ExitCode == 0, $"phase 'silo-kill --stop'.\n{stop}");
+            Assert.Contains("SIGSTOP sent", stop.StandardError, StringComparison.Ordinal);
+            await Eventually.HoldsAsync(
+                async () => await database.ScalarAsync<long>("SELECT count(*) FROM reev_partitions WHERE owner = 'silo-1'") == 8,
+                TimeSpan.FromSeconds(20),
+                "phase 'freeze': silo-1 should own all 8 partitions once the frozen silo-2's lease expired");
+            var cont = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["2", "--cont", "--dir", dir], TimeSpan.FromSeconds(10));
+            Assert.True(cont.ExitCode == 0, $"phase 'silo-kill --cont'.\n{cont}");
+            await Eventually.HoldsAsync(
+                async () => await database.ScalarAsync<long>("SELECT count(*) FROM reev_partitions WHERE owner = 'silo-2'") > 0,
+                TimeSpan.FromSeconds(20),
+                "phase 'thaw': the woken silo-2 should own partitions again");
+            Assert.True(Alive(survivor), "the woken silo-2 should still run");
+            var badWait = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["2", "--stop", "--wait", "--dir", dir], TimeSpan.FromSeconds(10));
+            Assert.Equal(2, badWait.ExitCode);
+            Assert.Contains("--wait waits for an exit", badWait.StandardError, StringComparison.Ordinal);
+
             var down = await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
             Assert.True(down.ExitCode == 0, $"phase 'cluster-down'.\n{down}");
             Assert.False(Alive(survivor), $"silo-2 (pid {survivor}) should have stopped.\n{down}");
