@@ -27,6 +27,19 @@ public sealed class ConfigurationTests
         Assert.True(builder.NoResetOnClose);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5000)]
+    public void A_turn_timeout_that_is_neither_positive_nor_infinite_is_named(int milliseconds)
+    {
+        var options = TestCluster.FastOptions();
+        options.TurnTimeout = TimeSpan.FromMilliseconds(milliseconds);
+
+        var ex = Assert.Throws<ClusterConfigurationException>(() => Silo.Create(options, new InMemory.InMemoryClusterProvider(), Clusters.Grains()));
+
+        Assert.Contains("Reev:Silo:TurnTimeout must be from", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_malformed_connection_string_is_named()
     {

@@ -36,6 +36,50 @@ public sealed class FakeClockTests(ITestOutputHelper output)
         Assert.True(after.FiredAt[0] >= before.FiredAt.DefaultIfEmpty(DateTimeOffset.MinValue).Max());
     }
 
+    [Fact]
+    public async Task A_hung_turn_is_abandoned_when_the_silos_clock_passes_the_turn_timeout_and_not_before()
+    {
+        var clock = new FakeTimeProvider();
+        await using var handle = await Clusters.StartAsync(Provider.InMemory, output, timeProvider: clock, configure: o =>
+        {
+            o.LeaseDuration = TimeSpan.FromHours(10);
+            o.TurnTimeout = TimeSpan.FromMinutes(30);
+        });
+        var key = $"hang-{Guid.NewGuid():N}";
+        var probe = HangGrain.Probes.GetOrAdd(key, _ => new HangProbe());
+        var grain = handle.Client.GetGrain<IHangGrain>(key);
+
+        try
+        {
+            await grain.Work(1, hangs: 1);
+            await Eventually.HoldsAsync(() => !probe.HungTokens.IsEmpty, TimeSpan.FromSeconds(20), $"{key}: the first attempt hangs");
+            await AdvanceAsync(clock, TimeSpan.FromMinutes(29));
+            var before = probe.Attempts;
+            var cancelledBefore = probe.HungTokens.Single().IsCancellationRequested;
+            // No ask while the turn hangs: it would wait behind it. The clock keeps moving for the retry's backoff.
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    clock.Advance(TimeSpan.FromSeconds(1));
+                    return probe.Attempts == 2 && handle.Cluster.Silos[0].QueuedMessages == 0
+                        && await handle.Cluster.Silos[0].CountPendingMessagesAsync(default) == 0;
+                },
+                TimeSpan.FromSeconds(20),
+                $"{key}: the hung turn is abandoned and retried once the clock passes 30 minutes");
+
+            Assert.Equal(1, before);
+            Assert.False(cancelledBefore, "the turn's token is not cancelled before its timeout");
+            Assert.True(probe.HungTokens.Single().IsCancellationRequested);
+            Assert.Equal(2, probe.Attempts);
+            Assert.Equal([1], (await grain.Read()).Values);
+        }
+        finally
+        {
+            probe.Gate.TrySetResult();
+            HangGrain.Probes.TryRemove(key, out _);
+        }
+    }
+
     /// <summary>Moves the clock a minute at a time, letting the silo's loops run between steps.</summary>
     private static async Task AdvanceAsync(FakeTimeProvider clock, TimeSpan total)
     {

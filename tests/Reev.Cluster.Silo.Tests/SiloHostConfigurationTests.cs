@@ -17,6 +17,7 @@ public sealed class SiloHostConfigurationTests
         Assert.Equal(SiloHostOptions.DefaultPort, settings.Host.Port);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.Host.ShutdownGracePeriod);
         Assert.Equal(SiloOptions.DefaultPartitionCount, settings.Silo.PartitionCount);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.Silo.TurnTimeout);
         Assert.False(settings.JsonLogs);
         Assert.True(settings.GatewayEnabled);
     }
@@ -99,6 +100,28 @@ public sealed class SiloHostConfigurationTests
 
         Assert.Contains("Reev:Silo:DrainTimeout (00:00:10) must be at least 3 s shorter than Reev:Silo:ShutdownGracePeriod (00:00:12)", ex.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(13), SiloHostConfiguration.Load(Build([], new() { ["Reev:Silo:ShutdownGracePeriod"] = "00:00:13" })).Host.ShutdownGracePeriod);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:05")]
+    [InlineData("60")] // 60 days: a bare number is read as days, past what a timer can wait for
+    public void Load_BadTurnTimeout_RefusedNamingIt(string value)
+    {
+        var ex = Assert.Throws<ClusterConfigurationException>(() => SiloHostConfiguration.Load(Build([], new() { ["Reev:Silo:TurnTimeout"] = value })));
+
+        Assert.Contains("Reev:Silo:TurnTimeout must be from 00:00:00.001 to 49.00:00:00, or -00:00:00.001 (Timeout.InfiniteTimeSpan) for no limit", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-00:00:00.001")]
+    [InlineData("00:00:00.250")]
+    [InlineData("01:00:00")]
+    public void Load_TurnTimeoutPositiveOrInfinite_Accepted(string value)
+    {
+        var settings = SiloHostConfiguration.Load(Build([], new() { ["Reev:Silo:TurnTimeout"] = value }));
+
+        Assert.Equal(TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture), settings.Silo.TurnTimeout);
     }
 
     [Fact]

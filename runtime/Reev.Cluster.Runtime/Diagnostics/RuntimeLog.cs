@@ -69,4 +69,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(43, LogLevel.Warning, "Message {MessageId} of {Grain}.{Method} was due on a silo that died (its partition's lease expired): counted as failed attempt {Attempt} of {MaxAttempts} before it runs again")]
     public static partial void TakeoverAttemptCounted(ILogger logger, string grain, string method, long messageId, int attempt, int maxAttempts);
+
+    [LoggerMessage(44, LogLevel.Warning, "Turn of {Grain}.{Method} did not finish within {TurnTimeout} and was abandoned: its token is cancelled, its instance discarded (failed attempt {Attempt} of {MaxAttempts})")]
+    public static partial void TurnTimedOut(ILogger logger, string grain, string method, TimeSpan turnTimeout, int attempt, int maxAttempts);
 }

@@ -18,6 +18,9 @@ internal static class RuntimeTelemetry
     public static readonly Counter<long> MessagesFailed =
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.failed", "{attempt}", "Failed turn attempts.");
 
+    public static readonly Counter<long> TurnsTimedOut =
+        Meter.CreateCounter<long>("reev.cluster.runtime.turns.timed_out", "{attempt}", "Turns abandoned at their timeout (SiloOptions.TurnTimeout); each is also a failed attempt.");
+
     public static readonly Counter<long> DeadLetters =
         Meter.CreateCounter<long>("reev.cluster.runtime.dead_letters", "{message}", "Messages moved to the dead-letter table.");
 

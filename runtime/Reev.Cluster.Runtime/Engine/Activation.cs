@@ -40,4 +40,34 @@ internal sealed class Activation(GrainId id, int partition, long epoch, GrainCla
     public long StateVersion { get; set; }
 
     public long LastUsedTicks { get; set; }
+
+    /// <summary>
+    /// The source of the token the grain's code gets: one per activation, not per turn. It is not linked to the silo's
+    /// stopping token (a link would stay registered there after the activation is gone); grain code that does not finish
+    /// synchronously has it cancelled by the silo's stop for as long as it runs. Cancelled, and replaced, when that code
+    /// is abandoned at its timeout; replaced only by whoever runs the activation's grain code (its worker, or the
+    /// collector of a retired activation), never concurrently.
+    /// </summary>
+    public CancellationTokenSource TurnCancellation { get; private set; } = new();
+
+    /// <summary>Gives the activation a fresh <see cref="TurnCancellation"/> and cancels the one the abandoned code holds.</summary>
+    public void CancelAbandonedTurn()
+    {
+        var abandoned = TurnCancellation;
+        TurnCancellation = new CancellationTokenSource();
+        CancelInBackground(abandoned);
+    }
+
+    /// <summary>
+    /// Cancels <paramref name="source"/>; its callbacks (the grain's) run on the thread pool, not on the caller (a worker
+    /// whose next attempt must not wait for them, or the silo's stop), and a callback that throws is observed there.
+    /// Not disposed: a source without a timer or a link holds nothing that needs it, and the abandoned code may still
+    /// read its token.
+    /// </summary>
+    public static void CancelInBackground(CancellationTokenSource source) =>
+        _ = source.CancelAsync().ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 }

@@ -204,6 +204,13 @@ public sealed partial class Silo
             {
                 outcome = await ProcessMessageAsync(activation, message).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // The silo stopped under this turn (its grain code honoured the token, or was abandoned by the stop): nothing
+                // of it commits any more, and the message stays in the store for the partition's next owner.
+                activation.Instance = null;
+                outcome = CommitStatus.Fenced;
+            }
             catch (Exception ex)
             {
                 // A defect outside the turn's own failure handling: the activation must not stay "running" for ever

@@ -79,8 +79,23 @@ public sealed partial class Silo
                 // first turn (or not at all when that turn fails, and then runs again on a fresh instance).
                 turn = new TurnContext(activation, message);
                 TurnContext.Current = turn;
-                await EnsureActivatedAsync(activation).ConfigureAwait(false);
-                var result = await InvokeAsync(activation, message, method).ConfigureAwait(false);
+                if (!activation.Loaded)
+                {
+                    await LoadStateAsync(activation).ConfigureAwait(false);
+                }
+
+                // The runtime's bookkeeping is done here, on the worker; only the grain's code runs under the turn timeout,
+                // so that a turn abandoned there leaves nothing running that could still touch the activation (ADR 0014).
+                var activating = activation.Instance is null;
+                var grain = activating ? CreateInstance(activation) : activation.Instance!;
+                var started = TimeProvider.GetTimestamp();
+                var work = InvokeAsync(grain, activating, activation.Id, message, method, activation.TurnCancellation.Token);
+                if (!work.IsCompleted)
+                {
+                    await AwaitGrainCodeAsync(work, activation, turn, message.Method, started).ConfigureAwait(false);
+                }
+
+                var result = await work.ConfigureAwait(false);
 
                 // Serializing the new state and the reply is part of the turn: a value that cannot be serialized fails
                 // this attempt like an exception of the grain's method, instead of escaping the activation's worker.
@@ -121,7 +136,15 @@ public sealed partial class Silo
             }
             else
             {
-                RuntimeLog.TurnFailed(_logger, failure, grainName, message.Method, attempts + 1, Options.MaxAttempts);
+                if (failure is TurnTimeoutException)
+                {
+                    RuntimeLog.TurnTimedOut(_logger, grainName, message.Method, Options.TurnTimeout, attempts + 1, Options.MaxAttempts);
+                }
+                else
+                {
+                    RuntimeLog.TurnFailed(_logger, failure, grainName, message.Method, attempts + 1, Options.MaxAttempts);
+                }
+
                 error = $"{failure.GetType().Name}: {failure.Message}";
             }
 
@@ -311,34 +334,31 @@ public sealed partial class Silo
         return status;
     }
 
-    private async Task EnsureActivatedAsync(Activation activation)
+    /// <summary>Reads the activation's committed state (the runtime's work: not under the turn timeout).</summary>
+    private async Task LoadStateAsync(Activation activation)
     {
-        if (!activation.Loaded)
+        if (activation.ClassInfo.StateType is not null)
         {
-            if (activation.ClassInfo.StateType is not null)
+            StoredState? stored;
+            try
             {
-                StoredState? stored;
-                try
-                {
-                    stored = await _store.ReadStateAsync(activation.Id, _stopping.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (StoreErrors.IsTransient(ex) && !_stopping.IsCancellationRequested)
-                {
-                    throw new StateUnavailableException(activation.Id, ex);
-                }
-
-                activation.CommittedState = stored?.Utf8;
-                activation.StateVersion = stored?.Version ?? 0;
+                stored = await _store.ReadStateAsync(activation.Id, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (StoreErrors.IsTransient(ex) && !_stopping.IsCancellationRequested)
+            {
+                throw new StateUnavailableException(activation.Id, ex);
             }
 
-            activation.Loaded = true;
+            activation.CommittedState = stored?.Utf8;
+            activation.StateVersion = stored?.Version ?? 0;
         }
 
-        if (activation.Instance is not null)
-        {
-            return;
-        }
+        activation.Loaded = true;
+    }
 
+    /// <summary>A fresh grain instance on the committed state, made the activation's; its OnActivateAsync runs with the turn.</summary>
+    private Grain CreateInstance(Activation activation)
+    {
         var grain = activation.ClassInfo.Create(_services);
         grain.Attach(new GrainActivationContext(activation.Id, _client, TimeProvider));
         if (activation.ClassInfo.StateType is { } stateType)
@@ -351,27 +371,36 @@ public sealed partial class Silo
 
         activation.Instance = grain;
         activation.LastUsedTicks = TimeProvider.GetTimestamp();
-        await grain.OnActivateAsync(_stopping.Token).ConfigureAwait(false);
+        return grain;
     }
 
-    private async Task<object?> InvokeAsync(Activation activation, StoredMessage message, GrainMethod? method)
+    /// <summary>
+    /// The grain's code of one turn and nothing else: OnActivateAsync when the turn activates the instance, then the method
+    /// or the reminder. It may be abandoned at the turn timeout and run on, so it must not touch the activation.
+    /// </summary>
+    private async Task<object?> InvokeAsync(
+        Grain grain, bool activating, GrainId id, StoredMessage message, GrainMethod? method, CancellationToken cancellationToken)
     {
-        var grain = activation.Instance!;
+        if (activating)
+        {
+            await grain.OnActivateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (message.Kind == MessageKind.Reminder)
         {
             if (grain is not IRemindable remindable)
             {
-                throw new GrainCallException($"{activation.Id} received reminder '{message.Method}' but does not implement IRemindable.");
+                throw new GrainCallException($"{id} received reminder '{message.Method}' but does not implement IRemindable.");
             }
 
             var tick = (ReminderTick)_serializer.Deserialize(message.Payload, typeof(ReminderTick))!;
-            await remindable.ReceiveReminderAsync(message.Method, tick, _stopping.Token).ConfigureAwait(false);
+            await remindable.ReceiveReminderAsync(message.Method, tick, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         var args = message.LocalArguments is { } local
-            ? WithToken(local, method!.CancellationTokenIndex, _stopping.Token)
-            : _serializer.DeserializeArguments(method!, message.Payload, _stopping.Token);
+            ? WithToken(local, method!.CancellationTokenIndex, cancellationToken)
+            : _serializer.DeserializeArguments(method!, message.Payload, cancellationToken);
         var task = method!.Invoker(grain, args);
         await task.ConfigureAwait(false);
         return method.ResultReader?.Invoke(task);
@@ -407,7 +436,15 @@ public sealed partial class Silo
         {
             try
             {
-                await grain.OnDeactivateAsync(_stopping.Token).ConfigureAwait(false);
+                var started = TimeProvider.GetTimestamp();
+                var work = grain.OnDeactivateAsync(activation.TurnCancellation.Token);
+                if (!work.IsCompleted)
+                {
+                    // Bounded like a turn: a deactivation that never ends must not hold its worker, the collector or a stop.
+                    await AwaitGrainCodeAsync(work, activation, null, nameof(Grain.OnDeactivateAsync), started).ConfigureAwait(false);
+                }
+
+                await work.ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

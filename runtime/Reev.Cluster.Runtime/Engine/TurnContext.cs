@@ -30,6 +30,18 @@ internal sealed class TurnContext
 
     public bool DeactivateAfterTurn { get; set; }
 
+    /// <summary>
+    /// The turn passed its timeout and was given up (ADR 0014): its grain code may still run, but nothing it does belongs
+    /// to any turn any more. Set by the worker, read by that code's continuations on other threads.
+    /// </summary>
+    public bool Abandoned
+    {
+        get => Volatile.Read(ref _abandoned);
+        set => Volatile.Write(ref _abandoned, value);
+    }
+
+    private bool _abandoned;
+
     public List<OutboundMessage> Sends { get; } = [];
 
     public Dictionary<string, ReminderChange> Reminders { get; } = new(StringComparer.Ordinal);
@@ -41,12 +53,26 @@ internal sealed class TurnContext
         var current = Current;
         if (current is null || !ReferenceEquals(current.Activation.Instance, grain))
         {
-            throw new InvalidOperationException(
-                "This grain operation is only valid on the grain's own turn (inside one of its methods).");
+            throw current?.Abandoned == true
+                ? AbandonedError(current)
+                : new InvalidOperationException("This grain operation is only valid on the grain's own turn (inside one of its methods).");
         }
 
+        current.ThrowIfAbandoned();
         return current;
     }
+
+    /// <summary>Refuses what the code of an abandoned turn still tries to do: it would commit with no turn.</summary>
+    public void ThrowIfAbandoned()
+    {
+        if (Abandoned)
+        {
+            throw AbandonedError(this);
+        }
+    }
+
+    private static OperationCanceledException AbandonedError(TurnContext turn) =>
+        new($"The turn of {turn.Activation.Id}.{turn.Message.Method} was abandoned at its timeout: nothing it does any more is committed.");
 
     public void RegisterReminder(string name, DateTimeOffset dueAt, TimeSpan? period) =>
         Reminders[name] = new ReminderChange(name, dueAt, period);

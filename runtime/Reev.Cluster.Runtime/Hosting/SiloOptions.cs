@@ -12,6 +12,9 @@ public sealed class SiloOptions
     public const int DefaultCommitLanes = 2;
     public const int DefaultFetchBatchSize = 1000;
 
+    /// <summary>The default <see cref="TurnTimeout"/>: 5 minutes, room for a step that calls external agents and tools.</summary>
+    public static readonly TimeSpan DefaultTurnTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>Unique silo identity; a fresh one per process when empty.</summary>
     public string SiloId { get; set; } = string.Empty;
 
@@ -71,6 +74,26 @@ public sealed class SiloOptions
     /// <summary>How long a graceful stop waits for in-flight turns before handing partitions over.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the grain's code of one turn (OnActivateAsync when it runs in that turn, then the method or
+    /// ReceiveReminderAsync) may run before the turn is abandoned as a failed attempt (ADR 0014): its token is cancelled,
+    /// its instance discarded, and the message retried (dead-lettered after MaxAttempts). Generous by default: a step turn
+    /// may call external agents and tools. <see cref="Timeout.InfiniteTimeSpan"/> turns the limit off.
+    /// </summary>
+    public TimeSpan TurnTimeout { get; set; } = DefaultTurnTimeout;
+
+    /// <summary>
+    /// Why <paramref name="turnTimeout"/> cannot be a <see cref="TurnTimeout"/>, or null when it can: it must be positive
+    /// (and within what a timer can wait for), or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    public static string? TurnTimeoutProblem(TimeSpan turnTimeout) =>
+        turnTimeout == Timeout.InfiniteTimeSpan || (turnTimeout > TimeSpan.Zero && turnTimeout <= MaxTurnTimeout)
+            ? null
+            : $"{SectionName}:TurnTimeout must be from 00:00:00.001 to {MaxTurnTimeout:c}, or -00:00:00.001 (Timeout.InfiniteTimeSpan) for no limit, not {turnTimeout} (hh:mm:ss; a bare number means days).";
+
+    // What Task.WaitAsync accepts (uint.MaxValue - 1 ms), rounded down to whole days.
+    private static readonly TimeSpan MaxTurnTimeout = TimeSpan.FromDays(49);
+
     internal void Validate()
     {
         if (LeaseDuration <= HeartbeatInterval)
@@ -87,6 +110,11 @@ public sealed class SiloOptions
         if (MaxAttempts < 1)
         {
             throw new ClusterConfigurationException($"{SectionName}:MaxAttempts must be at least 1, not {MaxAttempts}.");
+        }
+
+        if (TurnTimeoutProblem(TurnTimeout) is { } problem)
+        {
+            throw new ClusterConfigurationException(problem);
         }
     }
 }

@@ -91,6 +91,7 @@ internal sealed class GrainCallRouter : IGrainFactory
         var message = Build(grain, method, args, replyTo: null);
         if (TurnContext.Current is { } turn)
         {
+            turn.ThrowIfAbandoned(); // a send of an abandoned turn would commit with nothing; it must not go out on its own either
             turn.Sends.Add(message);
             return Task.CompletedTask;
         }

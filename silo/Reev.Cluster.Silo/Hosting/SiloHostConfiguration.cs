@@ -89,6 +89,10 @@ internal static class SiloHostConfiguration
         var gateway = Bind<SiloGatewayOptions>(configuration, SiloGatewayOptions.SectionName);
         Validate(host, SiloHostOptions.SectionName);
         Validate(silo, SiloOptions.SectionName);
+        if (SiloOptions.TurnTimeoutProblem(silo.TurnTimeout) is { } turnTimeout)
+        {
+            throw new ClusterConfigurationException(turnTimeout); // zero would fail every turn; a bare "300" is 300 days
+        }
 
         var connectionString = string.IsNullOrWhiteSpace(postgres.ConnectionString) ? null : postgres.ConnectionString.Trim();
         var provider = host.Provider.Trim().ToLowerInvariant() switch
