@@ -44,7 +44,8 @@ public static class Clusters
         .Add<ITroubleGrain, TroubleGrain>()
         .Add<IRelayGrain, RelayGrain>()
         .Add<IHeraldGrain, HeraldGrain>()
-        .Add<ICrashGrain, CrashGrain>();
+        .Add<ICrashGrain, CrashGrain>()
+        .Add<IRallyGrain, RallyGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

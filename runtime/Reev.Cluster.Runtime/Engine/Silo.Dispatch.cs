@@ -21,6 +21,24 @@ public sealed partial class Silo
     private long _recentSweepTicks;
     private int _queued;
 
+    /// <summary>Resync marks held right now (tests): partitions waiting for their first sweep, grains for theirs.</summary>
+    internal (int Partitions, int Grains) ResyncMarks
+    {
+        get
+        {
+            lock (_knownLock)
+            {
+                return (_syncing.Count, _resync.Count);
+            }
+        }
+    }
+
+    /// <summary>Sweeps started so far (tests).</summary>
+    internal long SweepsStarted => Interlocked.Read(ref _sweepsStarted);
+
+    /// <summary>The leases this silo dispatches under right now (tests).</summary>
+    internal IReadOnlyCollection<PartitionLease> OwnedLeases => _partitions.Leases;
+
     /// <summary>
     /// Hands a committed message to its activation if this silo owns its partition. Each message id
     /// is dispatched once while it is in flight; messages of a grain being resynchronised, or of a
