@@ -45,7 +45,8 @@ public static class Clusters
         .Add<IRelayGrain, RelayGrain>()
         .Add<IHeraldGrain, HeraldGrain>()
         .Add<ICrashGrain, CrashGrain>()
-        .Add<IHangGrain, HangGrain>();
+        .Add<IHangGrain, HangGrain>()
+        .Add<IRallyGrain, RallyGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

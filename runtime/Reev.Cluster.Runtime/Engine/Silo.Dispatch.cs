@@ -12,12 +12,6 @@ public sealed partial class Silo
     private readonly object _knownLock = new();
     private readonly HashSet<long> _known = [];
     private readonly Dictionary<long, long> _recentlyConsumed = [];
-    // Grains and partitions whose older messages may still wait in the store unseen: their messages are
-    // dispatched only by a sweep that started after they were marked, so a newer message can never overtake an
-    // older one of the same grain (see ResyncMark).
-    private readonly Dictionary<GrainId, ResyncMark> _resync = [];
-    private readonly Dictionary<int, ResyncMark> _syncing = [];
-    private long _sweepsStarted;
     private long _recentSweepTicks;
     private int _queued;
 
@@ -46,6 +40,7 @@ public sealed partial class Silo
             // snapshot holds the message and everything committed before it) may end the wait.
             if (Refuse(_resync, message.Grain, sweep) || Refuse(_syncing, message.Partition, sweep))
             {
+                NoteRefused(message, sweep);
                 RequestSweep();
                 return false;
             }
@@ -120,25 +115,10 @@ public sealed partial class Silo
                 return false;
             }
 
+            NoteRefused(message, sweep);
             _known.Remove(message.Id);
             return true;
         }
-    }
-
-    /// <summary>
-    /// Whether a message of <paramref name="key"/> (a grain or a partition) delivered by <paramref name="sweep"/> must wait
-    /// for a later sweep; a refusal is recorded on the mark. Called under <see cref="_knownLock"/>.
-    /// </summary>
-    private bool Refuse<TKey>(Dictionary<TKey, ResyncMark> marks, TKey key, long sweep)
-        where TKey : notnull
-    {
-        if (!marks.TryGetValue(key, out var mark) || sweep > mark.Since)
-        {
-            return false;
-        }
-
-        marks[key] = mark.Refused(_sweepsStarted);
-        return true;
     }
 
     private void DispatchAfterEnqueue(IReadOnlyList<StoredMessage> messages)
@@ -352,57 +332,6 @@ public sealed partial class Silo
         _fetchSignal.Release();
     }
 
-    /// <summary>Numbers a sweep that is about to read the store.</summary>
-    private long BeginSweep()
-    {
-        lock (_knownLock)
-        {
-            return ++_sweepsStarted;
-        }
-    }
-
-    /// <summary>
-    /// After a complete sweep, grains and partitions marked before it started are in order again, if the sweep read
-    /// their partition: one acquired after the sweep took its list of partitions stays marked for the next sweep.
-    /// </summary>
-    private void EndSweep(long sweep, IReadOnlyCollection<int> swept)
-    {
-        var read = swept as ISet<int> ?? swept.ToHashSet();
-        lock (_knownLock)
-        {
-            // Grain marks of partitions this silo no longer owns go too (they would pile up as partitions move): a
-            // partition taken again is marked as a whole (MarkSyncing, before it is added), which orders its grains.
-            // Partition marks stay: one per partition at most, and clearing one between MarkSyncing and the partition's
-            // addition would open a gap.
-            foreach (var grain in _resync
-                .Where(kv => PartitionHash.Compute(kv.Key, _store.PartitionCount) is var p
-                    && ((kv.Value.Until < sweep && read.Contains(p)) || !_partitions.IsOwned(p)))
-                .Select(kv => kv.Key).ToList())
-            {
-                _resync.Remove(grain);
-            }
-
-            foreach (var partition in _syncing.Where(kv => kv.Value.Until < sweep && read.Contains(kv.Key)).Select(kv => kv.Key).ToList())
-            {
-                _syncing.Remove(partition);
-            }
-        }
-
-        EndTakeoverSweep(sweep, read);
-    }
-
-    /// <summary>Marks newly acquired partitions: their pending messages are unknown until a sweep reads them.</summary>
-    private void MarkSyncing(IEnumerable<int> partitions)
-    {
-        lock (_knownLock)
-        {
-            foreach (var partition in partitions)
-            {
-                _syncing[partition] = ResyncMark.At(_sweepsStarted);
-            }
-        }
-    }
-
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         var deadline = TimeProvider.GetUtcNow() + Options.DrainTimeout;
@@ -453,21 +382,5 @@ public sealed partial class Silo
 
             _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
         }
-    }
-
-    /// <summary>
-    /// Why a grain's or a partition's messages wait for a sweep. <see cref="Since"/>: the sweeps started when it was
-    /// marked; a sweep that started later reads every message committed before the mark (the dropped queue, the
-    /// partition's backlog) together with everything committed before those, so its rows are dispatched, in id order.
-    /// <see cref="Until"/>: the sweeps started when a message was last refused while marked; that message may have
-    /// committed after the running sweep's snapshot, so the mark is cleared only by a sweep that started later. Rows of
-    /// a sweep are accepted against <see cref="Since"/>, not <see cref="Until"/>: a grain that keeps receiving messages
-    /// while marked still gets its backlog from the next sweep instead of having every sweep refused.
-    /// </summary>
-    private readonly record struct ResyncMark(long Since, long Until)
-    {
-        public static ResyncMark At(long sweepsStarted) => new(sweepsStarted, sweepsStarted);
-
-        public ResyncMark Refused(long sweepsStarted) => this with { Until = Math.Max(Until, sweepsStarted) };
     }
 }
