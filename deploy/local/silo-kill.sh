@@ -41,6 +41,9 @@ if ! alive "$pid" || ! grep -qa "Reev.Cluster.Silo" "/proc/$pid/cmdline" 2>/dev/
   log "silo-$index (pid $pid) is not running"; exit 3
 fi
 
+if [ "$signal" = TERM ] || [ "$signal" = KILL ]; then
+  kill -CONT "$pid" 2>/dev/null || true # a frozen silo (--stop) would hold a SIGTERM until it is continued
+fi
 kill "-$signal" "$pid"
 log "silo-$index (pid $pid): SIG$signal sent"
 if [ "$wait" -eq 1 ]; then

@@ -46,6 +46,7 @@ public static class Clusters
         .Add<IHeraldGrain, HeraldGrain>()
         .Add<ICrashGrain, CrashGrain>()
         .Add<IHangGrain, HangGrain>()
+        .Add<IHangLifecycleGrain, HangLifecycleGrain>()
         .Add<IRallyGrain, RallyGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>

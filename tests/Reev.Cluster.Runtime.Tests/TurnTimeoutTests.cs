@@ -161,13 +161,73 @@ public abstract class TurnTimeoutTests(Provider provider, ITestOutputHelper outp
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await handle.Cluster.StopSiloAsync(silo, bound.Token);
 
-            Assert.True(probe.HungTokens.Single().IsCancellationRequested, "the stop cancels the hung turn's token");
+            await Eventually.HoldsAsync(() => probe.HungTokens.Single().IsCancellationRequested, Patience, "the stop cancels the hung turn's token");
             await Eventually.HoldsAsync(() => silo.QueuedMessages == 0, Patience, $"{key}: the hung turn's worker ends with the stop instead of waiting for the grain");
         }
         finally
         {
             probe.Gate.TrySetResult();
             HangGrain.Probes.TryRemove(key, out _);
+        }
+    }
+
+    [Fact]
+    public async Task Code_abandoned_in_OnActivateAsync_does_not_go_on_to_the_method_when_it_returns()
+    {
+        await using var handle = await StartAsync();
+        var key = $"hang-activation-{Guid.NewGuid():N}";
+        var probe = HangLifecycleGrain.Probes.GetOrAdd(key, _ => new HangLifecycleProbe { ActivationHangs = 1 });
+        var grain = handle.Client.GetGrain<IHangLifecycleGrain>(key);
+
+        try
+        {
+            await grain.Mark(1); // the first activation hangs and is abandoned; the retry activates afresh and runs Mark
+            Assert.Equal([1], (await grain.Read()).Values);
+            Assert.Equal(1, probe.MethodRuns);
+
+            // The abandoned OnActivateAsync returns now: the runtime must not run Mark for the turn it gave up.
+            probe.Gate.SetResult();
+            await Eventually.HoldsAsync(() => probe.ActivationsEnded == 2, Patience, $"{key}: the abandoned activation returns");
+            await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+            Assert.Equal(1, probe.MethodRuns);
+            Assert.Equal([1], (await grain.Read()).Values);
+        }
+        finally
+        {
+            probe.Gate.TrySetResult();
+            HangLifecycleGrain.Probes.TryRemove(key, out _);
+        }
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_abandons_a_hung_OnDeactivateAsync_at_the_drain_timeout_instead_of_the_turn_timeout()
+    {
+        await using var handle = await StartAsync(o =>
+        {
+            o.TurnTimeout = TimeSpan.FromHours(1);
+            o.DrainTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        var silo = handle.Cluster.Silos[0];
+        var key = $"hang-deactivation-{Guid.NewGuid():N}";
+        var probe = HangLifecycleGrain.Probes.GetOrAdd(key, _ => new HangLifecycleProbe { DeactivationHangs = true });
+
+        try
+        {
+            await handle.Client.GetGrain<IHangLifecycleGrain>(key).Mark(1);
+            await Eventually.HoldsAsync(() => probe.MethodRuns == 1 && silo.QueuedMessages == 0, Patience, $"{key}: activated and idle");
+
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await handle.Cluster.StopSiloAsync(silo, bound.Token).WaitAsync(TimeSpan.FromSeconds(15), TimeProvider.System);
+
+            Assert.True(probe.DeactivationHung.Task.IsCompleted, "the stop deactivated the grain, whose OnDeactivateAsync hung");
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"the stop took {stopping.Elapsed}; the hung deactivation held it");
+            Assert.False(silo.IsRunning);
+        }
+        finally
+        {
+            probe.Gate.TrySetResult();
+            HangLifecycleGrain.Probes.TryRemove(key, out _);
         }
     }
 }

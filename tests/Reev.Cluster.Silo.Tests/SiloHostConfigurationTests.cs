@@ -105,6 +105,7 @@ public sealed class SiloHostConfigurationTests
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:00:05")]
+    [InlineData("00:00:00.0005")] // under 1 ms: the timer would wait 0 ms, and every asynchronous turn would time out
     [InlineData("60")] // 60 days: a bare number is read as days, past what a timer can wait for
     public void Load_BadTurnTimeout_RefusedNamingIt(string value)
     {

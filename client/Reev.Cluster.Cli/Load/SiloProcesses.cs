@@ -156,12 +156,17 @@ internal sealed class SiloProcesses : IAsyncDisposable
     /// <summary>SIGCONT of the paused silos: they wake up with their old leases, turns and connections.</summary>
     public void ResumePaused()
     {
-        foreach (var process in _paused.Where(static p => !p.HasExited))
+        try
         {
-            Signal(process, "-CONT");
+            foreach (var process in _paused.Where(static p => !p.HasExited))
+            {
+                Signal(process, "-CONT");
+            }
         }
-
-        _paused.Clear();
+        finally
+        {
+            _paused.Clear();
+        }
     }
 
     private static void Signal(Process process, string signal)
@@ -191,8 +196,16 @@ internal sealed class SiloProcesses : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // A stopped process would hold a SIGTERM until it is continued: wake any still paused first.
-        ResumePaused();
+        // A stopped process would hold a SIGTERM until it is continued: wake any still paused first (best effort: one that
+        // died meanwhile must not keep the others from being stopped).
+        try
+        {
+            ResumePaused();
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"reev load: a paused silo could not be continued: {ex.Message}").ConfigureAwait(false);
+        }
 
         // A silo that died on its own during the run is worth its last words, whatever the run's verdict.
         foreach (var (process, _, id) in _silos.Where(s => s.Process.HasExited && !_accounted.Contains(s.Process) && s.Process.ExitCode != 0))

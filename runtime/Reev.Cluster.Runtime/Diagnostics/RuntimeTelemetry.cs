@@ -19,7 +19,7 @@ internal static class RuntimeTelemetry
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.failed", "{attempt}", "Failed turn attempts.");
 
     public static readonly Counter<long> TurnsTimedOut =
-        Meter.CreateCounter<long>("reev.cluster.runtime.turns.timed_out", "{attempt}", "Turns abandoned at their timeout (SiloOptions.TurnTimeout); each is also a failed attempt.");
+        Meter.CreateCounter<long>("reev.cluster.runtime.turns.timed_out", "{attempt}", "Grain code abandoned at its timeout (SiloOptions.TurnTimeout), by phase: turn (also a failed attempt) or deactivation.");
 
     public static readonly Counter<long> DeadLetters =
         Meter.CreateCounter<long>("reev.cluster.runtime.dead_letters", "{message}", "Messages moved to the dead-letter table.");

@@ -77,6 +77,19 @@ public sealed partial class Silo
                     continue;
                 }
 
+                if (!HeldAt(message.Partition, epoch))
+                {
+                    // The lease went since it was read (lost or released): RetirePartitions may have passed this activation,
+                    // made just now, so the message is not queued on it; the partition's next owner reads it.
+                    lock (_knownLock)
+                    {
+                        _known.Remove(message.Id);
+                    }
+
+                    Interlocked.Decrement(ref _queued);
+                    return false;
+                }
+
                 // Count read without _knownLock: a Retire of this grain marked it under the activation lock held here, or
                 // before its activation left the directory (GetOrAdd above saw that), so a mark that matters is visible.
                 if (_resync.Count > 0 && RefusedOnRecheck(message, sweep))
@@ -99,6 +112,13 @@ public sealed partial class Silo
             return true;
         }
     }
+
+    /// <summary>
+    /// Whether the partition is still held at the epoch a dispatch read, checked under the activation's lock: a lease is
+    /// removed from the table before <see cref="RetirePartitions"/> takes each activation's lock, so an activation made after
+    /// that pass is never given a message of a lease already gone.
+    /// </summary>
+    private bool HeldAt(int partition, long epoch) => _partitions.TryGetEpoch(partition, out var now) && now == epoch;
 
     /// <summary>
     /// The resync check again, under the activation's lock: <see cref="Retire"/> marks the grain under that lock before
@@ -355,8 +375,14 @@ public sealed partial class Silo
             {
                 activation.Retired = true;
 
-                // A message in a turn stays at the head: its worker dequeues it and accounts for it when the turn ends.
+                // A message in a turn stays at the head: its worker dequeues it and accounts for it when the turn ends. The
+                // turn cannot commit any more (fenced): its code is told to stop through its token.
                 var keep = activation.InTurn && activation.Queue.Count > 0 ? activation.Queue.Dequeue() : null;
+                if (activation.InTurn)
+                {
+                    Activation.CancelInBackground(activation.TurnCancellation);
+                }
+
                 Interlocked.Add(ref _queued, -activation.Queue.Count);
                 lock (_knownLock)
                 {

@@ -372,18 +372,13 @@ public sealed partial class Silo
                         continue;
                     }
 
-                    lock (activation.Lock)
+                    if (!TakeIdle(activation))
                     {
-                        if (activation.Running || activation.Queue.Count > 0)
-                        {
-                            continue;
-                        }
-
-                        activation.Retired = true;
+                        continue;
                     }
 
                     _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
-                    await DeactivateAsync(activation).ConfigureAwait(false);
+                    await DeactivateAsync(activation, bound: cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -207,6 +207,11 @@ public sealed partial class Silo
                     continue;
                 }
 
+                if (!HeldAt(partition, epoch))
+                {
+                    return; // the lease went meanwhile: the grain's mark goes with the partition (EndSweep), its messages to the next owner
+                }
+
                 List<StoredMessage> batch;
                 lock (_knownLock)
                 {

@@ -17,34 +17,36 @@ public sealed partial class Silo
     /// <see cref="OperationCanceledException"/> when the silo stops first; the code is abandoned in both cases.
     /// </summary>
     /// <param name="turn">The turn the code runs in; null for a deactivation.</param>
-    private async Task AwaitGrainCodeAsync(Task work, Activation activation, TurnContext? turn, string method, long started)
+    /// <param name="bound">
+    /// Ends the wait early, as the silo's stop does (a graceful stop's deadline for deactivations); the code is abandoned.
+    /// </param>
+    private async Task AwaitGrainCodeAsync(
+        Task work, Activation activation, TurnContext? turn, string method, long started, CancellationToken bound = default)
     {
-        // The silo's stop cancels the token of a turn in progress, as it did when grains got the silo's own token.
-        using var stopping = _stopping.Token.UnsafeRegister(
-            static source => Activation.CancelInBackground((CancellationTokenSource)source!), activation.TurnCancellation);
+        // The silo's stop (or the bound) ends the wait, and the catch below abandons the code, which cancels its token: the
+        // grain's code still running when the silo stops has its token cancelled, as when grains got the silo's own token.
+        var giveUp = bound.CanBeCanceled ? bound : _stopping.Token;
         try
         {
             if (Options.TurnTimeout == Timeout.InfiniteTimeSpan)
             {
-                await work.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                await work.WaitAsync(giveUp).ConfigureAwait(false);
             }
             else
             {
                 var left = Options.TurnTimeout - TimeProvider.GetElapsedTime(started);
-                await work.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider, _stopping.Token).ConfigureAwait(false);
+                await work.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider, giveUp).ConfigureAwait(false);
             }
         }
         catch (TimeoutException) when (!work.IsCompleted)
         {
             Abandon(work, activation, turn);
-            RuntimeTelemetry.TurnsTimedOut.Add(1);
+            RuntimeTelemetry.TurnsTimedOut.Add(1, new KeyValuePair<string, object?>("phase", turn is null ? "deactivation" : "turn"));
             throw new TurnTimeoutException(activation.Id, method, Options.TurnTimeout);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !work.IsCompleted)
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested && !work.IsCompleted)
         {
-            // The silo stops: the worker does not wait for the code. Its token is cancelled here too, not left to the
-            // registration above: this wait's own registration (made later) runs first, and may end this method, and
-            // dispose that one, before it runs.
+            // The silo stops (or the bound passed): the worker does not wait for the code, whose token is cancelled.
             Abandon(work, activation, turn);
             throw;
         }

@@ -384,6 +384,9 @@ public sealed partial class Silo
         if (activating)
         {
             await grain.OnActivateAsync(cancellationToken).ConfigureAwait(false);
+
+            // Abandoned while activating (the token is cancelled then): the runtime starts no method for a turn it gave up.
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         if (message.Kind == MessageKind.Reminder)
@@ -422,7 +425,8 @@ public sealed partial class Silo
         return args;
     }
 
-    private async Task DeactivateAsync(Activation activation, bool force = false)
+    /// <param name="bound">A graceful stop's deadline: a deactivation still running then is abandoned, as at its timeout.</param>
+    private async Task DeactivateAsync(Activation activation, bool force = false, CancellationToken bound = default)
     {
         lock (activation.Lock)
         {
@@ -441,10 +445,14 @@ public sealed partial class Silo
                 if (!work.IsCompleted)
                 {
                     // Bounded like a turn: a deactivation that never ends must not hold its worker, the collector or a stop.
-                    await AwaitGrainCodeAsync(work, activation, null, nameof(Grain.OnDeactivateAsync), started).ConfigureAwait(false);
+                    await AwaitGrainCodeAsync(work, activation, null, nameof(Grain.OnDeactivateAsync), started, bound).ConfigureAwait(false);
                 }
 
                 await work.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested)
+            {
+                RuntimeLog.LoopFailed(_logger, new TurnTimeoutException(activation.Id, nameof(Grain.OnDeactivateAsync), Options.DrainTimeout), SiloId, "deactivate at stop");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -457,16 +465,41 @@ public sealed partial class Silo
         activation.CommittedState = null; // reloaded from the store by the next activation
     }
 
+    /// <summary>
+    /// A graceful stop's deactivations, all within one <see cref="SiloOptions.DrainTimeout"/> on the silo's clock (and the
+    /// stop's token): a grain whose OnDeactivateAsync hangs is abandoned then, so the hand-over that follows is not held
+    /// for a turn timeout per grain. Each activation is taken as the idle collector takes one (retired under its lock), so
+    /// that the two never deactivate the same one.
+    /// </summary>
     private async Task DeactivateAllAsync(CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(Options.DrainTimeout, TimeProvider);
+        using var stop = cancellationToken.UnsafeRegister(static d => ((CancellationTokenSource)d!).Cancel(), deadline);
         foreach (var activation in _directory.Values.ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!activation.Running)
+            if (!TakeIdle(activation))
             {
-                await DeactivateAsync(activation).ConfigureAwait(false);
-                _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+                continue;
             }
+
+            _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
+            await DeactivateAsync(activation, bound: deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Retires an activation with nothing to run, for its deactivation; false when it runs, has work or is retired.</summary>
+    private static bool TakeIdle(Activation activation)
+    {
+        lock (activation.Lock)
+        {
+            if (activation.Running || activation.Queue.Count > 0 || activation.Retired)
+            {
+                return false;
+            }
+
+            activation.Retired = true;
+            return true;
         }
     }
 }

@@ -87,7 +87,7 @@ public sealed class SiloOptions
     /// (and within what a timer can wait for), or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
     /// </summary>
     public static string? TurnTimeoutProblem(TimeSpan turnTimeout) =>
-        turnTimeout == Timeout.InfiniteTimeSpan || (turnTimeout > TimeSpan.Zero && turnTimeout <= MaxTurnTimeout)
+        turnTimeout == Timeout.InfiniteTimeSpan || (turnTimeout >= TimeSpan.FromMilliseconds(1) && turnTimeout <= MaxTurnTimeout)
             ? null
             : $"{SectionName}:TurnTimeout must be from 00:00:00.001 to {MaxTurnTimeout:c}, or -00:00:00.001 (Timeout.InfiniteTimeSpan) for no limit, not {turnTimeout} (hh:mm:ss; a bare number means days).";
 

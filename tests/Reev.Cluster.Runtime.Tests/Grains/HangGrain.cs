@@ -116,3 +116,81 @@ public sealed class HangGrain : Grain<HangState>, IHangGrain
         }
     }
 }
+
+/// <summary>A grain whose activation (or deactivation) hangs on request, deaf to its token, on a gate the test opens.</summary>
+public interface IHangLifecycleGrain : IGrain
+{
+    /// <summary>Records one run of the method (the probe counts them) in the state.</summary>
+    Task Mark(int value);
+
+    Task<HangState> Read();
+}
+
+/// <summary>What the test sets and sees of one lifecycle grain, by key.</summary>
+public sealed class HangLifecycleProbe
+{
+    private int _activations;
+    private int _activationsEnded;
+    private int _methodRuns;
+
+    public int ActivationHangs { get; init; }
+
+    public bool DeactivationHangs { get; init; }
+
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Set once a deactivation began hanging.</summary>
+    public TaskCompletionSource DeactivationHung { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int ActivationsEnded => Volatile.Read(ref _activationsEnded);
+
+    public int MethodRuns => Volatile.Read(ref _methodRuns);
+
+    internal int NextActivation() => Interlocked.Increment(ref _activations);
+
+    internal void ActivationEnded() => Interlocked.Increment(ref _activationsEnded);
+
+    internal void MethodRan() => Interlocked.Increment(ref _methodRuns);
+}
+
+public sealed class HangLifecycleGrain : Grain<HangState>, IHangLifecycleGrain
+{
+    public static ConcurrentDictionary<string, HangLifecycleProbe> Probes { get; } = new(StringComparer.Ordinal);
+
+    private HangLifecycleProbe Probe => Probes.GetOrAdd(GrainKey, _ => new HangLifecycleProbe());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var probe = Probe;
+        try
+        {
+            if (probe.NextActivation() <= probe.ActivationHangs)
+            {
+                await probe.Gate.Task; // deliberately deaf to the token
+            }
+        }
+        finally
+        {
+            probe.ActivationEnded();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        var probe = Probe;
+        if (probe.DeactivationHangs)
+        {
+            probe.DeactivationHung.TrySetResult();
+            await probe.Gate.Task; // deliberately deaf to the token
+        }
+    }
+
+    public Task Mark(int value)
+    {
+        Probe.MethodRan();
+        State.Values.Add(value);
+        return WriteStateAsync();
+    }
+
+    public Task<HangState> Read() => Task.FromResult(State);
+}
