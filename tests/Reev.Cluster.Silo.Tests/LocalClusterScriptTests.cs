@@ -98,6 +98,10 @@ public sealed class LocalClusterScriptTests
             Assert.Equal(2, badWait.ExitCode);
             Assert.Contains("--wait waits for an exit", badWait.StandardError, StringComparison.Ordinal);
 
+            // cluster-down with silo-2 frozen: it must wake it before its SIGTERM, or silo-2 would hold the signal until the
+            // grace period's SIGKILL and never hand over nor leave (the 'left' check below).
+            var refreeze = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["2", "--stop", "--dir", dir], TimeSpan.FromSeconds(10));
+            Assert.True(refreeze.ExitCode == 0, $"phase 'silo-kill --stop' before cluster-down.\n{refreeze}");
             var down = await ScriptRun.InvokeAsync("local/cluster-down.sh", ["--dir", dir], TimeSpan.FromSeconds(30));
             Assert.True(down.ExitCode == 0, $"phase 'cluster-down'.\n{down}");
             Assert.False(Alive(survivor), $"silo-2 (pid {survivor}) should have stopped.\n{down}");
