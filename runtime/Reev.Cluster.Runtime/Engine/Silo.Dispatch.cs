@@ -62,13 +62,7 @@ public sealed partial class Silo
         Interlocked.Increment(ref _queued);
         while (true)
         {
-            var activation = _directory.GetOrAdd(message.Grain, id => NewActivation(id, message.Partition, epoch));
-            if (activation.Epoch != epoch)
-            {
-                _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
-                continue;
-            }
-
+            var activation = ActivationAt(message.Grain, message.Partition, epoch);
             bool start;
             lock (activation.Lock)
             {
@@ -155,6 +149,24 @@ public sealed partial class Silo
         if (foreign)
         {
             RequestNotify(WakeSignal.Messages);
+        }
+    }
+
+    /// <summary>
+    /// The grain's activation in the directory for this epoch of its partition: one of an older epoch (its lease is gone)
+    /// is replaced. The caller still checks, under the activation's lock, that it is not retired.
+    /// </summary>
+    private Activation ActivationAt(GrainId grain, int partition, long epoch)
+    {
+        while (true)
+        {
+            var activation = _directory.GetOrAdd(grain, id => NewActivation(id, partition, epoch));
+            if (activation.Epoch == epoch)
+            {
+                return activation;
+            }
+
+            _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
         }
     }
 

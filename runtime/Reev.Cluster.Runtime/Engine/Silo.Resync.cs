@@ -192,13 +192,7 @@ public sealed partial class Silo
                 }
             }
 
-            var activation = _directory.GetOrAdd(grain, id => NewActivation(id, partition, epoch));
-            if (activation.Epoch != epoch)
-            {
-                _directory.TryRemove(new KeyValuePair<GrainId, Activation>(activation.Id, activation));
-                continue;
-            }
-
+            var activation = ActivationAt(grain, partition, epoch);
             bool start;
             lock (activation.Lock)
             {
