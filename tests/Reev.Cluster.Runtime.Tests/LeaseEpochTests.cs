@@ -162,20 +162,7 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
     {
         const int Partitions = 4;
         var clock = new FakeTimeProvider();
-        IRuntimeStore store;
-        if (provider == Provider.Postgres)
-        {
-            var database = await TestPostgres.CreateDatabaseAsync("takeover releases");
-            _disposables.Add(database);
-            store = new PostgresRuntimeStore(database.ConnectionString, Partitions, [], new Dictionary<Type, IPostgresReadModelWriter>(), NullLoggerFactory.Instance);
-        }
-        else
-        {
-            store = new InMemoryRuntimeStore(new InMemoryDatabase(), Partitions, clock);
-        }
-
-        _disposables.Add(store);
-        await store.InitializeAsync(default);
+        var store = await StoreAsync(provider, Partitions, clock, "takeover releases");
         Guid old = Guid.NewGuid(), fresh = Guid.NewGuid();
         var lease = TimeSpan.FromSeconds(1);
         await store.HeartbeatAsync("s", old, lease, default);
@@ -186,14 +173,7 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         var ids = await store.EnqueueAsync([new OutboundMessage(partition, grain.Type, grain.Key, "m", MessageKind.Call, "[]"u8.ToArray(), null, null)], default);
 
         // The old incarnation's lease runs out (PostgreSQL's clock is the server's) and a new process heartbeats under the id.
-        if (provider == Provider.Postgres)
-        {
-            await Task.Delay(lease + TimeSpan.FromMilliseconds(200), TimeProvider.System);
-        }
-        else
-        {
-            clock.Advance(lease + TimeSpan.FromMilliseconds(200));
-        }
+        await OutliveAsync(provider, clock, lease);
 
         await store.HeartbeatAsync("s", fresh, TimeSpan.FromHours(1), default);
 
@@ -221,32 +201,12 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
     {
         const int Partitions = 4;
         var clock = new FakeTimeProvider();
-        IRuntimeStore store;
-        if (provider == Provider.Postgres)
-        {
-            var database = await TestPostgres.CreateDatabaseAsync("stale leave");
-            _disposables.Add(database);
-            store = new PostgresRuntimeStore(database.ConnectionString, Partitions, [], new Dictionary<Type, IPostgresReadModelWriter>(), NullLoggerFactory.Instance);
-        }
-        else
-        {
-            store = new InMemoryRuntimeStore(new InMemoryDatabase(), Partitions, clock);
-        }
-
-        _disposables.Add(store);
-        await store.InitializeAsync(default);
+        var store = await StoreAsync(provider, Partitions, clock, "stale leave");
         Guid old = Guid.NewGuid(), fresh = Guid.NewGuid();
         var lease = TimeSpan.FromSeconds(1);
         await store.HeartbeatAsync("s", old, lease, default);
         var stale = await store.ClaimAsync("s", old, Partitions, default);
-        if (provider == Provider.Postgres)
-        {
-            await Task.Delay(lease + TimeSpan.FromMilliseconds(200), TimeProvider.System);
-        }
-        else
-        {
-            clock.Advance(lease + TimeSpan.FromMilliseconds(200));
-        }
+        await OutliveAsync(provider, clock, lease);
 
         await store.HeartbeatAsync("s", fresh, TimeSpan.FromHours(1), default);
         var claimed = await store.ClaimAsync("s", fresh, Partitions, default);
@@ -276,22 +236,7 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(first.Options.PartitionCount, first.OwnedPartitions.Count);
 
         // The first process heartbeats, then pauses before it reads which leases its id holds.
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var resume = Gate();
-        hooked.Store!.BeforeReadOwned = async () =>
-        {
-            hooked.Store.BeforeReadOwned = null;
-            entered.TrySetResult();
-            await resume.Task;
-        };
-        await Eventually.HoldsAsync(
-            () =>
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-                return entered.Task.IsCompleted;
-            },
-            Patience,
-            "the first process heartbeats and pauses");
+        var resume = await PauseOnceAsync(clock, hook => hooked.Store!.BeforeReadOwned = hook, "the first process heartbeats and pauses");
 
         // Its lease runs out; a second process starts under the id and holds every partition.
         clock.Advance(first.Options.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -300,7 +245,7 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(second.Options.PartitionCount, second.OwnedPartitions.Count);
 
         // The first process resumes and reads the second one's leases under its id: they are not its own.
-        var balances = hooked.Store.Balances;
+        var balances = hooked.Store!.Balances;
         resume.SetResult();
         await Eventually.HoldsAsync(() => hooked.Store.Balances > balances, Patience, "the first process's balance ends");
         Assert.Empty(first.OwnedPartitions);
@@ -395,22 +340,7 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         var grain = silo.GrainFactory.GetGrain<ICounterGrain>(key);
 
         // A balance reads the silo's leases (partition 7 among them) and pauses before it acts on them.
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var resume = Gate();
-        hooked.Store!.AfterReadOwned = async () =>
-        {
-            hooked.Store.AfterReadOwned = null;
-            entered.TrySetResult();
-            await resume.Task;
-        };
-        await Eventually.HoldsAsync(
-            () =>
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-                return entered.Task.IsCompleted;
-            },
-            Patience,
-            "a balance read the leases");
+        var resume = await PauseOnceAsync(clock, hook => hooked.Store!.AfterReadOwned = hook, "a balance read the leases");
 
         // Meanwhile another silo claims partition 7 (and goes away), and a commit of the silo is fenced on it.
         long epoch;
@@ -427,7 +357,7 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
 
         // The balance resumes with what it read: the lease it read for partition 7 is one already seen lost, so it is not
         // dispatched again. The silo holds partition 7 again only once it claimed it at a new epoch (its claimer is gone).
-        var balances = hooked.Store.Balances;
+        var balances = hooked.Store!.Balances;
         resume.SetResult();
         await Eventually.HoldsAsync(() => hooked.Store.Balances > balances, Patience, "the balance ends");
         lock (shared.Database.Lock)
@@ -453,6 +383,38 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    /// <summary>A bare store of the provider, initialized, disposed with the test; the in-memory one runs on <paramref name="clock"/>.</summary>
+    private async Task<IRuntimeStore> StoreAsync(Provider provider, int partitions, FakeTimeProvider clock, string purpose)
+    {
+        IRuntimeStore store;
+        if (provider == Provider.Postgres)
+        {
+            var database = await TestPostgres.CreateDatabaseAsync(purpose);
+            _disposables.Add(database);
+            store = new PostgresRuntimeStore(database.ConnectionString, partitions, [], new Dictionary<Type, IPostgresReadModelWriter>(), NullLoggerFactory.Instance);
+        }
+        else
+        {
+            store = new InMemoryRuntimeStore(new InMemoryDatabase(), partitions, clock);
+        }
+
+        _disposables.Add(store);
+        await store.InitializeAsync(default);
+        return store;
+    }
+
+    /// <summary>Lets a lease of <paramref name="lease"/> run out: PostgreSQL's clock is the server's, the in-memory store's the fake one.</summary>
+    private static Task OutliveAsync(Provider provider, FakeTimeProvider clock, TimeSpan lease)
+    {
+        if (provider == Provider.Postgres)
+        {
+            return Task.Delay(lease + TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        }
+
+        clock.Advance(lease + TimeSpan.FromMilliseconds(200));
+        return Task.CompletedTask;
+    }
+
     private Silo NewSilo(ClusterProvider provider, string siloId, TimeProvider clock, Action<SiloOptions>? configure = null)
     {
         var options = TestCluster.FastOptions();
@@ -461,6 +423,31 @@ public sealed class LeaseEpochTests(ITestOutputHelper output) : IAsyncLifetime
         var silo = Silo.Create(options, provider, Clusters.Grains(), Clusters.ServicesFor(siloId), _logs, clock);
         _silos.Add(silo);
         return silo;
+    }
+
+    /// <summary>
+    /// Installs a one-shot hook (through <paramref name="install"/>) that holds the silo's loop there, and advances the
+    /// clock until the loop reaches it. The returned gate lets it go on.
+    /// </summary>
+    private async Task<TaskCompletionSource> PauseOnceAsync(FakeTimeProvider clock, Action<Func<Task>?> install, string because)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = Gate();
+        install(async () =>
+        {
+            install(null);
+            entered.TrySetResult();
+            await resume.Task;
+        });
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                return entered.Task.IsCompleted;
+            },
+            Patience,
+            because);
+        return resume;
     }
 
     private TaskCompletionSource Gate()
