@@ -64,8 +64,11 @@ internal sealed class Activation(GrainId id, int partition, long epoch, GrainCla
     /// Not disposed: a source without a timer or a link holds nothing that needs it, and the abandoned code may still
     /// read its token.
     /// </summary>
-    public static void CancelInBackground(CancellationTokenSource source) =>
-        _ = source.CancelAsync().ContinueWith(
+    public static void CancelInBackground(CancellationTokenSource source) => ObserveFault(source.CancelAsync());
+
+    /// <summary>Observes the failure of a task nobody awaits (grain code given up, callbacks run in the background).</summary>
+    public static void ObserveFault(Task task) =>
+        _ = task.ContinueWith(
             static t => _ = t.Exception,
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,

@@ -71,10 +71,6 @@ public sealed partial class Silo
 
         activation.Instance = null;
         activation.CancelAbandonedTurn();
-        _ = work.ContinueWith(
-            static t => _ = t.Exception,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        Activation.ObserveFault(work);
     }
 }
