@@ -39,8 +39,9 @@ public interface IExecutionGrain : IGrain
     Task ConsolidationFinishedAsync(ConsolidationView view);
 }
 
-/// <summary>One step (or alternate) of an execution (key: execution id + ":" + index [+ ":alt" + n]).</summary>
+/// <summary>One step (or alternate) of an execution (key: execution id + ":" + index [+ ":alt" + n]), placed with its execution.</summary>
 [GrainType("step")]
+[PartitionWith(typeof(IExecutionGrain), typeof(StepExecutionAnchor))]
 public interface IStepGrain : IGrain
 {
     Task RunAsync(StepCommand command);
@@ -50,8 +51,9 @@ public interface IStepGrain : IGrain
     Task<StepSession?> ReadAsync();
 }
 
-/// <summary>Merges an execution's sessions under a reminder-backed timeout (key: execution id).</summary>
+/// <summary>Merges an execution's sessions under a reminder-backed timeout (key: execution id), placed with its execution.</summary>
 [GrainType("consolidation")]
+[PartitionWith(typeof(IExecutionGrain))]
 public interface IConsolidationGrain : IGrain
 {
     Task ConsolidateAsync(ConsolidationCommand command);
@@ -94,4 +96,46 @@ public static class StepKeys
 {
     public static string For(string executionId, int index, int alternateNumber = 0) =>
         alternateNumber == 0 ? $"{executionId}:{index}" : $"{executionId}:{index}:alt{alternateNumber}";
+
+    /// <summary>
+    /// The execution id in a key built by <see cref="For"/>, read from the end (an execution id may hold ':'); a key of
+    /// another shape is returned as it is, which places that grain by a key of its own.
+    /// </summary>
+    public static string ExecutionOf(string stepKey)
+    {
+        ArgumentNullException.ThrowIfNull(stepKey);
+        var end = stepKey.Length;
+        var last = stepKey.LastIndexOf(':');
+        if (last > 0 && stepKey.AsSpan(last + 1).StartsWith("alt", StringComparison.Ordinal) && IsDigits(stepKey.AsSpan(last + 4)))
+        {
+            end = last;
+            last = stepKey.LastIndexOf(':', end - 1);
+        }
+
+        return last > 0 && IsDigits(stepKey.AsSpan(last + 1, end - last - 1)) ? stepKey[..last] : stepKey;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Places a step grain with its execution (<see cref="PartitionWithAttribute"/>): one flow's grains share a silo.</summary>
+public sealed class StepExecutionAnchor : IPartitionAnchorKey
+{
+    public string AnchorOf(string key) => StepKeys.ExecutionOf(key);
 }

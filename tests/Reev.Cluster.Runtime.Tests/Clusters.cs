@@ -47,7 +47,10 @@ public static class Clusters
         .Add<ICrashGrain, CrashGrain>()
         .Add<IHangGrain, HangGrain>()
         .Add<IHangLifecycleGrain, HangLifecycleGrain>()
-        .Add<IRallyGrain, RallyGrain>();
+        .Add<IRallyGrain, RallyGrain>()
+        .Add<ILeadGrain, LeadGrain>()
+        .Add<IFollowerGrain, FollowerGrain>()
+        .Add<IStrayGrain, StrayGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

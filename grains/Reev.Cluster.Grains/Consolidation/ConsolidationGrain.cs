@@ -231,6 +231,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
 
 /// <summary>The consolidation's own follow-up message: runs the phases after the timeout reminder is committed.</summary>
 [GrainType("consolidation")]
+[PartitionWith(typeof(IExecutionGrain))]
 public interface IConsolidationRunner : IGrain
 {
     Task RunPhasesAsync();

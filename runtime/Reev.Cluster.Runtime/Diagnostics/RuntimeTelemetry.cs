@@ -15,6 +15,10 @@ internal static class RuntimeTelemetry
     public static readonly Counter<long> MessagesProcessed =
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.processed", "{message}", "Turns committed.");
 
+    public static readonly Counter<long> MessagesSent =
+        Meter.CreateCounter<long>("reev.cluster.runtime.messages.sent", "{message}",
+            "Messages sent by committed turns, by route (local: to a partition of the sending silo, dispatched in process; remote: woken by a notification and fetched by the owner) and reev.silo.");
+
     public static readonly Counter<long> MessagesFailed =
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.failed", "{attempt}", "Failed turn attempts.");
 

@@ -203,20 +203,31 @@ public sealed partial class Silo
         var foreign = false;
         var reminders = false;
         var consumed = 0;
+        var remote = 0;
+        var sent = 0;
         foreach (var pending in committed)
         {
             var turn = pending.Turn;
             consumed += turn.MessageId != 0 ? 1 : 0;
+            sent += turn.Sends.Count;
             for (var i = 0; i < turn.Sends.Count; i++)
             {
-                if (!Dispatch(turn.Sends[i].ToDispatched(turn.SentIds[i])))
+                if (!Dispatch(turn.Sends[i].ToDispatched(turn.SentIds[i])) && !_partitions.IsOwned(turn.Sends[i].Partition))
                 {
-                    foreign |= !_partitions.IsOwned(turn.Sends[i].Partition);
+                    foreign = true;
+                    remote++;
                 }
             }
 
             reminders |= turn.Reminders.Count > 0;
             foreign |= turn.Reply is not null;
+        }
+
+        if (sent > 0 && RuntimeTelemetry.MessagesSent.Enabled)
+        {
+            var silo = new KeyValuePair<string, object?>("reev.silo", SiloId);
+            RuntimeTelemetry.MessagesSent.Add(sent - remote, new KeyValuePair<string, object?>("route", "local"), silo);
+            RuntimeTelemetry.MessagesSent.Add(remote, new KeyValuePair<string, object?>("route", "remote"), silo);
         }
 
         Interlocked.Add(ref _consumedSinceReclaim, consumed);

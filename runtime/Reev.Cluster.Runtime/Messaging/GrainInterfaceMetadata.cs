@@ -84,6 +84,8 @@ internal sealed class GrainInterfaceMetadata
             };
         }
 
-        return new GrainInterfaceMetadata(interfaceType, GrainTypeOf(interfaceType), methods);
+        var grainType = GrainTypeOf(interfaceType);
+        PartitionRules.Register(interfaceType, grainType);
+        return new GrainInterfaceMetadata(interfaceType, grainType, methods);
     }
 }

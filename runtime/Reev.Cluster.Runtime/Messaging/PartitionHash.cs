@@ -3,7 +3,8 @@ using System.Text;
 namespace Reev.Cluster.Runtime.Messaging;
 
 /// <summary>
-/// Stable grain -> partition mapping (DESIGN R2): FNV-1a 64 over the UTF-8 of "type/key".
+/// Stable grain -> partition mapping (DESIGN R2): FNV-1a 64 over the UTF-8 of "type/key" of the grain, or of its anchor
+/// when its type is placed with another (<see cref="PartitionRules"/>, ADR 0015).
 /// Never string.GetHashCode, which differs per process.
 /// </summary>
 internal static class PartitionHash
@@ -13,6 +14,7 @@ internal static class PartitionHash
 
     public static int Compute(GrainId grain, int partitionCount)
     {
+        grain = PartitionRules.PlacementOf(grain);
         ulong hash = OffsetBasis;
         hash = Mix(hash, grain.Type);
         hash = (hash ^ '/') * Prime;
