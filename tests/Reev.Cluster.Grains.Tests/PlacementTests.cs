@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.TestKit;
 using Xunit.Abstractions;
 
 namespace Reev.Cluster.Grains.Tests;
@@ -46,46 +46,14 @@ public sealed class PlacementTests(ITestOutputHelper output)
     {
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output, silos: 3);
         await host.Cluster.WaitForBalanceAsync(TimeSpan.FromSeconds(60));
-        var ours = host.Cluster.Silos.Select(s => s.SiloId).ToHashSet(StringComparer.Ordinal);
-        var sent = new Dictionary<string, long>(StringComparer.Ordinal) { ["local"] = 0, ["remote"] = 0 };
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "Reev.Cluster" && instrument.Name == "reev.cluster.runtime.messages.sent")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            string? route = null, silo = null;
-            foreach (var tag in tags)
-            {
-                route = tag.Key == "route" ? (string?)tag.Value : route;
-                silo = tag.Key == "reev.silo" ? (string?)tag.Value : silo;
-            }
-
-            if (route is not null && silo is not null && ours.Contains(silo))
-            {
-                lock (sent)
-                {
-                    sent[route] += value;
-                }
-            }
-        });
-        listener.Start();
+        using var sent = new SentMessages(host.Cluster.Silos.Select(s => s.SiloId));
 
         var views = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => host.RunAsync(Flows.Request(Flows.Benchmark("200-jup-swap-then-lend-deposit")))));
 
         Assert.All(views, v => Assert.Equal(ExecutionStatus.Completed, v.Status));
         Assert.True(views.Select(v => host.Cluster.Silos.Single(s => s.Owns<IExecutionGrain>(v.ExecutionId)).SiloId).Distinct().Count() > 1,
             "the flows' executions are spread over more than one silo");
-        lock (sent)
-        {
-            // Per 2-step flow: 2 step commands, 2 reports, the consolidation's command, its own follow-up and its report.
-            Assert.Equal((12L * 7, 0L), (sent["local"], sent["remote"]));
-        }
+        // Per 2-step flow: 2 step commands, 2 reports, the consolidation's command, its own follow-up and its report.
+        Assert.Equal((12L * 7, 0L), sent.Counts);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Reev.Cluster.Runtime.Messaging;
 using Reev.Cluster.Runtime.Tests.Grains;
 using Reev.Cluster.TestKit;
@@ -63,36 +62,7 @@ public sealed class PartitionAffinityTests(ITestOutputHelper output)
         await using var handle = await Clusters.StartAsync(provider, output, silos: 2);
         var cluster = handle.Cluster;
         await cluster.WaitForBalanceAsync(TimeSpan.FromSeconds(60));
-        var ours = cluster.Silos.Select(s => s.SiloId).ToHashSet(StringComparer.Ordinal);
-        var sent = new Dictionary<string, long>(StringComparer.Ordinal) { ["local"] = 0, ["remote"] = 0 };
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "Reev.Cluster" && instrument.Name == "reev.cluster.runtime.messages.sent")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            string? route = null, silo = null;
-            foreach (var tag in tags)
-            {
-                route = tag.Key == "route" ? (string?)tag.Value : route;
-                silo = tag.Key == "reev.silo" ? (string?)tag.Value : silo;
-            }
-
-            if (route is not null && silo is not null && ours.Contains(silo))
-            {
-                lock (sent)
-                {
-                    sent[route] += value;
-                }
-            }
-        });
-        listener.Start();
+        using var sent = new SentMessages(cluster.Silos.Select(s => s.SiloId));
         var run = Guid.NewGuid().ToString("N")[..8];
         var leads = Enumerable.Range(0, 20).Select(i => $"{run}-{i}").ToList();
         string OwnerOf(string lead) => cluster.Silos.Single(s => s.Owns<ILeadGrain>(lead)).SiloId;
@@ -106,10 +76,7 @@ public sealed class PartitionAffinityTests(ITestOutputHelper output)
         var followers = leads.SelectMany(l => Enumerable.Range(0, 5).Select(i => (Lead: l, Key: $"follower/{l}/{i}"))).ToList();
         await Eventually.HoldsAsync(() => followers.All(f => FollowerGrain.TakenOn.ContainsKey(f.Key)), TimeSpan.FromSeconds(30), "every follower took its message");
         Assert.All(followers, f => Assert.Equal(OwnerOf(f.Lead), FollowerGrain.TakenOn[f.Key]));
-        lock (sent)
-        {
-            Assert.Equal((100L, 0L), (sent["local"], sent["remote"]));
-        }
+        Assert.Equal((100L, 0L), sent.Counts);
 
         // The control: the same keys on a type placed by its own key; about half of them belong to the other silo.
         foreach (var lead in leads)
@@ -121,10 +88,7 @@ public sealed class PartitionAffinityTests(ITestOutputHelper output)
         await Eventually.HoldsAsync(() => strays.All(s => FollowerGrain.TakenOn.ContainsKey(s.Key)), TimeSpan.FromSeconds(30), "every stray took its message");
         var crossed = strays.Count(s => FollowerGrain.TakenOn[s.Key] != OwnerOf(s.Lead));
         Assert.InRange(crossed, 20, 80);
-        lock (sent)
-        {
-            Assert.Equal((200L, (long)crossed), (sent["local"] + sent["remote"], sent["remote"]));
-        }
+        Assert.Equal((200L - crossed, (long)crossed), sent.Counts);
     }
 }
 
