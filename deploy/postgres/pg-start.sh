@@ -2,7 +2,7 @@
 # Starts a private PostgreSQL server in a temporary directory on a free loopback port.
 # Installs Debian's postgresql package when no server binaries are found (needs root).
 # Prints shell assignments on stdout (eval them):
-#   REEV_PG_DIR=...  REEV_PG_BIN=...  REEV_PG_PORT=...  REEV_PG_USER=...  REEV_PG_CONNECTION=...
+#   REEV_PG_DIR=...  REEV_PG_BIN=...  REEV_PG_PORT=...  REEV_PG_OWNER=... (the OS account running the server)  REEV_PG_CONNECTION=...
 # Options: --durable keeps PostgreSQL's durable defaults (fsync on); the default trades durability
 # for speed because test data is thrown away. --dir DIR uses DIR instead of a fresh temp dir.
 # REEV_PG_BIN_DIR=/path/to/bin selects the server binaries (default: the newest /usr/lib/postgresql/*/bin, else
