@@ -81,22 +81,28 @@ public sealed class BadInputTests
     }
 
     [Theory]
-    [InlineData("run", "--atomic", "sometimes")]
-    [InlineData("exec", "--mode", "sideways")]
-    [InlineData("run", "--seed", "many")]
-    public async Task Command_BadOptionValue_ExitsTwoWithTheParseError(string command, string option, string value)
+    [InlineData("--atomic: 'sometimes' is not one of strict, conditional, lenient", "run", "FILE", "--atomic", "sometimes")]
+    [InlineData("--mode: 'sideways' is not one of direct, bridge", "exec", "swap 0.1 SOL to USDC", "--mode", "sideways")]
+    [InlineData("--seed: 'many' is not an integer", "run", "FILE", "--seed", "many")]
+    [InlineData("--seed: '99999999999' is out of range", "run", "FILE", "--seed", "99999999999")]
+    [InlineData("--wallet-usdc: 'lots' is not a number", "exec", "swap 0.1 SOL to USDC", "--wallet-usdc", "lots")]
+    [InlineData("--flows: 'all' is not an integer", "load", "--flows", "all")]
+    [InlineData("<answer>: 'maybe' is not one of retry, skip, abort, alternate", "answer", "cli-1", "maybe")]
+    [InlineData("--seed: needs a value", "run", "FILE", "--seed")]
+    public async Task Command_BadOptionValue_ExitsTwoWithOneLineNamingTheOption(string expected, params string[] args)
     {
-        var target = command == "run" ? BenchmarkFiles.PathOf("001-sol-transfer") : "swap 0.1 SOL to USDC";
+        args = [.. args.Select(a => a == "FILE" ? BenchmarkFiles.PathOf("001-sol-transfer") : a)];
 
-        var json = await CliRun.InvokeAsync([command, target, option, value, "--json"]);
-        var text = await CliRun.InvokeAsync([command, target, option, value]);
+        var json = await CliRun.InvokeAsync(["--json", .. args]);
+        var text = await CliRun.InvokeAsync(args);
 
         Assert.True(json.ExitCode == 2, json.ToString());
         var error = json.Json().GetProperty("error");
         Assert.Equal("invalid_arguments", error.GetProperty("code").GetString());
-        Assert.Contains(value, error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(expected, error.GetProperty("reason").GetString());
         Assert.True(text.ExitCode == 2, text.ToString());
-        Assert.Contains(value, text.Stderr, StringComparison.Ordinal);
+        Assert.Equal($"reev: {expected} (see reev --help) [invalid_arguments]", text.Stderr.TrimEnd('\r', '\n'));
+        Assert.DoesNotContain("System.", text.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ internal sealed class ReevCommandLine
             using var context = CreateContext(parse);
             return context.Context.Fail(new CliError(
                 "invalid_arguments",
-                string.Join("; ", parse.Errors.Select(static e => e.Message)) + (context.Context.Json ? string.Empty : " (see reev --help)")));
+                ParseErrors.Describe(parse.Errors) + (context.Context.Json ? string.Empty : " (see reev --help)")));
         }
 
         var configuration = new InvocationConfiguration
