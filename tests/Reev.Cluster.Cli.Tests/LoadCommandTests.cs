@@ -229,4 +229,20 @@ public sealed class LoadCommandTests
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(expected, run.Json().GetProperty("error").GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("gpt9")]
+    [InlineData("openai")]
+    public async Task Load_AgentItDoesNotRun_ExitsTwoAsUnknownAgentLikeRun(string agent)
+    {
+        var json = await CliRun.InvokeAsync(["load", "--agent", agent, "--json"]);
+        var text = await CliRun.InvokeAsync(["load", "--agent", agent]);
+
+        Assert.True(json.ExitCode == 2, json.ToString());
+        var error = json.Json().GetProperty("error");
+        Assert.Equal("unknown_agent", error.GetProperty("code").GetString());
+        Assert.Equal($"unknown agent '{agent}' (known to load: noop, deterministic)", error.GetProperty("reason").GetString());
+        Assert.True(text.ExitCode == 2, text.ToString());
+        Assert.Equal($"reev: unknown agent '{agent}' (known to load: noop, deterministic) [unknown_agent]", text.Stderr.TrimEnd('\r', '\n'));
+    }
 }

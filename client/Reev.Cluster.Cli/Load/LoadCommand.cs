@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reev.Cluster.Cli.CommandLine;
+using Reev.Cluster.Flows.Agents;
 using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.Cli.Load;
@@ -15,13 +16,15 @@ internal static class LoadCommand
     /// <summary>The longest run a load waits for (a day): beyond what a timer takes, and beyond any load test.</summary>
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
+    /// <summary>The agents a load runs: no model behind them, so thousands of steps cost only the cluster's work.</summary>
+    public static readonly IReadOnlyList<string> Agents = [NoopAgent.AgentName, DeterministicAgent.AgentName];
+
     public static Command Create(ReevCommandLine cli)
     {
         var flows = new Option<int>("--flows") { Description = "Flows to run.", DefaultValueFactory = static _ => 100 };
         var concurrency = new Option<int>("--concurrency") { Description = "Flows in flight at most.", DefaultValueFactory = static _ => 50 };
         var steps = new Option<int>("--steps") { Description = "Steps per flow.", DefaultValueFactory = static _ => 3 };
-        var agent = new Option<string>("--agent") { Description = "noop (overhead only) or deterministic.", DefaultValueFactory = static _ => "noop" };
-        agent.AcceptOnlyFromAmong("noop", "deterministic");
+        var agent = new Option<string>("--agent") { Description = "noop (overhead only) or deterministic.", DefaultValueFactory = static _ => NoopAgent.AgentName };
         var silos = new Option<int>("--silos") { Description = "Silos to start (with --postgres).", DefaultValueFactory = static _ => 1 };
         var kill = new Option<double?>("--kill-silo-after") { Description = "Kill one silo abruptly this many seconds into the run (needs --silos 2 or more).", HelpName = "seconds" };
         var report = new Option<string?>("--report") { Description = "Write an HTML report (charts as inline SVG) to this file.", HelpName = "file.html" };
@@ -37,8 +40,15 @@ internal static class LoadCommand
         {
             using var owned = cli.CreateContext(parse);
             var context = owned.Context;
+            // Checked here rather than by the parser: an agent load does not run is the same error as run's unknown agent.
+            var agentName = (parse.GetValue(agent) ?? NoopAgent.AgentName).ToLowerInvariant();
+            if (!Agents.Contains(agentName, StringComparer.Ordinal))
+            {
+                return context.Fail(new CliError("unknown_agent", $"unknown agent '{agentName}' (known to load: {string.Join(", ", Agents)})"));
+            }
+
             var settings = new LoadSettings(
-                parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), parse.GetValue(agent)!,
+                parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), agentName,
                 context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess),
                 parse.GetValue(pause), parse.GetValue(pauseFor));
             if ((context.Gateway is null ? Validate(settings) : ValidateRemote(settings, parse.GetResult(silos) is { Implicit: false })) is { } problem)
