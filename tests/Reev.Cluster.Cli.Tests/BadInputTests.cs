@@ -4,30 +4,45 @@ namespace Reev.Cluster.Cli.Tests;
 public sealed class BadInputTests
 {
     [Fact]
-    public async Task Run_MalformedYaml_ExitsTwoNamingFileAndLine()
+    public async Task Run_MalformedYaml_ExitsTwoNamingThePathAsGivenAndTheLine()
     {
         var file = Path.Combine(Path.GetTempPath(), $"reev-cli-bad-{Guid.NewGuid():N}.yml");
         await File.WriteAllTextAsync(file, "id: bad\ndescription: broken\ntags: [a, b\ninitial_state: []\n");
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
         try
         {
             var json = await CliRun.InvokeAsync(["run", file, "--json"]);
-            var text = await CliRun.InvokeAsync(["run", file]);
+            var text = await CliRun.InvokeAsync(["run", relative]);
 
             Assert.True(json.ExitCode == 2, json.ToString());
             var error = json.Json().GetProperty("error");
             Assert.Equal("invalid_flow_file", error.GetProperty("code").GetString());
-            Assert.Equal(Path.GetFileName(file), error.GetProperty("file").GetString());
+            Assert.Equal(file, error.GetProperty("file").GetString());
             Assert.True(error.GetProperty("line").GetInt32() >= 3, json.ToString());
-            Assert.Contains(Path.GetFileName(file) + ":", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith(file + ":", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
             Assert.True(text.ExitCode == 2, text.ToString());
             Assert.Equal(string.Empty, text.Stdout);
-            Assert.Contains(Path.GetFileName(file) + ":", text.Stderr, StringComparison.Ordinal);
+            Assert.False(Path.IsPathRooted(relative), relative);
+            Assert.StartsWith($"reev: {relative}:", text.Stderr, StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task Run_Directory_ExitsTwoSayingItIsADirectory()
+    {
+        var folder = Path.GetTempPath().TrimEnd('/');
+
+        var run = await CliRun.InvokeAsync(["run", folder, "--json"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("invalid_flow_file", error.GetProperty("code").GetString());
+        Assert.Equal($"{folder}: (file): a directory, not a flow file", error.GetProperty("reason").GetString());
     }
 
     [Fact]

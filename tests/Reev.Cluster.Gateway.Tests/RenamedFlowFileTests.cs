@@ -3,7 +3,10 @@ using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Gateway.Tests;
 
-/// <summary>A flow file whose <c>id:</c> differs from its file name is run, read, stopped and retried by its file name.</summary>
+/// <summary>
+/// A folder of its own: a flow file whose <c>id:</c> differs from its file name is run, read, stopped and retried by its
+/// file name; a broken file is listed with an error naming the file, not the gateway's folder.
+/// </summary>
 public sealed class RenamedFlowFileTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("reev-renamed-").FullName;
@@ -39,6 +42,20 @@ public sealed class RenamedFlowFileTests : IDisposable
         Assert.Equal("completed", final.GetProperty("status").GetString());
         using var status = await client.GetAsync($"/api/v1/benchmarks/my-transfer/status/{id}");
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_BrokenFile_ErrorNamesTheFileNotTheGatewaysFolder()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "broken.yml"), "id: broken\ndescription: x\ntags: [a, b\n");
+        using var client = _factory.Reader();
+
+        using var response = await client.GetAsync("/api/v1/benchmarks");
+        var broken = (await response.ReadJsonAsync()).EnumerateArray().Single(b => b.GetProperty("id").GetString() == "broken");
+
+        var error = broken.GetProperty("error").GetString()!;
+        Assert.StartsWith("broken.yml:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(_folder, error, StringComparison.Ordinal);
     }
 
     public void Dispose()

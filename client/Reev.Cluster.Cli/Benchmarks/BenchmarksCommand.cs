@@ -38,7 +38,7 @@ internal static class BenchmarksCommand
         var entries = Directory.EnumerateFiles(directory)
             .Where(static f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
-            .Select(static f => (File: Path.GetFileName(f), Result: FlowFileLoader.Load(f)))
+            .Select(static f => (File: Path.GetFileName(f), Result: FlowFileLoader.Load(f, Path.GetFileName(f))))
             .ToList();
         if (cli.Json)
         {

@@ -78,7 +78,8 @@ internal sealed class BenchmarkCatalog
             return cached.Result;
         }
 
-        var result = await FlowFileLoader.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        // Listed by file name: the folder's path on the gateway's machine is not the caller's business.
+        var result = await FlowFileLoader.LoadAsync(path, Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess && _logger.IsEnabled(LogLevel.Debug))
         {
             var error = result.Error!.ToString();

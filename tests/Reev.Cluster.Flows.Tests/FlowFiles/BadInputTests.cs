@@ -224,6 +224,51 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task LoadAsync_MalformedFile_ErrorNamesThePathAsGivenRelativeOrAbsolute()
+    {
+        var folder = Directory.CreateTempSubdirectory("reev-flows-path-");
+        var file = Path.Combine(folder.FullName, "bad.yml");
+        await File.WriteAllTextAsync(file, "id: bad\ndescription: broken\ntags: [a, b\n");
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
+        try
+        {
+            var absolute = await FlowFileLoader.LoadAsync(file, CancellationToken.None);
+            var relativeResult = FlowFileLoader.Load(relative);
+            var named = await FlowFileLoader.LoadAsync(file, "bad.yml", CancellationToken.None);
+
+            Assert.Equal(file, absolute.Error!.File);
+            Assert.StartsWith($"{file}:{absolute.Error.Line}:", absolute.Error.ToString(), StringComparison.Ordinal);
+            Assert.True(absolute.Error.Line > 0, absolute.Error.ToString());
+            Assert.False(Path.IsPathRooted(relative), relative);
+            Assert.Equal(relative, relativeResult.Error!.File);
+            Assert.StartsWith($"{relative}:{relativeResult.Error.Line}:", relativeResult.Error.ToString(), StringComparison.Ordinal);
+            Assert.Equal("bad.yml", named.Error!.File);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task LoadAsync_Directory_SaysItIsADirectoryNotAFlowFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("reev-flows-dir-");
+        try
+        {
+            var result = await FlowFileLoader.LoadAsync(folder.FullName, CancellationToken.None);
+
+            Assert.False(result.IsSuccess);
+            Assert.Equal(folder.FullName, result.Error!.File);
+            Assert.Equal("a directory, not a flow file", result.Error.Message);
+        }
+        finally
+        {
+            folder.Delete();
+        }
+    }
+
+    [Fact]
     public void Load_304PositionEntry_IsReadAsJlUsdcSharesOfTheWallet()
     {
         var document = BenchmarkFiles.Load("304-emergency-exit-strategy");
