@@ -91,6 +91,38 @@ public sealed class OpenAiAgentTests
     }
 
     [Fact]
+    public async Task RunStep_PublicEndpointWithoutKey_PermanentFailureNamingTheSettingWithoutARequest()
+    {
+        var fixture = StepFixture.Prepare("100-jup-swap-sol-usdc");
+        using var handler = new CountingHandler();
+        using var http = new HttpClient(handler);
+        var agent = new OpenAiAgent(http, Options.Create(new OpenAiAgentOptions()));
+
+        var outcome = await StepFixture.Runner(agent).RunAsync(fixture.Request(OpenAiAgent.AgentName), CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(FlowErrorKind.AgentFailed, outcome.Error!.Kind);
+        Assert.False(outcome.Error.Retryable, "a missing key does not come back on a retry");
+        Assert.Contains("Reev:Agents:OpenAi:ApiKey", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("Reev__Agents__OpenAi__ApiKey", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, handler.Requests);
+    }
+
+    [Fact]
+    public async Task RunStep_PublicEndpointWithKey_IsCalled()
+    {
+        var fixture = StepFixture.Prepare("100-jup-swap-sol-usdc");
+        using var handler = new CountingHandler();
+        using var http = new HttpClient(handler);
+        var agent = new OpenAiAgent(http, Options.Create(new OpenAiAgentOptions { ApiKey = "sk-test" }));
+
+        var outcome = await StepFixture.Runner(agent).RunAsync(fixture.Request(OpenAiAgent.AgentName), CancellationToken.None);
+
+        Assert.Equal(1, handler.Requests);
+        Assert.DoesNotContain("Reev:Agents:OpenAi:ApiKey", outcome.Error?.Message ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunStep_NumericToolCallId_IsUsedAsText()
     {
         var fixture = StepFixture.Prepare("100-jup-swap-sol-usdc");
@@ -131,5 +163,22 @@ public sealed class OpenAiAgentTests
     {
         var toolMessage = body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "tool")!;
         return JsonNode.Parse(toolMessage["content"]!.GetValue<string>())!["out_amount"]!.GetValue<ulong>();
+    }
+
+    /// <summary>Answers every request with a text reply, counting them: nothing leaves the machine.</summary>
+    private sealed class CountingHandler : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent(FakeOpenAiServer.Text("Nothing to do."), System.Text.Encoding.UTF8, "application/json"),
+            });
+        }
     }
 }

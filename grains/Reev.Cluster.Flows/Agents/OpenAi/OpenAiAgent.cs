@@ -18,12 +18,18 @@ namespace Reev.Cluster.Flows.Agents.OpenAi;
 /// the run's addresses and the ten tool definitions, runs every tool call the model returns through the step's
 /// tools (which record them), feeds the results back, and stops when the model answers without tool calls or
 /// after <see cref="OpenAiAgentOptions.MaxTurns"/>. Endpoint failures raise <see cref="FlowAgentException"/>
-/// (transient for 408, 429, 5xx, network errors and request timeouts).
+/// (transient for 408, 429, 5xx, network errors and request timeouts). Without an API key the public endpoint is not
+/// called: the step fails at once, permanently, naming the settings (<see cref="MissingKey"/>).
 /// </summary>
 public sealed class OpenAiAgent : IFlowAgent
 {
     /// <summary>Registry name.</summary>
     public const string AgentName = "openai";
+
+    /// <summary>Why a step fails when the public endpoint is configured without a key.</summary>
+    public const string MissingKey =
+        "no API key for " + OpenAiAgentOptions.DefaultBaseUrl + ": set " + OpenAiAgentOptions.SectionName + ":ApiKey " +
+        "(environment variable Reev__Agents__OpenAi__ApiKey), or " + OpenAiAgentOptions.SectionName + ":BaseUrl to a server that needs no key";
 
     /// <summary>Name of the <see cref="IHttpClientFactory"/> client.</summary>
     public const string HttpClientName = "reev-openai";
@@ -65,6 +71,13 @@ public sealed class OpenAiAgent : IFlowAgent
     public async Task<AgentResult> RunAsync(AgentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(_options.ApiKey) && IsPublicEndpoint(_options.BaseUrl))
+        {
+            // The public endpoint refuses every request without a key: failing now, permanently, says what to set
+            // instead of retrying an unauthenticated (or, offline, unresolvable) endpoint for a minute.
+            throw new FlowAgentException(MissingKey) { IsTransient = false };
+        }
+
         var client = _client();
         var endpoint = new Uri(EnsureSlash(_options.BaseUrl), "chat/completions");
         var messages = new JsonArray
@@ -254,6 +267,10 @@ public sealed class OpenAiAgent : IFlowAgent
             ["kind"] = record.Error?.Kind.ToString(),
             ["retryable"] = record.Error?.Retryable,
         }.ToJsonString();
+
+    /// <summary>True for the default endpoint's host: a server of one's own (any other host) may need no key.</summary>
+    private static bool IsPublicEndpoint(Uri baseUrl) =>
+        string.Equals(baseUrl.Host, new Uri(OpenAiAgentOptions.DefaultBaseUrl).Host, StringComparison.OrdinalIgnoreCase);
 
     private static Uri EnsureSlash(Uri baseUrl) =>
         baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
