@@ -43,6 +43,34 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_BenchmarkId_RunsTheBenchmarkFileOfThatId()
+    {
+        var run = await CliRun.InvokeAsync(["run", "001-sol-transfer", "--json"]);
+
+        Assert.True(run.ExitCode == 0, $"a benchmark id as `reev benchmarks` lists it runs <benchmarks dir>/<id>.yml\n{run}");
+        Assert.Equal("001-sol-transfer", run.Json().GetProperty("flow_id").GetString());
+    }
+
+    [Fact]
+    public async Task Run_NeitherFileNorBenchmarkId_ExitsTwoNamingBothPlacesTried()
+    {
+        var id = $"no-such-benchmark-{Guid.NewGuid():N}";
+
+        var json = await CliRun.InvokeAsync(["run", id, "--json"]);
+        var text = await CliRun.InvokeAsync(["run", id]);
+
+        Assert.True(json.ExitCode == 2, json.ToString());
+        var error = json.Json().GetProperty("error");
+        Assert.Equal("invalid_flow_file", error.GetProperty("code").GetString());
+        Assert.Equal(id, error.GetProperty("file").GetString());
+        var reason = error.GetProperty("reason").GetString()!;
+        Assert.Contains($"neither a file '{id}' nor a benchmark '", reason, StringComparison.Ordinal);
+        Assert.Contains($"{Path.DirectorySeparatorChar}{id}.yml' exists", reason, StringComparison.Ordinal);
+        Assert.True(text.ExitCode == 2, text.ToString());
+        Assert.Single(text.Stderr.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public async Task Run_Json_WritesNothingButTheJsonObjectOnStdout()
     {
         var run = await CliRun.InvokeAsync(["run", BenchmarkFiles.PathOf("002-spl-transfer"), "--json", "--seed", "5"]);

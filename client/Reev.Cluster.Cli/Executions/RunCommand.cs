@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using Reev.Cluster.Cli.Benchmarks;
 using Reev.Cluster.Cli.CommandLine;
 using Reev.Cluster.Flows.Agents;
 using Reev.Cluster.Flows.FlowFiles;
@@ -8,14 +9,15 @@ using Reev.Cluster.GrainInterfaces;
 namespace Reev.Cluster.Cli.Executions;
 
 /// <summary>
-/// <c>reev run &lt;file.yml&gt; [--agent] [--atomic] [--seed N] [--faults spec] [--json]</c>: runs a flow file (with
-/// <c>--gateway</c>: the gateway's benchmark of that id, see <see cref="Remote.RemoteRun"/>).
+/// <c>reev run &lt;file.yml | benchmark id&gt; [--agent] [--atomic] [--seed N] [--faults spec] [--json]</c>: runs a flow
+/// file, or a benchmark of the local benchmarks folder by id (<see cref="RunTarget"/>); with <c>--gateway</c>, the
+/// gateway's benchmark of that id (see <see cref="Remote.RemoteRun"/>).
 /// </summary>
 internal static class RunCommand
 {
     public static Command Create(ReevCommandLine cli)
     {
-        var file = new Argument<string>("file") { Description = "Flow file in the reference benchmark format (.yml); with --gateway also a benchmark id of the gateway." };
+        var file = new Argument<string>("file") { Description = "Flow file in the reference benchmark format (.yml), or a benchmark id as `reev benchmarks` lists it (with --gateway: of the gateway)." };
         var agent = new Option<string>("--agent")
         {
             Description = "Agent that runs the steps: deterministic (default, offline), openai or noop.",
@@ -54,7 +56,13 @@ internal static class RunCommand
             return await Remote.RemoteRun.RunBenchmarkAsync(cli, path, agent.ToLowerInvariant(), atomic, seed, faults, cancellationToken).ConfigureAwait(false);
         }
 
-        var load = await FlowFileLoader.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        var (file, notFound) = RunTarget.Resolve(path, static () => BenchmarkDirectory.Locate(null));
+        if (file is null)
+        {
+            return cli.Fail(notFound!);
+        }
+
+        var load = await FlowFileLoader.LoadAsync(file, cancellationToken).ConfigureAwait(false);
         if (!load.IsSuccess)
         {
             return cli.Fail(ExecutionPreflight.FlowFileError(load.Error));
@@ -75,6 +83,6 @@ internal static class RunCommand
             return cli.Fail(problem);
         }
 
-        return await ExecutionSession.RunAsync(cli, $"run {Path.GetFileName(path)}", ExecutionIds.New(), request, cancellationToken).ConfigureAwait(false);
+        return await ExecutionSession.RunAsync(cli, $"run {Path.GetFileName(file)}", ExecutionIds.New(), request, cancellationToken).ConfigureAwait(false);
     }
 }

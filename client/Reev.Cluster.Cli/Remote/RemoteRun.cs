@@ -58,11 +58,9 @@ internal static class RemoteRun
     /// <summary>The benchmark ids a <c>run</c> argument may mean, most likely first; null for a missing file.</summary>
     private static async Task<IReadOnlyList<string>?> BenchmarkIdsAsync(string fileOrId, CancellationToken cancellationToken)
     {
-        var looksLikeFile = fileOrId.Contains('/', StringComparison.Ordinal) || fileOrId.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            || fileOrId.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || fileOrId.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase);
         if (!File.Exists(fileOrId))
         {
-            return looksLikeFile ? null : [fileOrId];
+            return Executions.RunTarget.LooksLikeId(fileOrId) ? [fileOrId] : null;
         }
 
         var ids = new List<string> { Path.GetFileNameWithoutExtension(fileOrId) };
