@@ -1,7 +1,12 @@
 using System.Globalization;
 using Reev.Cluster.Benchmarks;
 
-if (args.Length > 0 && args[0] == "gateway")
+if (BenchmarkCommandLine.Answer(args, Console.Out, Console.Error) is { } answered)
+{
+    return answered;
+}
+
+if (args[0] == "gateway")
 {
     using var gatewayCancel = new CancellationTokenSource();
     try
@@ -16,7 +21,7 @@ if (args.Length > 0 && args[0] == "gateway")
     }
 }
 
-if (args.Length > 0 && args[0] == "flows")
+if (args[0] == "flows")
 {
     using var flowCancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
@@ -34,12 +39,6 @@ if (args.Length > 0 && args[0] == "flows")
         Console.Error.WriteLine(FlowBenchmark.Usage);
         return 2;
     }
-}
-
-if (args.Length == 0 || args[0] != "runtime")
-{
-    Console.Error.WriteLine(BenchOptions.Usage);
-    return 2;
 }
 
 BenchOptions options;

@@ -1,0 +1,63 @@
+namespace Reev.Cluster.Benchmarks;
+
+/// <summary>
+/// The benchmark tool's subcommands and help: <c>--help</c>/<c>-h</c> print the usage asked for on stdout (exit 0);
+/// no or an unknown subcommand prints the overview of all three on stderr (exit 2).
+/// </summary>
+internal static class BenchmarkCommandLine
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- <subcommand> [options]
+          runtime   the virtual-actor runtime: one-way messages and asks, in memory and on PostgreSQL, 1 and 3 silos
+          flows     flows as grains end to end: N flows of S steps, at most C in flight, on one silo
+          gateway   the API gateway: POST-to-202 latency of a burst or of a paced load
+        <subcommand> --help lists its options.
+        """;
+
+    /// <summary>
+    /// The exit code when <paramref name="args"/> ask for help or name no known subcommand (the usage is written),
+    /// else null: the subcommand runs.
+    /// </summary>
+    public static int? Answer(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Count == 0)
+        {
+            error.WriteLine(Usage);
+            return 2;
+        }
+
+        if (IsHelp(args[0]) || args[0] == "help")
+        {
+            output.WriteLine(Usage);
+            return 0;
+        }
+
+        if (UsageOf(args[0]) is not { } usage)
+        {
+            error.WriteLine($"error: unknown subcommand '{args[0]}'");
+            error.WriteLine(Usage);
+            return 2;
+        }
+
+        if (args.Skip(1).Any(IsHelp))
+        {
+            output.WriteLine(usage);
+            return 0;
+        }
+
+        return null;
+    }
+
+    private static bool IsHelp(string arg) => arg is "--help" or "-h";
+
+    private static string? UsageOf(string subcommand) => subcommand switch
+    {
+        "runtime" => BenchOptions.Usage,
+        "flows" => FlowBenchmark.Usage,
+        "gateway" => GatewayBenchmark.Usage,
+        _ => null,
+    };
+}
