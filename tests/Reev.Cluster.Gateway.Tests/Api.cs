@@ -26,6 +26,7 @@ internal static class Api
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.StartsWith("https://reev.dev/problems/", problem.GetProperty("type").GetString());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.True(problem.TryGetProperty("detail", out var detail) && !string.IsNullOrEmpty(detail.GetString()), $"every problem has a detail: {body}");
         if (field is not null)
         {
             Assert.True(problem.TryGetProperty("field", out var f), $"no field in {body}");

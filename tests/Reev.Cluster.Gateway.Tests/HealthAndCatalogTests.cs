@@ -52,6 +52,20 @@ public sealed class HealthAndCatalogTests(GatewayFactory factory)
         Assert.Equal(JsonValueKindArray, body.GetProperty("recent_executions").ValueKind);
     }
 
+    [Fact]
+    public async Task Benchmark_GetSinglePromptFile_ListsItsPromptAsTheOneStep()
+    {
+        using var client = factory.Reader();
+        using var response = await client.GetAsync("/api/v1/benchmarks/001-sol-transfer");
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, body.GetProperty("step_count").GetInt32());
+        var step = Assert.Single(body.GetProperty("steps").EnumerateArray());
+        Assert.Equal(1, step.GetProperty("step").GetInt32());
+        Assert.True(step.GetProperty("critical").GetBoolean(), body.ToString());
+        Assert.Equal(body.GetProperty("description").GetString(), step.GetProperty("description").GetString());
+    }
+
     private const System.Text.Json.JsonValueKind JsonValueKindArray = System.Text.Json.JsonValueKind.Array;
 
     [Fact]
@@ -133,13 +147,24 @@ public sealed class HealthAndCatalogTests(GatewayFactory factory)
         Assert.Contains("/api/v1/benchmarks/execute-direct", text);
     }
 
-    [Fact]
-    public async Task UnknownRoute_IsProblem()
+    [Theory]
+    [InlineData("/api/v1/nothing-here")]
+    [InlineData("/health")]
+    public async Task UnknownRoute_IsProblemWithADetailNamingThePath(string path)
     {
         using var client = factory.Reader();
-        using var response = await client.GetAsync("/api/v1/nothing-here");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var response = await client.GetAsync(path);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Contains($"GET {path} ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KnownRouteOtherMethod_IsProblemWithADetailNamingPathAndMethod()
+    {
+        using var client = factory.Reader();
+        using var response = await client.PutAsync("/api/v1/agents", null);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("/api/v1/agents does not accept PUT.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -42,10 +42,15 @@ internal static class BenchmarkEndpoints
         var recent = await cluster.ReadModel.ListExecutionsAsync(new ExecutionListQuery(null, id, RecentExecutions, null), ct).ConfigureAwait(false);
         var info = Info(id, load);
         var detail = new BenchmarkDetail(info.Id, info.Description, info.Tags, info.Prompt, info.FlowType, info.StepCount, info.Error,
-            load.Document?.Flow.Select(static s => new BenchmarkStep(s.Step, s.Description, s.Critical)).ToList() ?? [],
+            load.Document is { } document ? Steps(document) : [],
             recent.Items, recent.Items.Count > 0 ? recent.Items[0].ExecutionId : null);
         return Conditional.Json(http, detail);
     }
+
+    /// <summary>The steps an execution of the file runs: a single-prompt file is one step, as in its step_count.</summary>
+    private static List<BenchmarkStep> Steps(FlowDocument document) =>
+        [.. Enumerable.Range(1, document.StepCount).Select(step => new BenchmarkStep(
+            step, document.IsMultiStep ? document.Flow[step - 1].Description : document.Description, document.IsCritical(step)))];
 
     private static BenchmarkInfo Info(string id, FlowFileLoadResult load) => load.IsSuccess
         ? new BenchmarkInfo(id, load.Document!.Description, [.. load.Document.Tags], load.Document.Prompt, load.Document.FlowType.ToString().ToLowerInvariant(), load.Document.StepCount, null)

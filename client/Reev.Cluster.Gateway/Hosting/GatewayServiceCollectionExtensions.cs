@@ -52,6 +52,15 @@ public static class GatewayServiceCollectionExtensions
                 {
                     problem.Extensions.TryAdd("field", "Content-Type");
                 }
+
+                // Every problem has a detail; the framework's (an unmatched route, a method not allowed) have none.
+                var request = context.HttpContext.Request;
+                problem.Detail ??= (problem.Status ?? context.HttpContext.Response.StatusCode) switch
+                {
+                    StatusCodes.Status404NotFound when context.HttpContext.GetEndpoint() is null => $"No endpoint at {request.Method} {request.PathBase}{request.Path} (the API is under /api/v1, health at /health/live and /health/ready).",
+                    StatusCodes.Status405MethodNotAllowed => $"{request.PathBase}{request.Path} does not accept {request.Method}.",
+                    _ => $"{problem.Title ?? "The request failed"} ({request.Method} {request.PathBase}{request.Path}).",
+                };
             }
         });
         services.AddOpenApi();
