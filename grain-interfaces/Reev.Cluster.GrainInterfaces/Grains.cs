@@ -99,7 +99,7 @@ public static class StepKeys
 
     /// <summary>
     /// The execution id in a key built by <see cref="For"/>, read from the end (an execution id may hold ':'); a key of
-    /// another shape is returned as it is, which places that grain by a key of its own.
+    /// another shape is returned as it is (its grain is then placed with the execution of that same string).
     /// </summary>
     public static string ExecutionOf(string stepKey)
     {

@@ -108,6 +108,29 @@ public sealed class CommitResultTests(ITestOutputHelper output)
         output.WriteLine($"{provider}: fired at start + 10.5 s: {onTime.Count}");
         Assert.Single(onTime);
     }
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("memory")]
+    public async Task A_reminder_registered_again_from_another_partition_fires_there(string provider)
+    {
+        // A grain placed anew (a placement rule changed, ADR 0015) registers its reminder from its new partition: the
+        // reminder must fire there, not at the partition of its first registration.
+        var (store, leases, database) = await StoreAsync(provider, "reminder moves");
+        await using var _ = database;
+        var grain = new GrainId("t", "moved");
+        var due = TimeProvider.System.GetUtcNow().AddMinutes(-1);
+        foreach (var partition in new[] { 1, 3 })
+        {
+            var register = new TurnCommit { Grain = grain, Partition = partition, Epoch = leases.Single(l => l.Partition == partition).Epoch };
+            register.Reminders.Add(new ReminderChange("tick", due, null));
+            Assert.Equal(CommitStatus.Committed, (await store.CommitAsync("s", leases, [register], default)).Status);
+        }
+
+        var fired = await store.FireDueRemindersAsync("s", leases, due.AddSeconds(1), 100, default);
+
+        Assert.Equal(3, Assert.Single(fired).Partition);
+    }
 }
 
 /// <summary>A commit lane outlives what shares its batches: a failing turn beside a sending one (one lane, so one batch).</summary>

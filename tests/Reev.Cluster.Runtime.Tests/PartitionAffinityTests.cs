@@ -47,6 +47,8 @@ public sealed class PartitionAffinityTests(ITestOutputHelper output)
     [InlineData(typeof(ISelfPlacedGrain), "cannot be placed with itself")]
     [InlineData(typeof(IBadKeyGrain), "must implement IPartitionAnchorKey")]
     [InlineData(typeof(INotAGrainAnchorGrain), "is not a grain interface")]
+    [InlineData(typeof(IAbstractKeyGrain), "must implement IPartitionAnchorKey")]
+    [InlineData(typeof(IThrowingKeyGrain), "constructor failed: no key today")]
     public void A_rule_that_cannot_hold_is_refused_when_the_interface_is_read(Type grain, string expected)
     {
         var error = Assert.Throws<GrainCallException>(() => GrainInterfaceMetadata.For(grain));
@@ -145,4 +147,30 @@ public interface IBadKeyGrain : IGrain
 public interface INotAGrainAnchorGrain : IGrain
 {
     Task Ping();
+}
+
+[GrainType("abstract-key")]
+[PartitionWith(typeof(ILeadGrain), typeof(AbstractKey))]
+public interface IAbstractKeyGrain : IGrain
+{
+    Task Ping();
+}
+
+[GrainType("throwing-key")]
+[PartitionWith(typeof(ILeadGrain), typeof(ThrowingKey))]
+public interface IThrowingKeyGrain : IGrain
+{
+    Task Ping();
+}
+
+public abstract class AbstractKey : IPartitionAnchorKey
+{
+    public string AnchorOf(string key) => key;
+}
+
+public sealed class ThrowingKey : IPartitionAnchorKey
+{
+    public ThrowingKey() => throw new InvalidOperationException("no key today");
+
+    public string AnchorOf(string key) => key;
 }

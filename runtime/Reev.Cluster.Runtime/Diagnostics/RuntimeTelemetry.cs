@@ -17,7 +17,7 @@ internal static class RuntimeTelemetry
 
     public static readonly Counter<long> MessagesSent =
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.sent", "{message}",
-            "Messages sent by committed turns, by route (local: to a partition of the sending silo, dispatched in process; remote: woken by a notification and fetched by the owner) and reev.silo.");
+            "Messages sent by committed turns, by route (local: to a partition the sending silo owns, dispatched in process; remote: woken by a notification and fetched by the owner) and reev.silo.");
 
     public static readonly Counter<long> MessagesFailed =
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.failed", "{attempt}", "Failed turn attempts.");

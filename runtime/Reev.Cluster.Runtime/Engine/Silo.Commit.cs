@@ -205,29 +205,40 @@ public sealed partial class Silo
         var consumed = 0;
         var remote = 0;
         var sent = 0;
+        if (RuntimeTelemetry.MessagesSent.Enabled)
+        {
+            // Counted before the sends are dispatched, so a recipient never runs before its message is counted.
+            foreach (var pending in committed)
+            {
+                sent += pending.Turn.Sends.Count;
+                foreach (var send in pending.Turn.Sends)
+                {
+                    remote += _partitions.IsOwned(send.Partition) ? 0 : 1;
+                }
+            }
+
+            if (sent > 0)
+            {
+                var silo = new KeyValuePair<string, object?>("reev.silo", SiloId);
+                RuntimeTelemetry.MessagesSent.Add(sent - remote, new KeyValuePair<string, object?>("route", "local"), silo);
+                RuntimeTelemetry.MessagesSent.Add(remote, new KeyValuePair<string, object?>("route", "remote"), silo);
+            }
+        }
+
         foreach (var pending in committed)
         {
             var turn = pending.Turn;
             consumed += turn.MessageId != 0 ? 1 : 0;
-            sent += turn.Sends.Count;
             for (var i = 0; i < turn.Sends.Count; i++)
             {
-                if (!Dispatch(turn.Sends[i].ToDispatched(turn.SentIds[i])) && !_partitions.IsOwned(turn.Sends[i].Partition))
+                if (!Dispatch(turn.Sends[i].ToDispatched(turn.SentIds[i])))
                 {
-                    foreign = true;
-                    remote++;
+                    foreign |= !_partitions.IsOwned(turn.Sends[i].Partition);
                 }
             }
 
             reminders |= turn.Reminders.Count > 0;
             foreign |= turn.Reply is not null;
-        }
-
-        if (sent > 0 && RuntimeTelemetry.MessagesSent.Enabled)
-        {
-            var silo = new KeyValuePair<string, object?>("reev.silo", SiloId);
-            RuntimeTelemetry.MessagesSent.Add(sent - remote, new KeyValuePair<string, object?>("route", "local"), silo);
-            RuntimeTelemetry.MessagesSent.Add(remote, new KeyValuePair<string, object?>("route", "remote"), silo);
         }
 
         Interlocked.Add(ref _consumedSinceReclaim, consumed);

@@ -58,12 +58,19 @@ internal static class PartitionRules
         IPartitionAnchorKey? key = null;
         if (with.AnchorKey is { } keyType)
         {
-            if (!typeof(IPartitionAnchorKey).IsAssignableFrom(keyType) || keyType.GetConstructor(Type.EmptyTypes) is null)
+            if (!typeof(IPartitionAnchorKey).IsAssignableFrom(keyType) || keyType.IsAbstract || keyType.GetConstructor(Type.EmptyTypes) is null)
             {
                 throw new GrainCallException($"{where}: {keyType.Name} must implement IPartitionAnchorKey and have a public parameterless constructor.");
             }
 
-            key = (IPartitionAnchorKey)Activator.CreateInstance(keyType)!;
+            try
+            {
+                key = (IPartitionAnchorKey)Activator.CreateInstance(keyType)!;
+            }
+            catch (TargetInvocationException ex)
+            {
+                throw new GrainCallException($"{where}: {keyType.Name}'s constructor failed: {ex.InnerException?.Message ?? ex.Message}", ex);
+            }
         }
 
         return new Rule(anchorType, with.AnchorKey, key);

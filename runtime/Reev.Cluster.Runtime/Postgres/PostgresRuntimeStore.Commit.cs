@@ -184,7 +184,8 @@ internal sealed partial class PostgresRuntimeStore
             var cmd = new NpgsqlBatchCommand("""
                 INSERT INTO reev_reminders (grain_type, grain_key, name, partition, due_at, period_ms)
                 SELECT * FROM unnest(@t, @k, @n, @p, @d, @ms)
-                ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms
+                ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms,
+                    partition = excluded.partition
                 """);
             cmd.Parameters.AddWithValue("t", upserts.Select(x => x.t.Grain.Type).ToArray());
             cmd.Parameters.AddWithValue("k", upserts.Select(x => x.t.Grain.Key).ToArray());

@@ -57,11 +57,15 @@ public sealed class LeadGrain : Grain, ILeadGrain
 /// <summary>Records the silo each follower and stray ran on (process-wide, by "type/key").</summary>
 public sealed class FollowerGrain(SiloName silo) : Grain, IFollowerGrain
 {
+    /// <summary>The silo a grain ran on; "a,b" if it ran on two, which no assertion of one silo then accepts.</summary>
     public static readonly ConcurrentDictionary<string, string> TakenOn = new(StringComparer.Ordinal);
+
+    public static void Record(string grain, string silo) =>
+        TakenOn.AddOrUpdate(grain, silo, (_, before) => before.Split(',').Contains(silo) ? before : $"{before},{silo}");
 
     public Task Take()
     {
-        TakenOn[$"follower/{GrainKey}"] = silo.Value;
+        Record($"follower/{GrainKey}", silo.Value);
         return Task.CompletedTask;
     }
 }
@@ -70,7 +74,7 @@ public sealed class StrayGrain(SiloName silo) : Grain, IStrayGrain
 {
     public Task Take()
     {
-        FollowerGrain.TakenOn[$"stray/{GrainKey}"] = silo.Value;
+        FollowerGrain.Record($"stray/{GrainKey}", silo.Value);
         return Task.CompletedTask;
     }
 }
