@@ -1,4 +1,5 @@
 using Reev.Cluster.Runtime.Messaging;
+using Reev.Cluster.Runtime.Storage;
 using Reev.Cluster.Runtime.Tests.Grains;
 using Reev.Cluster.TestKit;
 using Xunit.Abstractions;
@@ -9,6 +10,36 @@ namespace Reev.Cluster.Runtime.Tests;
 public sealed class PartitionAffinityTests(ITestOutputHelper output)
 {
     private const int Partitions = 256;
+
+    [Theory]
+    [InlineData(Provider.InMemory)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_message_left_in_its_grains_old_partition_is_forwarded_and_runs_once_on_the_placed_silo(Provider provider)
+    {
+        // Sent by a build without the rule: in the partition of the follower's own key, which another silo owns.
+        ClusterProvider? captured = null;
+        await using var handle = await Clusters.StartAsync(provider, output, silos: 2, wrap: p => captured ??= p);
+        var cluster = handle.Cluster;
+        await cluster.WaitForBalanceAsync(TimeSpan.FromSeconds(60));
+        var partitions = cluster.Silos[0].Options.PartitionCount;
+        string OwnerOf(int partition) => cluster.Silos.Single(s => s.OwnedPartitions.Contains(partition)).SiloId;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (lead, key) = Enumerable.Range(0, 1000).Select(i => (Lead: $"{run}-{i}", Key: $"{run}-{i}/0"))
+            .First(x => OwnerOf(PartitionHash.ComputeOwn(new GrainId("follower", x.Key), partitions))
+                != OwnerOf(PartitionHash.Compute(new GrainId("lead", x.Lead), partitions)));
+        var old = PartitionHash.ComputeOwn(new GrainId("follower", key), partitions);
+
+        await using (var store = captured!.CreateStore(partitions, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
+        {
+            await store.EnqueueAsync([new OutboundMessage(old, "follower", key, "Take", MessageKind.Call, "[]"u8.ToArray(), null, null)], default);
+            await store.NotifyAsync(WakeSignal.Messages, default);
+        }
+
+        await Eventually.HoldsAsync(() => FollowerGrain.TakenOn.ContainsKey($"follower/{key}"), TimeSpan.FromSeconds(30), "the follower took the old message");
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System); // a second run, if any, would show by now (sweeps every 2 s)
+        Assert.Equal(cluster.Silos.Single(s => s.Owns<ILeadGrain>(lead)).SiloId, FollowerGrain.TakenOn[$"follower/{key}"]);
+        Assert.Equal(1, FollowerGrain.Turns[$"follower/{key}"]);
+    }
 
     [Fact]
     public void A_placed_grain_takes_the_partition_of_its_anchor_in_every_process_that_reads_its_interface()

@@ -72,4 +72,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(44, LogLevel.Warning, "Turn of {Grain}.{Method} did not finish within {TurnTimeout} and was abandoned: its token is cancelled, its instance discarded (failed attempt {Attempt} of {MaxAttempts})")]
     public static partial void TurnTimedOut(ILogger logger, string grain, string method, TimeSpan turnTimeout, int attempt, int maxAttempts);
+
+    [LoggerMessage(45, LogLevel.Warning, "Message {MessageId} of {Grain}.{Method} was in partition {From}, its grain is placed in {To} (a placement rule changed with messages in flight, ADR 0015): forwarded there")]
+    public static partial void MessageForwarded(ILogger logger, string grain, string method, long messageId, int from, int to);
 }

@@ -19,6 +19,10 @@ internal static class RuntimeTelemetry
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.sent", "{message}",
             "Messages sent by committed turns, by route (local: to a partition the sending silo owns, dispatched in process; remote: woken by a notification and fetched by the owner) and reev.silo.");
 
+    public static readonly Counter<long> MessagesForwarded =
+        Meter.CreateCounter<long>("reev.cluster.runtime.messages.forwarded", "{message}",
+            "Messages found in a partition other than their grain's (a placement rule changed, ADR 0015), moved to the grain's partition.");
+
     public static readonly Counter<long> MessagesFailed =
         Meter.CreateCounter<long>("reev.cluster.runtime.messages.failed", "{attempt}", "Failed turn attempts.");
 

@@ -59,6 +59,12 @@ public sealed partial class Silo
             _known.Add(message.Id);
         }
 
+        if (PartitionHash.Compute(message.Grain, _store.PartitionCount) is var placed && placed != message.Partition)
+        {
+            _ = ForwardAsync(message, epoch, placed);
+            return true;
+        }
+
         Interlocked.Increment(ref _queued);
         while (true)
         {
@@ -325,6 +331,38 @@ public sealed partial class Silo
         Interlocked.Add(ref _queued, -dropped.Count);
         _forceSweep = true;
         _fetchSignal.Release();
+    }
+
+    /// <summary>
+    /// Moves a message found in a partition other than its grain's (sent before a placement rule changed, ADR 0015) to
+    /// the grain's partition: it is consumed here and sent there in one commit fenced by this partition's lease, so it
+    /// runs once, on the silo that runs its grain. Not committed, it stays for a later sweep to forward again.
+    /// </summary>
+    private async Task ForwardAsync(StoredMessage message, long epoch, int placed)
+    {
+        var commit = new TurnCommit { Grain = message.Grain, Partition = message.Partition, Epoch = epoch, MessageId = message.Id };
+        commit.Sends.Add(new OutboundMessage(placed, message.GrainType, message.GrainKey, message.Method, message.Kind, message.Payload, message.ReplyTo, message.TraceParent));
+        var status = CommitStatus.Retry;
+        try
+        {
+            status = await CommitAsync(commit).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RuntimeLog.LoopFailed(_logger, ex, SiloId, "forward");
+        }
+
+        var consumed = status is CommitStatus.Committed or CommitStatus.Duplicate;
+        Forget(message.Id, consumed);
+        if (status == CommitStatus.Committed)
+        {
+            RuntimeTelemetry.MessagesForwarded.Add(1);
+            RuntimeLog.MessageForwarded(_logger, message.Grain.ToString(), message.Method, message.Id, message.Partition, placed);
+        }
+        else if (!consumed)
+        {
+            RequestSweep();
+        }
     }
 
     private void Forget(long messageId, bool consumed)

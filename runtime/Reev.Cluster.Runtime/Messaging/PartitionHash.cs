@@ -12,9 +12,11 @@ internal static class PartitionHash
     private const ulong OffsetBasis = 14695981039346656037UL;
     private const ulong Prime = 1099511628211UL;
 
-    public static int Compute(GrainId grain, int partitionCount)
+    public static int Compute(GrainId grain, int partitionCount) => ComputeOwn(PartitionRules.PlacementOf(grain), partitionCount);
+
+    /// <summary>The partition of the grain's own type and key, whatever its placement (what a build without its rule computed).</summary>
+    public static int ComputeOwn(GrainId grain, int partitionCount)
     {
-        grain = PartitionRules.PlacementOf(grain);
         ulong hash = OffsetBasis;
         hash = Mix(hash, grain.Type);
         hash = (hash ^ '/') * Prime;

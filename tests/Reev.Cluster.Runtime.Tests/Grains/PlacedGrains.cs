@@ -60,8 +60,14 @@ public sealed class FollowerGrain(SiloName silo) : Grain, IFollowerGrain
     /// <summary>The silo a grain ran on; "a,b" if it ran on two, which no assertion of one silo then accepts.</summary>
     public static readonly ConcurrentDictionary<string, string> TakenOn = new(StringComparer.Ordinal);
 
-    public static void Record(string grain, string silo) =>
+    /// <summary>How many turns each grain ran.</summary>
+    public static readonly ConcurrentDictionary<string, int> Turns = new(StringComparer.Ordinal);
+
+    public static void Record(string grain, string silo)
+    {
+        Turns.AddOrUpdate(grain, 1, (_, n) => n + 1);
         TakenOn.AddOrUpdate(grain, silo, (_, before) => before.Split(',').Contains(silo) ? before : $"{before},{silo}");
+    }
 
     public Task Take()
     {
