@@ -30,9 +30,12 @@ internal sealed class GrainInterfaceMetadata
         interfaceType.GetCustomAttribute<GrainTypeAttribute>()?.Name
         ?? (interfaceType.Name.StartsWith('I') ? interfaceType.Name[1..] : interfaceType.Name);
 
+    /// <summary>An interface deriving from <see cref="IGrain"/> (not IGrain itself).</summary>
+    public static bool IsGrainInterface(Type type) => type.IsInterface && typeof(IGrain).IsAssignableFrom(type) && type != typeof(IGrain);
+
     private static GrainInterfaceMetadata Build(Type interfaceType)
     {
-        if (!interfaceType.IsInterface || !typeof(IGrain).IsAssignableFrom(interfaceType) || interfaceType == typeof(IGrain))
+        if (!IsGrainInterface(interfaceType))
         {
             throw new GrainCallException($"{interfaceType.FullName} is not a grain interface (an interface deriving from IGrain).");
         }

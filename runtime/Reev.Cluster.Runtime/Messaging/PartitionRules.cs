@@ -39,7 +39,7 @@ internal static class PartitionRules
         }
 
         var where = $"{interfaceType.Name} [PartitionWith]";
-        if (!with.AnchorInterface.IsInterface || !typeof(IGrain).IsAssignableFrom(with.AnchorInterface) || with.AnchorInterface == typeof(IGrain))
+        if (!GrainInterfaceMetadata.IsGrainInterface(with.AnchorInterface))
         {
             throw new GrainCallException($"{where}: the anchor {with.AnchorInterface.Name} is not a grain interface.");
         }
