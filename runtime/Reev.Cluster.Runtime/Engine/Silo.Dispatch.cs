@@ -22,7 +22,11 @@ public sealed partial class Silo
     /// </summary>
     /// <param name="message">The committed message.</param>
     /// <param name="sweep">The number of the sweep delivering it; 0 when it does not come from a sweep.</param>
-    internal bool Dispatch(StoredMessage message, long sweep = 0)
+    /// <param name="stored">
+    /// Read from the store (fetched, swept, a fired reminder), so possibly sent under another placement rule and then
+    /// forwarded (ADR 0015); a send of this process carries the partition its rules gave, which is not hashed again.
+    /// </param>
+    internal bool Dispatch(StoredMessage message, long sweep = 0, bool stored = false)
     {
         if (!Alive || !_partitions.TryGetEpoch(message.Partition, out var epoch))
         {
@@ -59,7 +63,7 @@ public sealed partial class Silo
             _known.Add(message.Id);
         }
 
-        if (PartitionHash.Compute(message.Grain, _store.PartitionCount) is var placed && placed != message.Partition)
+        if (stored && PartitionHash.Compute(message.Grain, _store.PartitionCount) is var placed && placed != message.Partition)
         {
             _ = ForwardAsync(message, epoch, placed);
             return true;

@@ -112,7 +112,7 @@ public sealed partial class Silo
         NoteTakeoverHeads(rows, sweep);
         foreach (var row in rows)
         {
-            Dispatch(row, sweep);
+            Dispatch(row, sweep, stored: true);
         }
     }
 
@@ -300,7 +300,7 @@ public sealed partial class Silo
                     RuntimeTelemetry.RemindersFired.Add(fired.Count);
                     foreach (var message in fired)
                     {
-                        Dispatch(message);
+                        Dispatch(message, stored: true);
                     }
                 }
             }
