@@ -69,7 +69,7 @@ public sealed record StepReport
 }
 
 /// <summary>The stored session of a step: every attempt with its tool calls, results, errors and timings.</summary>
-public sealed class StepSession
+public sealed class StepSession : ICopyableState<StepSession>
 {
     public string ExecutionId { get; set; } = string.Empty;
 
@@ -103,4 +103,12 @@ public sealed class StepSession
     /// <summary>How many times this session was published to the step-sessions read model; the row carries it, and
     /// the row's count of commits equals it unless a turn was committed twice.</summary>
     public int Revision { get; set; }
+
+    /// <summary>The attempts' list copied; the command and the outcomes are immutable records, shared.</summary>
+    public StepSession DeepCopy()
+    {
+        var copy = (StepSession)MemberwiseClone();
+        copy.Attempts = [.. Attempts];
+        return copy;
+    }
 }

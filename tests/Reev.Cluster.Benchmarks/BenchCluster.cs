@@ -137,7 +137,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         var db = memory.Database;
         lock (db.Lock)
         {
-            var applied = db.States.Values.Sum(s => System.Text.Json.JsonDocument.Parse(s.Utf8).RootElement.GetProperty("count").GetInt64());
+            var applied = db.States.Values.Sum(s => System.Text.Json.JsonDocument.Parse(s.Utf8!).RootElement.GetProperty("count").GetInt64());
             return Verdict(db.Messages.Count, applied, db.DeadLetters.Count, expectedTurns);
         }
     }

@@ -25,7 +25,8 @@ public abstract class BenchmarkParityTests(Provider provider, ITestOutputHelper 
             .RunAsync(document, new FlowRunOptions(Seed: 7), default);
         Assert.True(direct.IsSuccess, direct.Error?.ToString());
         var expected = direct.Report!;
-        await using var host = await GrainHost.StartAsync(provider, output, purpose: benchmark);
+        // In memory the states' copies are checked against their JSON at every commit (ADR 0016).
+        await using var host = await GrainHost.StartAsync(provider, output, configure: o => o.VerifyStateCopies = true, purpose: benchmark);
 
         var view = await host.RunAsync(Flows.Request(document, AtomicMode.Conditional));
 

@@ -50,7 +50,8 @@ public static class Clusters
         .Add<IRallyGrain, RallyGrain>()
         .Add<ILeadGrain, LeadGrain>()
         .Add<IFollowerGrain, FollowerGrain>()
-        .Add<IStrayGrain, StrayGrain>();
+        .Add<IStrayGrain, StrayGrain>()
+        .Add<INotebookGrain, NotebookGrain>();
 
     public static IServiceProvider ServicesFor(string siloId) =>
         new ServiceCollection().AddSingleton(new SiloName(siloId)).BuildServiceProvider();

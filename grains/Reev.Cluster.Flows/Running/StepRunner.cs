@@ -123,7 +123,13 @@ public sealed class StepRunner
             : ledger.Transactions;
         var transactions = new EquatableArray<TransactionRecord>(sent);
         var score = FlowScorer.ScoreStep(document.GroundTruth, request.KeyMap, sent, status == StepStatus.Succeeded && calls.Count > 0);
+        // A step that changed nothing (a read-only step) hands back the ledger it was given, the same instance: its JSON,
+        // cached per instance, is then written once for the whole flow instead of once per step.
         var finalLedger = ledger.ToSnapshot();
+        if (finalLedger.Equals(request.Ledger))
+        {
+            finalLedger = request.Ledger;
+        }
         var duration = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
         var outcome = new StepOutcome(
             request.StepIndex,

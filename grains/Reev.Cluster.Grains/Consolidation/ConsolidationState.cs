@@ -1,9 +1,10 @@
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.Grains.Consolidation;
 
 /// <summary>The persistent state of a consolidation.</summary>
-public sealed class ConsolidationState
+public sealed class ConsolidationState : ICopyableState<ConsolidationState>
 {
     public ConsolidationCommand? Command { get; set; }
 
@@ -30,4 +31,13 @@ public sealed class ConsolidationState
     public int TotalTools { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>The two collections copied; the command is an immutable record, shared.</summary>
+    public ConsolidationState DeepCopy()
+    {
+        var copy = (ConsolidationState)MemberwiseClone();
+        copy.PhasesCompleted = [.. PhasesCompleted];
+        copy.PhaseDurationsMs = new Dictionary<string, double>(PhaseDurationsMs, PhaseDurationsMs.Comparer);
+        return copy;
+    }
 }

@@ -181,7 +181,8 @@ public sealed partial class ExecutionGrain(
                     : $"{call.ToolName} {(call.Success ? "succeeded" : "failed")} in {call.DurationMs:0.#} ms", data);
             }
 
-            State.Ledger = outcome.Ledger; // failed transactions still charge fees
+            // Failed transactions still charge fees. An unchanged ledger keeps its instance (and its cached JSON).
+            State.Ledger = outcome.Ledger.Equals(State.Ledger) ? State.Ledger : outcome.Ledger;
             step.Outcome = outcome with { Ledger = Flows.Ledger.LedgerSnapshot.Empty }; // scoring needs its calls and transactions, not its ledger
 
             step.Score = outcome.Score.FinalScore;

@@ -3,11 +3,12 @@ using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.Flows.Ledger;
 using Reev.Cluster.Flows.Running;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.Grains.Executions;
 
 /// <summary>The persistent state of an execution grain.</summary>
-public sealed class ExecutionState : IJsonOnDeserialized
+public sealed class ExecutionState : IJsonOnDeserialized, ICopyableState<ExecutionState>
 {
     public ExecutionRequest? Request { get; set; }
 
@@ -77,6 +78,18 @@ public sealed class ExecutionState : IJsonOnDeserialized
     public long Version { get; set; }
 
     void IJsonOnDeserialized.OnDeserialized() => Ledger ??= InitialLedger;
+
+    /// <summary>The collections and the steps copied; the request, ledgers, outcomes and events are immutable records, shared.</summary>
+    public ExecutionState DeepCopy()
+    {
+        var copy = (ExecutionState)MemberwiseClone();
+        copy.Received = new Dictionary<string, ulong>(Received, Received.Comparer);
+        copy.Steps = Steps.ConvertAll(static s => s.DeepCopy());
+        copy.Actions = [.. Actions];
+        copy.Observations = [.. Observations];
+        copy.Events = [.. Events];
+        return copy;
+    }
 }
 
 /// <summary>What the execution knows of one of its steps.</summary>
@@ -136,4 +149,14 @@ public sealed class StepState
 
     /// <summary>The transactions the step's failed sessions made, for the next session to replay (ADR 0012).</summary>
     public Flows.Tools.ToolJournal? Journal { get; set; }
+
+    internal StepState DeepCopy()
+    {
+        var copy = (StepState)MemberwiseClone();
+        copy.Tools = [.. Tools];
+        copy.PendingAlternates = PendingAlternates is null ? null : [.. PendingAlternates];
+        copy.TriedAlternates = [.. TriedAlternates];
+        copy.SessionKeys = [.. SessionKeys];
+        return copy;
+    }
 }

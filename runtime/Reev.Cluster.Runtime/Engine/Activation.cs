@@ -37,6 +37,12 @@ internal sealed class Activation(GrainId id, int partition, long epoch, GrainCla
     /// <summary>The last committed state as UTF-8 JSON: a turn that fails starts again from it.</summary>
     public byte[]? CommittedState { get; set; }
 
+    /// <summary>Instead of <see cref="CommittedState"/>: the last committed state as a copy nobody changes (ADR 0016).</summary>
+    public object? CommittedCopy { get; set; }
+
+    /// <summary>With <see cref="SiloOptions.VerifyStateCopies"/>: the JSON <see cref="CommittedCopy"/> had when committed.</summary>
+    public byte[]? CommittedCopyJson { get; set; }
+
     public long StateVersion { get; set; }
 
     public long LastUsedTicks { get; set; }

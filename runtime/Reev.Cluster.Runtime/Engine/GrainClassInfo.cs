@@ -31,6 +31,14 @@ internal sealed class GrainClassInfo
                 Expression.Call(typed, baseType.GetMethod("SetState", BindingFlags.Instance | BindingFlags.NonPublic)!, state, version), grain, state, version).Compile();
         }
 
+        if (StateType is not null && typeof(ICopyableState<>).MakeGenericType(StateType).IsAssignableFrom(StateType))
+        {
+            var state = Expression.Parameter(typeof(object), "state");
+            CopyState = Expression.Lambda<Func<object, object>>(
+                Expression.Call(Expression.Convert(state, StateType), StateType.GetInterfaceMap(typeof(ICopyableState<>).MakeGenericType(StateType)).TargetMethods[0]),
+                state).Compile();
+        }
+
         _factory = ActivatorUtilities.CreateFactory(grainClass, Type.EmptyTypes);
     }
 
@@ -46,6 +54,9 @@ internal sealed class GrainClassInfo
     public Func<object, object?>? GetState { get; }
 
     public Action<object, object?, long>? SetState { get; }
+
+    /// <summary>The state's <see cref="ICopyableState{TState}.DeepCopy"/>, when its type copies itself.</summary>
+    public Func<object, object>? CopyState { get; }
 
     /// <summary>A new instance of the grain class with its services (a factory compiled once, not a reflection lookup per activation).</summary>
     public Grain Create(IServiceProvider services) => (Grain)_factory(services, null);

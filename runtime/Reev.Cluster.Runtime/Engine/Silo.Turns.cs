@@ -193,14 +193,67 @@ public sealed partial class Silo
         return recorded == CommitStatus.Committed ? null : recorded;
     }
 
+    /// <summary>
+    /// What the PostgreSQL provider would find (<see cref="SiloOptions.VerifyStateCopies"/>): the state serializes, and its
+    /// copy serializes to the same JSON. Otherwise the turn fails, naming the state type. Returns that JSON, which
+    /// <see cref="VerifyUnchanged"/> later compares the stored copy with.
+    /// </summary>
+    private byte[] VerifyCopy(object state, object copy, Type stateType)
+    {
+        var original = _serializer.SerializeToUtf8(state, stateType);
+        var copied = _serializer.SerializeToUtf8(copy, stateType);
+        if (ReferenceEquals(state, copy) || !original.AsSpan().SequenceEqual(copied))
+        {
+            throw new InvalidOperationException(
+                $"{stateType.Name}.DeepCopy() does not copy the state as its JSON reads: state {Excerpt(original)}, copy {(ReferenceEquals(state, copy) ? "the state itself" : Excerpt(copied))}");
+        }
+
+        return original;
+    }
+
+    /// <summary>
+    /// With <see cref="SiloOptions.VerifyStateCopies"/>: the activation's committed copy still reads as it did when it was
+    /// committed. A copy that shares a collection with the live state changes with it, and a failed turn would then start
+    /// again from half of its own changes; this finds that at the next turn instead.
+    /// </summary>
+    private void VerifyUnchanged(Activation activation, Type stateType)
+    {
+        if (Options.VerifyStateCopies && activation.CommittedCopy is { } committed && activation.CommittedCopyJson is { } json
+            && !_serializer.SerializeToUtf8(committed, stateType).AsSpan().SequenceEqual(json))
+        {
+            throw new InvalidOperationException(
+                $"{stateType.Name}.DeepCopy() shares an object with the state: the committed copy changed after its commit (it was {Excerpt(json)}); a failed turn would not start again from the committed state.");
+        }
+    }
+
+    private static string Excerpt(byte[] json) =>
+        json.Length <= 2000 ? System.Text.Encoding.UTF8.GetString(json) : System.Text.Encoding.UTF8.GetString(json, 0, 2000) + "...";
+
     /// <summary>The turn's writes: its state (when it wrote any) and reply serialized, its sends, reminders and rows.</summary>
     private (TurnCommit Commit, string? LocalReply) BuildCommit(
         Activation activation, StoredMessage message, GrainMethod? method, TurnContext turn, object? result)
     {
         byte[]? state = null;
+        object? copy = null;
+        byte[]? copyJson = null;
         if (turn.StateDirty && activation.ClassInfo.StateType is { } stateType)
         {
-            state = _serializer.SerializeToUtf8(activation.ClassInfo.GetState!(activation.Instance!), stateType);
+            var current = activation.ClassInfo.GetState!(activation.Instance!);
+            VerifyUnchanged(activation, stateType);
+            // A turn that ends its activation commits JSON: the copy would only be kept, as many small objects for the
+            // GC to carry, by a store that nobody reads it from until the grain is activated again.
+            if (_store.KeepsStateCopies && activation.ClassInfo.CopyState is { } copyState && current is not null && !turn.DeactivateAfterTurn)
+            {
+                copy = copyState(current);
+                if (Options.VerifyStateCopies)
+                {
+                    copyJson = VerifyCopy(current, copy, stateType);
+                }
+            }
+            else
+            {
+                state = _serializer.SerializeToUtf8(current, stateType);
+            }
         }
 
         var commit = new TurnCommit
@@ -210,6 +263,8 @@ public sealed partial class Silo
             Epoch = activation.Epoch,
             MessageId = message.Id,
             StateUtf8 = state,
+            StateCopy = copy,
+            StateCopyJson = copyJson,
             StateVersion = activation.StateVersion + 1,
         };
         commit.Sends.AddRange(turn.Sends);
@@ -240,9 +295,11 @@ public sealed partial class Silo
             return status;
         }
 
-        if (commit.StateUtf8 is { } state)
+        if (commit.WritesState)
         {
-            activation.CommittedState = state;
+            activation.CommittedState = commit.StateUtf8;
+            activation.CommittedCopy = commit.StateCopy;
+            activation.CommittedCopyJson = commit.StateCopyJson;
             activation.StateVersion++;
             activation.ClassInfo.SetState!(activation.Instance!, activation.ClassInfo.GetState!(activation.Instance!), activation.StateVersion);
         }
@@ -350,6 +407,8 @@ public sealed partial class Silo
             }
 
             activation.CommittedState = stored?.Utf8;
+            activation.CommittedCopy = stored?.Copy;
+            activation.CommittedCopyJson = null; // read from the store: not verified by this activation
             activation.StateVersion = stored?.Version ?? 0;
         }
 
@@ -363,8 +422,10 @@ public sealed partial class Silo
         grain.Attach(new GrainActivationContext(activation.Id, _client, TimeProvider));
         if (activation.ClassInfo.StateType is { } stateType)
         {
-            var state = activation.CommittedState is { } json
-                ? _serializer.Deserialize(json, stateType)
+            // A stored copy stays as committed: the instance changes a copy of its own.
+            VerifyUnchanged(activation, stateType);
+            var state = activation.CommittedCopy is { } committed ? activation.ClassInfo.CopyState!(committed)
+                : activation.CommittedState is { } json ? _serializer.Deserialize(json, stateType)
                 : Activator.CreateInstance(stateType);
             activation.ClassInfo.SetState!(grain, state, activation.StateVersion);
         }

@@ -83,6 +83,15 @@ public sealed class SiloOptions
     public TimeSpan TurnTimeout { get; set; } = DefaultTurnTimeout;
 
     /// <summary>
+    /// With the in-memory provider, a state that copies itself (<see cref="ICopyableState{TState}"/>) is kept as a copy
+    /// instead of JSON (ADR 0016). When this is on, every such copy is also serialized beside the state it was made from
+    /// and the turn fails if the two JSON texts differ or the state cannot be serialized: what the PostgreSQL provider
+    /// would have found. For test suites (they turn it on, or set the environment variable
+    /// <c>REEV_VERIFY_STATE_COPIES=1</c>, its default); it costs what the copies save.
+    /// </summary>
+    public bool VerifyStateCopies { get; set; } = Environment.GetEnvironmentVariable("REEV_VERIFY_STATE_COPIES") is "1" or "true";
+
+    /// <summary>
     /// Why <paramref name="turnTimeout"/> cannot be a <see cref="TurnTimeout"/>, or null when it can: it must be positive
     /// (and within what a timer can wait for), or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
     /// </summary>

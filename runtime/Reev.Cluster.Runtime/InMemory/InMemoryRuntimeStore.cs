@@ -10,6 +10,9 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
     public string ProviderName => "in-memory";
 
+    /// <summary>In this process: a state that copies itself is kept as its copy (ADR 0016).</summary>
+    public bool KeepsStateCopies => true;
+
     public int PartitionCount => partitionCount;
 
     public Task InitializeAsync(CancellationToken cancellationToken)
@@ -237,7 +240,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
                 return Task.FromResult(CommitResult.Duplicate(missing));
             }
 
-            foreach (var turn in turns.Where(t => t.StateUtf8 is not null))
+            foreach (var turn in turns.Where(t => t.WritesState))
             {
                 var current = db.States.GetValueOrDefault(turn.Grain)?.Version ?? 0;
                 if (current != turn.StateVersion - 1)
@@ -280,9 +283,9 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
             db.DeadLetters.Add(new DeadLetter(consumed.Id, consumed.GrainType, consumed.GrainKey, consumed.Method, turn.Attempts, turn.DeadLetterError, now));
         }
 
-        if (turn.StateUtf8 is not null)
+        if (turn.WritesState)
         {
-            db.States[turn.Grain] = new StoredState(turn.StateUtf8, turn.StateVersion);
+            db.States[turn.Grain] = new StoredState(turn.StateUtf8, turn.StateVersion) { Copy = turn.StateCopy };
         }
 
         turn.SentIds = new long[turn.Sends.Count];

@@ -10,6 +10,12 @@ internal interface IRuntimeStore : IAsyncDisposable
 
     int PartitionCount { get; }
 
+    /// <summary>
+    /// Whether the store lives in this process and keeps a state that copies itself as that copy (ADR 0016): a turn then
+    /// commits <see cref="TurnCommit.StateCopy"/> instead of the state's JSON.
+    /// </summary>
+    bool KeepsStateCopies => false;
+
     /// <summary>Applies migrations and creates the cluster's partitions if absent.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

@@ -18,6 +18,15 @@ internal sealed class TurnCommit
     /// <summary>New state as UTF-8 JSON, written at <see cref="StateVersion"/> (previous + 1).</summary>
     public byte[]? StateUtf8 { get; init; }
 
+    /// <summary>New state as a copy (<see cref="ICopyableState{TState}"/>), for a store that keeps copies instead of JSON.</summary>
+    public object? StateCopy { get; init; }
+
+    /// <summary>With <see cref="SiloOptions.VerifyStateCopies"/>: the JSON the copy had when it was made (never stored).</summary>
+    public byte[]? StateCopyJson { get; init; }
+
+    /// <summary>Whether the turn writes its state (as JSON or as a copy).</summary>
+    public bool WritesState => StateUtf8 is not null || StateCopy is not null;
+
     public long StateVersion { get; init; }
 
     public List<OutboundMessage> Sends { get; } = [];
