@@ -22,8 +22,8 @@ fi
 echo "test.sh: PostgreSQL at ${REEV_TEST_POSTGRES}"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# In-memory silos of every test check each state copy against the state's JSON (SiloOptions.VerifyStateCopies, ADR 0016).
-export REEV_VERIFY_STATE_COPIES=1
+# In-memory silos of every test check each state copy against the state's JSON (SiloOptions.VerifyJson, ADR 0016).
+export REEV_VERIFY_JSON=1
 dotnet restore Reev.Cluster.sln
 dotnet build Reev.Cluster.sln --no-restore -c Debug
 status=0

@@ -26,7 +26,7 @@ public abstract class BenchmarkParityTests(Provider provider, ITestOutputHelper 
         Assert.True(direct.IsSuccess, direct.Error?.ToString());
         var expected = direct.Report!;
         // In memory the states' copies are checked against their JSON at every commit (ADR 0016).
-        await using var host = await GrainHost.StartAsync(provider, output, configure: o => o.VerifyStateCopies = true, purpose: benchmark);
+        await using var host = await GrainHost.StartAsync(provider, output, configure: o => o.VerifyJson = true, purpose: benchmark);
 
         var view = await host.RunAsync(Flows.Request(document, AtomicMode.Conditional));
 

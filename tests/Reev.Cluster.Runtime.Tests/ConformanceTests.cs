@@ -444,7 +444,7 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task An_immutable_argument_for_a_grain_of_another_silo_travels_as_stored_json()
+    public async Task An_immutable_argument_for_a_grain_of_another_silo_travels_as_stored_json_or_in_memory_as_itself()
     {
         await using var handle = await Clusters.StartAsync(provider, output, 2);
         var (first, second) = (handle.Cluster.Silos[0], handle.Cluster.Silos[1]);
@@ -463,7 +463,16 @@ public abstract class ConformanceTests(Provider provider, ITestOutputHelper outp
         var remote = notes.Where(n => RelayGrain.TakenOn[n.Note.Tag] == second.SiloId).ToList();
         Assert.NotEmpty(remote);
         Assert.All(notes, n => Assert.Equal(n.Note, RelayGrain.Taken[n.Note.Tag]));
-        Assert.All(remote, n => Assert.NotSame(n.Note, RelayGrain.Taken[n.Note.Tag]));
+        if (provider == Provider.Postgres)
+        {
+            Assert.All(remote, n => Assert.NotSame(n.Note, RelayGrain.Taken[n.Note.Tag])); // read back from the stored JSON
+        }
+        else
+        {
+            // The in-memory store keeps immutable arguments as they are, not their JSON (ADR 0016): every silo of the
+            // process runs the message with the sender's instances.
+            Assert.All(remote, n => Assert.Same(n.Note, RelayGrain.Taken[n.Note.Tag]));
+        }
     }
 
     private sealed class Node

@@ -33,7 +33,7 @@ public sealed class ClusterClient : IAsyncDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         ClientId = string.IsNullOrEmpty(options.ClientId) ? $"client-{Guid.NewGuid():N}"[..19] : options.ClientId;
-        _router = new GrainCallRouter(ClientId, store, new MessageSerializer(serializerOptions), options.AskTimeout, _ => RequestNotify());
+        _router = new GrainCallRouter(ClientId, store, new MessageSerializer(serializerOptions), options.AskTimeout, _ => RequestNotify(), SiloOptions.VerifyJsonByDefault);
     }
 
     public string ClientId { get; }

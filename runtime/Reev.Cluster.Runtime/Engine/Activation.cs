@@ -40,7 +40,7 @@ internal sealed class Activation(GrainId id, int partition, long epoch, GrainCla
     /// <summary>Instead of <see cref="CommittedState"/>: the last committed state as a copy nobody changes (ADR 0016).</summary>
     public object? CommittedCopy { get; set; }
 
-    /// <summary>With <see cref="SiloOptions.VerifyStateCopies"/>: the JSON <see cref="CommittedCopy"/> had when committed.</summary>
+    /// <summary>With <see cref="SiloOptions.VerifyJson"/>: the JSON <see cref="CommittedCopy"/> had when committed.</summary>
     public byte[]? CommittedCopyJson { get; set; }
 
     public long StateVersion { get; set; }

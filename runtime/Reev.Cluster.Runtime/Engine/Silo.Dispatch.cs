@@ -345,7 +345,10 @@ public sealed partial class Silo
     private async Task ForwardAsync(StoredMessage message, long epoch, int placed)
     {
         var commit = new TurnCommit { Grain = message.Grain, Partition = message.Partition, Epoch = epoch, MessageId = message.Id };
-        commit.Sends.Add(new OutboundMessage(placed, message.GrainType, message.GrainKey, message.Method, message.Kind, message.Payload, message.ReplyTo, message.TraceParent));
+        commit.Sends.Add(new OutboundMessage(placed, message.GrainType, message.GrainKey, message.Method, message.Kind, message.Payload, message.ReplyTo, message.TraceParent)
+        {
+            LocalArguments = message.Payload is null ? message.LocalArguments : null, // in memory, the instances are the message
+        });
         var status = CommitStatus.Retry;
         try
         {

@@ -194,7 +194,7 @@ public sealed partial class Silo
     }
 
     /// <summary>
-    /// What the PostgreSQL provider would find (<see cref="SiloOptions.VerifyStateCopies"/>): the state serializes, and its
+    /// What the PostgreSQL provider would find (<see cref="SiloOptions.VerifyJson"/>): the state serializes, and its
     /// copy serializes to the same JSON. Otherwise the turn fails, naming the state type. Returns that JSON, which
     /// <see cref="VerifyUnchanged"/> later compares the stored copy with.
     /// </summary>
@@ -212,13 +212,13 @@ public sealed partial class Silo
     }
 
     /// <summary>
-    /// With <see cref="SiloOptions.VerifyStateCopies"/>: the activation's committed copy still reads as it did when it was
+    /// With <see cref="SiloOptions.VerifyJson"/>: the activation's committed copy still reads as it did when it was
     /// committed. A copy that shares a collection with the live state changes with it, and a failed turn would then start
     /// again from half of its own changes; this finds that at the next turn instead.
     /// </summary>
     private void VerifyUnchanged(Activation activation, Type stateType)
     {
-        if (Options.VerifyStateCopies && activation.CommittedCopy is { } committed && activation.CommittedCopyJson is { } json
+        if (Options.VerifyJson && activation.CommittedCopy is { } committed && activation.CommittedCopyJson is { } json
             && !_serializer.SerializeToUtf8(committed, stateType).AsSpan().SequenceEqual(json))
         {
             throw new InvalidOperationException(
@@ -242,10 +242,10 @@ public sealed partial class Silo
             VerifyUnchanged(activation, stateType);
             // A turn that ends its activation commits JSON: the copy would only be kept, as many small objects for the
             // GC to carry, by a store that nobody reads it from until the grain is activated again.
-            if (_store.KeepsStateCopies && activation.ClassInfo.CopyState is { } copyState && current is not null && !turn.DeactivateAfterTurn)
+            if (_store.KeepsObjects && activation.ClassInfo.CopyState is { } copyState && current is not null && !turn.DeactivateAfterTurn)
             {
                 copy = copyState(current);
-                if (Options.VerifyStateCopies)
+                if (Options.VerifyJson)
                 {
                     copyJson = VerifyCopy(current, copy, stateType);
                 }
@@ -457,14 +457,14 @@ public sealed partial class Silo
                 throw new GrainCallException($"{id} received reminder '{message.Method}' but does not implement IRemindable.");
             }
 
-            var tick = (ReminderTick)_serializer.Deserialize(message.Payload, typeof(ReminderTick))!;
+            var tick = (ReminderTick)_serializer.Deserialize(message.Payload ?? "null"u8.ToArray(), typeof(ReminderTick))!;
             await remindable.ReceiveReminderAsync(message.Method, tick, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         var args = message.LocalArguments is { } local
             ? WithToken(local, method!.CancellationTokenIndex, cancellationToken)
-            : _serializer.DeserializeArguments(method!, message.Payload, cancellationToken);
+            : _serializer.DeserializeArguments(method!, message.Payload ?? throw new InvalidOperationException($"message {message.Id} has neither a payload nor its arguments"), cancellationToken);
         var task = method!.Invoker(grain, args);
         await task.ConfigureAwait(false);
         return method.ResultReader?.Invoke(task);

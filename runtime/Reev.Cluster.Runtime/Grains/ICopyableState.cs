@@ -12,7 +12,7 @@ public interface ICopyableState<out TState>
     /// <summary>
     /// A copy that reads back as this state's JSON would, and shares with it no object that a later turn could change:
     /// collections and mutable members are copied, immutable values (strings, records nobody changes) may be shared.
-    /// With <see cref="SiloOptions.VerifyStateCopies"/> the runtime checks every copy against the state's JSON.
+    /// With <see cref="SiloOptions.VerifyJson"/> the runtime checks every copy against the state's JSON.
     /// </summary>
     TState DeepCopy();
 }

@@ -83,13 +83,17 @@ public sealed class SiloOptions
     public TimeSpan TurnTimeout { get; set; } = DefaultTurnTimeout;
 
     /// <summary>
-    /// With the in-memory provider, a state that copies itself (<see cref="ICopyableState{TState}"/>) is kept as a copy
-    /// instead of JSON (ADR 0016). When this is on, every such copy is also serialized beside the state it was made from
-    /// and the turn fails if the two JSON texts differ or the state cannot be serialized: what the PostgreSQL provider
-    /// would have found. For test suites (they turn it on, or set the environment variable
-    /// <c>REEV_VERIFY_STATE_COPIES=1</c>, its default); it costs what the copies save.
+    /// The in-memory provider keeps some values as objects instead of JSON (ADR 0016): a state that copies itself
+    /// (<see cref="ICopyableState{TState}"/>) as its copy, and a message whose arguments are all immutable as those
+    /// instances. When this is on they are serialized anyway and the JSON thrown away: a state or an argument that JSON
+    /// cannot hold fails its turn or its send as on PostgreSQL, a copy must read as its state's JSON, and a committed copy
+    /// must not change afterwards. For test suites (they turn it on, or set the environment variable
+    /// <c>REEV_VERIFY_JSON=1</c>, its default); it costs what keeping objects saves.
     /// </summary>
-    public bool VerifyStateCopies { get; set; } = Environment.GetEnvironmentVariable("REEV_VERIFY_STATE_COPIES") is "1" or "true";
+    public bool VerifyJson { get; set; } = VerifyJsonByDefault;
+
+    /// <summary>The default of <see cref="VerifyJson"/>: the environment variable <c>REEV_VERIFY_JSON</c> is 1 or true.</summary>
+    internal static bool VerifyJsonByDefault => Environment.GetEnvironmentVariable("REEV_VERIFY_JSON") is "1" or "true";
 
     /// <summary>
     /// Why <paramref name="turnTimeout"/> cannot be a <see cref="TurnTimeout"/>, or null when it can: it must be positive

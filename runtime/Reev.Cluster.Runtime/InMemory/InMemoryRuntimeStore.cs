@@ -10,8 +10,8 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
     public string ProviderName => "in-memory";
 
-    /// <summary>In this process: a state that copies itself is kept as its copy (ADR 0016).</summary>
-    public bool KeepsStateCopies => true;
+    /// <summary>In this process: state copies and immutable arguments are kept as objects (ADR 0016).</summary>
+    public bool KeepsObjects => true;
 
     public int PartitionCount => partitionCount;
 

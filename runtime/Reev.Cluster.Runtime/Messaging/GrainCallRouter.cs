@@ -17,19 +17,22 @@ internal sealed class GrainCallRouter : IGrainFactory
     private readonly MessageSerializer _serializer;
     private readonly TimeSpan _askTimeout;
     private readonly EnqueueBatcher _enqueue;
+    private readonly bool _verifyJson;
 
     public GrainCallRouter(
         string clientId,
         IRuntimeStore store,
         MessageSerializer serializer,
         TimeSpan askTimeout,
-        Action<IReadOnlyList<StoredMessage>> afterEnqueue)
+        Action<IReadOnlyList<StoredMessage>> afterEnqueue,
+        bool verifyJson)
     {
         ClientId = clientId;
         _store = store;
         _serializer = serializer;
         _askTimeout = askTimeout;
         _enqueue = new EnqueueBatcher(store, afterEnqueue);
+        _verifyJson = verifyJson;
     }
 
     public string ClientId { get; }
@@ -135,7 +138,20 @@ internal sealed class GrainCallRouter : IGrainFactory
 
     private OutboundMessage Build(GrainId grain, GrainMethod method, object?[]? args, string? replyTo)
     {
-        var payload = _serializer.SerializeArguments(method, args, grain.Type);
+        // The proxy builds a fresh array for every call, so the message may keep it as it is. A store in this process keeps
+        // immutable arguments as they are, without their JSON (ADR 0016); with VerifyJson they are serialized anyway, so
+        // that an argument JSON cannot hold fails this send as it would on PostgreSQL.
+        var local = method.SharesArguments ? args : null;
+        byte[]? payload = null;
+        if (local is null || !_store.KeepsObjects || _verifyJson)
+        {
+            payload = _serializer.SerializeArguments(method, args, grain.Type);
+            if (local is not null && _store.KeepsObjects)
+            {
+                payload = null; // verified, and kept as objects all the same: the path the provider takes without verification
+            }
+        }
+
         return new OutboundMessage(
             PartitionHash.Compute(grain, _store.PartitionCount),
             grain.Type,
@@ -146,8 +162,7 @@ internal sealed class GrainCallRouter : IGrainFactory
             replyTo,
             Activity.Current?.Id)
         {
-            // The proxy builds a fresh array for every call, so the message may keep it as it is.
-            LocalArguments = method.SharesArguments ? args : null,
+            LocalArguments = local,
         };
     }
 

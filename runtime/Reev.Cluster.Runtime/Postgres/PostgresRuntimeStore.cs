@@ -464,7 +464,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         cmd.Parameters.AddWithValue("k", messages.Select(m => m.GrainKey).ToArray());
         cmd.Parameters.AddWithValue("m", messages.Select(m => m.Method).ToArray());
         cmd.Parameters.AddWithValue("kd", messages.Select(m => (short)m.Kind).ToArray());
-        cmd.Parameters.Add(Utf8Array("pl", messages.Select(m => m.Payload)));
+        cmd.Parameters.Add(Utf8Array("pl", messages.Select(m => m.Payload ?? throw new InvalidOperationException($"{m.GrainType}.{m.Method}: a message without its JSON cannot be stored in PostgreSQL"))));
         cmd.Parameters.AddWithValue("r", messages.Select(m => m.ReplyTo).ToArray());
         cmd.Parameters.AddWithValue("tr", messages.Select(m => m.TraceParent).ToArray());
         batch.BatchCommands.Add(cmd);

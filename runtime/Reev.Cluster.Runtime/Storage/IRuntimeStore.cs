@@ -11,10 +11,11 @@ internal interface IRuntimeStore : IAsyncDisposable
     int PartitionCount { get; }
 
     /// <summary>
-    /// Whether the store lives in this process and keeps a state that copies itself as that copy (ADR 0016): a turn then
-    /// commits <see cref="TurnCommit.StateCopy"/> instead of the state's JSON.
+    /// Whether the store lives in this process and keeps objects instead of their JSON (ADR 0016): a state that copies
+    /// itself as that copy (a turn commits <see cref="TurnCommit.StateCopy"/>), and a message whose arguments are all
+    /// immutable with those instances and no payload (<see cref="OutboundMessage.Payload"/> null).
     /// </summary>
-    bool KeepsStateCopies => false;
+    bool KeepsObjects => false;
 
     /// <summary>Applies migrations and creates the cluster's partitions if absent.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

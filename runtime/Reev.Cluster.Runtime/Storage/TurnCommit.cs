@@ -21,7 +21,7 @@ internal sealed class TurnCommit
     /// <summary>New state as a copy (<see cref="ICopyableState{TState}"/>), for a store that keeps copies instead of JSON.</summary>
     public object? StateCopy { get; init; }
 
-    /// <summary>With <see cref="SiloOptions.VerifyStateCopies"/>: the JSON the copy had when it was made (never stored).</summary>
+    /// <summary>With <see cref="SiloOptions.VerifyJson"/>: the JSON the copy had when it was made (never stored).</summary>
     public byte[]? StateCopyJson { get; init; }
 
     /// <summary>Whether the turn writes its state (as JSON or as a copy).</summary>

@@ -1,5 +1,9 @@
 namespace Reev.Cluster.Runtime.Tests.Grains;
 
+/// <summary>An immutable argument that JSON cannot always hold (NaN is not JSON).</summary>
+[Immutable]
+public sealed record Reading(double Value);
+
 /// <summary>A grain whose state copies itself (ICopyableState): the in-memory provider keeps copies of it, not JSON.</summary>
 public interface INotebookGrain : IGrain
 {
@@ -19,6 +23,9 @@ public interface INotebookGrain : IGrain
 
     /// <summary>Adds the entry and ends the activation with that write.</summary>
     Task AddAndRest(string entry);
+
+    /// <summary>Records the reading's value as an entry.</summary>
+    Task TakeReading(Reading reading);
 
     Task<IReadOnlyList<string>> Read();
 }
@@ -82,6 +89,12 @@ public sealed class NotebookGrain : Grain<NotebookState>, INotebookGrain
     {
         State.Entries.Add(entry);
         DeactivateOnIdle();
+        return WriteStateAsync();
+    }
+
+    public Task TakeReading(Reading reading)
+    {
+        State.Entries.Add(reading.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return WriteStateAsync();
     }
 

@@ -5,14 +5,17 @@ using Xunit.Abstractions;
 
 namespace Reev.Cluster.Runtime.Tests;
 
-/// <summary>The in-memory provider keeps a state that copies itself as its copy, and can check the copies (ADR 0016).</summary>
-public sealed class StateCopyTests(ITestOutputHelper output)
+/// <summary>
+/// The in-memory provider keeps a state that copies itself as its copy and immutable arguments as their instances, not
+/// their JSON, and with <see cref="SiloOptions.VerifyJson"/> checks both as PostgreSQL would (ADR 0016).
+/// </summary>
+public sealed class InMemoryObjectTests(ITestOutputHelper output)
 {
     private async Task<(ClusterHandle Handle, InMemoryDatabase Database)> StartAsync(bool verify, [System.Runtime.CompilerServices.CallerMemberName] string purpose = "")
     {
         InMemoryClusterProvider? memory = null;
         var handle = await Clusters.StartAsync(
-            Provider.InMemory, output, 1, o => o.VerifyStateCopies = verify, wrap: p => { memory = (InMemoryClusterProvider)p; return p; }, purpose: purpose);
+            Provider.InMemory, output, 1, o => o.VerifyJson = verify, wrap: p => { memory = (InMemoryClusterProvider)p; return p; }, purpose: purpose);
         return (handle, memory!.Database);
     }
 
@@ -111,6 +114,34 @@ public sealed class StateCopyTests(ITestOutputHelper output)
             Assert.Equal(["a"], await notebook.Read());
             Assert.True(double.IsNaN(Assert.IsType<NotebookState>(Stored(db, key).Copy).Ratio));
         }
+    }
+
+    [Fact]
+    public async Task With_verification_an_immutable_argument_JSON_cannot_hold_fails_its_send_as_on_PostgreSQL()
+    {
+        var (handle, _) = await StartAsync(verify: true);
+        await using var _ = handle;
+        var notebook = handle.Client.GetGrain<INotebookGrain>($"reading-{Guid.NewGuid():N}");
+
+        var ex = await Assert.ThrowsAsync<GrainCallException>(() => notebook.TakeReading(new Reading(double.NaN)));
+        await notebook.TakeReading(new Reading(1.5));
+
+        Assert.Contains("NotebookGrain.TakeReading", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("argument 'reading'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["1.5"], await notebook.Read());
+    }
+
+    [Fact]
+    public async Task Without_verification_immutable_arguments_are_not_serialized_in_memory()
+    {
+        // What VerifyJson is for: without it nothing writes the argument's JSON, so the NaN goes through in memory.
+        var (handle, _) = await StartAsync(verify: false);
+        await using var _ = handle;
+        var notebook = handle.Client.GetGrain<INotebookGrain>($"reading-{Guid.NewGuid():N}");
+
+        await notebook.TakeReading(new Reading(double.NaN));
+
+        Assert.Equal(["NaN"], await notebook.Read());
     }
 
     private sealed record StoredState_(byte[]? Utf8, object? Copy);
