@@ -240,9 +240,7 @@ public sealed partial class Silo
         {
             var current = activation.ClassInfo.GetState!(activation.Instance!);
             VerifyUnchanged(activation, stateType);
-            // A turn that ends its activation commits JSON: the copy would only be kept, as many small objects for the
-            // GC to carry, by a store that nobody reads it from until the grain is activated again.
-            if (_store.KeepsObjects && activation.ClassInfo.CopyState is { } copyState && current is not null && !turn.DeactivateAfterTurn)
+            if (_store.KeepsObjects && activation.ClassInfo.CopyState is { } copyState && current is not null)
             {
                 copy = copyState(current);
                 if (Options.VerifyJson)
