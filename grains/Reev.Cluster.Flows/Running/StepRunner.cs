@@ -164,8 +164,13 @@ public sealed class StepRunner
     }
 
     /// <summary>Mint → base units the main wallet (USER_WALLET_PUBKEY) gained over the step.</summary>
-    private static Dictionary<string, ulong> Received(FlowFiles.KeyMap keyMap, LedgerSnapshot before, LedgerSnapshot after)
+    private static IReadOnlyDictionary<string, ulong> Received(FlowFiles.KeyMap keyMap, LedgerSnapshot before, LedgerSnapshot after)
     {
+        if (ReferenceEquals(before, after))
+        {
+            return System.Collections.ObjectModel.ReadOnlyDictionary<string, ulong>.Empty; // a step that changed nothing gained nothing
+        }
+
         var received = new Dictionary<string, ulong>(StringComparer.Ordinal);
         if (!keyMap.TryGet("USER_WALLET_PUBKEY", out var wallet))
         {
