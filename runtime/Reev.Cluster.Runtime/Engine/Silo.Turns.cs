@@ -13,7 +13,6 @@ public sealed partial class Silo
     /// <summary>Runs one message to a committed outcome: a turn, a failed attempt retried, or a dead letter.</summary>
     private async Task<CommitStatus> ProcessMessageAsync(Activation activation, StoredMessage message)
     {
-        var grainName = activation.Id.ToString();
         using var span = RuntimeTelemetry.Source.StartActivity(
             "grain turn", ActivityKind.Consumer, message.TraceParent ?? default(string));
         span?.SetTag("reev.grain.type", message.GrainType);
@@ -50,7 +49,7 @@ public sealed partial class Silo
             // Its commits keep ending without an answer: this one counts as a failed attempt (see Silo.Outcomes.cs).
             attempts++;
             RuntimeTelemetry.MessagesFailed.Add(1);
-            RuntimeLog.UnknownOutcomeCounted(_logger, grainName, message.Method, message.Id, attempts, Options.MaxAttempts);
+            RuntimeLog.UnknownOutcomeCounted(_logger, activation.Id.ToString(), message.Method, message.Id, attempts, Options.MaxAttempts);
             if (attempts >= Options.MaxAttempts)
             {
                 return await DeadLetterAsync(activation, message, attempts, unknown).ConfigureAwait(false);
@@ -118,7 +117,7 @@ public sealed partial class Silo
             if (failure is StateUnavailableException unavailable)
             {
                 // The database's trouble, not the message's: no attempt is counted, and the message runs again after a pause.
-                RuntimeLog.StateUnavailable(_logger, unavailable.InnerException!, grainName, message.Method);
+                RuntimeLog.StateUnavailable(_logger, unavailable.InnerException!, activation.Id.ToString(), message.Method);
                 activation.Instance = null;
                 return CommitStatus.Retry;
             }
@@ -138,11 +137,11 @@ public sealed partial class Silo
             {
                 if (failure is TurnTimeoutException)
                 {
-                    RuntimeLog.TurnTimedOut(_logger, grainName, message.Method, Options.TurnTimeout, attempts + 1, Options.MaxAttempts);
+                    RuntimeLog.TurnTimedOut(_logger, activation.Id.ToString(), message.Method, Options.TurnTimeout, attempts + 1, Options.MaxAttempts);
                 }
                 else
                 {
-                    RuntimeLog.TurnFailed(_logger, failure, grainName, message.Method, attempts + 1, Options.MaxAttempts);
+                    RuntimeLog.TurnFailed(_logger, failure, activation.Id.ToString(), message.Method, attempts + 1, Options.MaxAttempts);
                 }
 
                 error = $"{failure.GetType().Name}: {failure.Message}";
@@ -309,7 +308,10 @@ public sealed partial class Silo
         }
 
         RuntimeTelemetry.MessagesProcessed.Add(1);
-        RuntimeLog.TurnCommitted(_logger, activation.Id.ToString(), message.Method, message.Id);
+        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            RuntimeLog.TurnCommitted(_logger, activation.Id.ToString(), message.Method, message.Id); // the grain's name only when logged
+        }
         if (turn.DeactivateAfterTurn)
         {
             // Messages already queued run on a fresh activation that reloads the stored state.
