@@ -1,4 +1,5 @@
 using Reev.Cluster.Runtime.InMemory;
+using Reev.Cluster.Runtime.Storage;
 using Reev.Cluster.Runtime.Tests.Grains;
 using Reev.Cluster.TestKit;
 using Xunit.Abstractions;
@@ -19,12 +20,11 @@ public sealed class InMemoryObjectTests(ITestOutputHelper output)
         return (handle, memory!.Database);
     }
 
-    private static StoredState_ Stored(InMemoryDatabase db, string key)
+    private static StoredState Stored(InMemoryDatabase db, string key)
     {
         lock (db.Lock)
         {
-            var stored = db.States[new GrainId("NotebookGrain", key)];
-            return new StoredState_(stored.Utf8, stored.Copy);
+            return db.States[new GrainId("NotebookGrain", key)];
         }
     }
 
@@ -143,6 +143,4 @@ public sealed class InMemoryObjectTests(ITestOutputHelper output)
 
         Assert.Equal(["NaN"], await notebook.Read());
     }
-
-    private sealed record StoredState_(byte[]? Utf8, object? Copy);
 }

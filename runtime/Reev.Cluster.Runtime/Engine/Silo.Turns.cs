@@ -457,18 +457,22 @@ public sealed partial class Silo
                 throw new GrainCallException($"{id} received reminder '{message.Method}' but does not implement IRemindable.");
             }
 
-            var tick = (ReminderTick)_serializer.Deserialize(message.Payload ?? "null"u8.ToArray(), typeof(ReminderTick))!;
+            var tick = (ReminderTick)_serializer.Deserialize(PayloadOf(message), typeof(ReminderTick))!;
             await remindable.ReceiveReminderAsync(message.Method, tick, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         var args = message.LocalArguments is { } local
             ? WithToken(local, method!.CancellationTokenIndex, cancellationToken)
-            : _serializer.DeserializeArguments(method!, message.Payload ?? throw new InvalidOperationException($"message {message.Id} has neither a payload nor its arguments"), cancellationToken);
+            : _serializer.DeserializeArguments(method!, PayloadOf(message), cancellationToken);
         var task = method!.Invoker(grain, args);
         await task.ConfigureAwait(false);
         return method.ResultReader?.Invoke(task);
     }
+
+    /// <summary>The message's JSON; only a message kept as its argument instances (in memory, ADR 0016) has none, and it is not read.</summary>
+    private static byte[] PayloadOf(StoredMessage message) =>
+        message.Payload ?? throw new InvalidOperationException($"message {message.Id} ({message.Method}) has neither a payload nor its arguments");
 
     /// <summary>
     /// The sender's immutable arguments for this turn. A method that takes a token gets a copy of the array with this

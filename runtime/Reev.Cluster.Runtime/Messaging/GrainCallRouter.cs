@@ -142,14 +142,11 @@ internal sealed class GrainCallRouter : IGrainFactory
         // immutable arguments as they are, without their JSON (ADR 0016); with VerifyJson they are serialized anyway, so
         // that an argument JSON cannot hold fails this send as it would on PostgreSQL.
         var local = method.SharesArguments ? args : null;
-        byte[]? payload = null;
-        if (local is null || !_store.KeepsObjects || _verifyJson)
+        var keptAsObjects = local is not null && _store.KeepsObjects;
+        var payload = !keptAsObjects || _verifyJson ? _serializer.SerializeArguments(method, args, grain.Type) : null;
+        if (keptAsObjects)
         {
-            payload = _serializer.SerializeArguments(method, args, grain.Type);
-            if (local is not null && _store.KeepsObjects)
-            {
-                payload = null; // verified, and kept as objects all the same: the path the provider takes without verification
-            }
+            payload = null; // when verified, kept as objects all the same: the path the provider takes without verification
         }
 
         return new OutboundMessage(
