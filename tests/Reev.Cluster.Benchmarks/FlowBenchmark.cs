@@ -41,6 +41,8 @@ internal static class FlowBenchmark
                                           see them finished (default 5 in memory, 100 on PostgreSQL); a finished
                                           flow's slot under --concurrency is freed only when it is seen, so a coarse
                                           poll leaves slots idle and caps a fast provider's throughput
+          --enqueue-tx N                  INSERT transactions of the starts in flight at once (SiloOptions.
+                                          MaxEnqueueTransactions; default 2)
           --tail                          also print, second by second, the starts over 20 ms and the GC pauses (what
                                           makes the start's p99)
         """;
@@ -52,6 +54,7 @@ internal static class FlowBenchmark
         bool durable = false, tail = false, alloc = false;
         int flows = 500, concurrency = 500, steps = 3;
         int? warmup = null, pollMs = null;
+        var enqueueTransactions = SiloOptions.DefaultMaxEnqueueTransactions;
         double? rate = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -68,6 +71,7 @@ internal static class FlowBenchmark
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--poll-ms": pollMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--enqueue-tx": enqueueTransactions = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--tail": tail = true; break;
                 case "--alloc": alloc = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
@@ -91,7 +95,7 @@ internal static class FlowBenchmark
 
             var poll = TimeSpan.FromMilliseconds(pollMs ?? (provider == "postgres" ? 100 : 5));
             var clusterProvider = ReevSiloBuilder.Provider(connection);
-            await using var silo = ReevSiloBuilder.Create(clusterProvider);
+            await using var silo = ReevSiloBuilder.Create(clusterProvider, new SiloOptions { MaxEnqueueTransactions = enqueueTransactions });
             await silo.StartAsync(cancellationToken);
             var document = SyntheticFlows.BalanceChecks(steps, "bench-noop");
             var request = new ExecutionRequest

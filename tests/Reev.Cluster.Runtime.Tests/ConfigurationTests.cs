@@ -40,6 +40,22 @@ public sealed class ConfigurationTests
         Assert.Contains("Reev:Silo:TurnTimeout must be from", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void An_enqueue_transaction_limit_out_of_range_is_named_for_silos_and_clients(int limit)
+    {
+        var options = TestCluster.FastOptions();
+        options.MaxEnqueueTransactions = limit;
+
+        var silo = Assert.Throws<ClusterConfigurationException>(() => Silo.Create(options, new InMemory.InMemoryClusterProvider(), Clusters.Grains()));
+        var client = Assert.Throws<ClusterConfigurationException>(
+            () => ClusterClient.Create(new ClusterClientOptions { MaxEnqueueTransactions = limit }, new InMemory.InMemoryClusterProvider()));
+
+        Assert.Contains($"Reev:Silo:MaxEnqueueTransactions must be between 1 and 64, not {limit}", silo.Message, StringComparison.Ordinal);
+        Assert.Contains($"Reev:Client:MaxEnqueueTransactions must be between 1 and 64, not {limit}", client.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_malformed_connection_string_is_named()
     {

@@ -33,7 +33,7 @@ public sealed class ClusterClient : IAsyncDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         ClientId = string.IsNullOrEmpty(options.ClientId) ? $"client-{Guid.NewGuid():N}"[..19] : options.ClientId;
-        _router = new GrainCallRouter(ClientId, store, new MessageSerializer(serializerOptions), options.AskTimeout, _ => RequestNotify(), SiloOptions.VerifyJsonByDefault);
+        _router = new GrainCallRouter(ClientId, store, new MessageSerializer(serializerOptions), options.AskTimeout, _ => RequestNotify(), SiloOptions.VerifyJsonByDefault, options.MaxEnqueueTransactions);
     }
 
     public string ClientId { get; }
@@ -59,6 +59,12 @@ public sealed class ClusterClient : IAsyncDisposable
 
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
+        if (options.MaxEnqueueTransactions is < 1 or > 64)
+        {
+            throw new ClusterConfigurationException(
+                $"{ClusterClientOptions.SectionName}:MaxEnqueueTransactions must be between 1 and 64, not {options.MaxEnqueueTransactions}.");
+        }
+
         var store = provider.CreateStore(options.PartitionCount, timeProvider, loggerFactory);
         return new ClusterClient(store, options, timeProvider, loggerFactory.CreateLogger("Reev.Cluster.Runtime.ClusterClient"), serializerOptions ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));
     }

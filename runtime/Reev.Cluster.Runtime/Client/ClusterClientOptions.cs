@@ -14,6 +14,9 @@ public sealed class ClusterClientOptions
     /// <summary>How long an ask waits for its reply.</summary>
     public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>INSERT transactions of this client's sends in flight at once; see <see cref="SiloOptions.MaxEnqueueTransactions"/>.</summary>
+    public int MaxEnqueueTransactions { get; set; } = SiloOptions.DefaultMaxEnqueueTransactions;
+
     /// <summary>Polling fallback for replies while asks wait (NOTIFY only shortens the wait).</summary>
     public TimeSpan ReplyPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

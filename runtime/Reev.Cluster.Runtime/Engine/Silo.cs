@@ -45,7 +45,7 @@ public sealed partial class Silo : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("Reev.Cluster.Runtime.Silo");
         TimeProvider = timeProvider;
         _serializer = new MessageSerializer(serializerOptions);
-        _client = new GrainCallRouter($"{SiloId}-client", store, _serializer, options.AskTimeout, DispatchAfterEnqueue, options.VerifyJson);
+        _client = new GrainCallRouter($"{SiloId}-client", store, _serializer, options.AskTimeout, DispatchAfterEnqueue, options.VerifyJson, options.MaxEnqueueTransactions);
         ReplyHub.Register(_client.ClientId, _client.Replies);
         _commitQueue = System.Threading.Channels.Channel.CreateUnbounded<PendingCommit>();
     }

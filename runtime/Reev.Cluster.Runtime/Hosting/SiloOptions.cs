@@ -11,6 +11,7 @@ public sealed class SiloOptions
     public const int DefaultCommitBatchSize = 256;
     public const int DefaultCommitLanes = 2;
     public const int DefaultFetchBatchSize = 1000;
+    public const int DefaultMaxEnqueueTransactions = 2;
 
     /// <summary>The default <see cref="TurnTimeout"/>: 5 minutes, room for a step that calls external agents and tools.</summary>
     public static readonly TimeSpan DefaultTurnTimeout = TimeSpan.FromMinutes(5);
@@ -60,6 +61,13 @@ public sealed class SiloOptions
     /// <summary>Commit transactions in flight at once.</summary>
     [Range(1, 64)]
     public int CommitLanes { get; set; } = DefaultCommitLanes;
+
+    /// <summary>
+    /// INSERT transactions of sends from outside grains (a gateway's starts) in flight at once (ADR 0017). Sends that
+    /// arrive together share one; a grain's sends stay in call order whatever the number.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxEnqueueTransactions { get; set; } = DefaultMaxEnqueueTransactions;
 
     /// <summary>Rows per inbox fetch.</summary>
     [Range(1, 100000)]
@@ -118,6 +126,11 @@ public sealed class SiloOptions
         if (PartitionCount is < 1 or > 65536)
         {
             throw new ClusterConfigurationException($"{SectionName}:PartitionCount must be between 1 and 65536, not {PartitionCount}.");
+        }
+
+        if (MaxEnqueueTransactions is < 1 or > 64)
+        {
+            throw new ClusterConfigurationException($"{SectionName}:MaxEnqueueTransactions must be between 1 and 64, not {MaxEnqueueTransactions}.");
         }
 
         if (MaxAttempts < 1)

@@ -6,13 +6,15 @@ using Reev.Cluster.Runtime.Storage;
 namespace Reev.Cluster.Runtime.Messaging;
 
 /// <summary>
-/// Group enqueue for sends from outside grains: concurrent sends share one INSERT (one transaction)
-/// instead of one each. One flush runs at a time, so sends commit in the order they were made, even
-/// sends a caller did not await one by one; each send completes only once its row is committed.
-/// A batch the database rejects, or whose values the driver cannot bind, is retried message by message, so a bad
-/// message fails alone.
+/// Group enqueue for sends from outside grains: concurrent sends share one INSERT (one transaction) instead of one
+/// each, and up to <c>maxTransactions</c> such INSERTs run at once, so that a send that arrives while one is in flight
+/// need not wait for its commit before its own starts (ADR 0017). Sends to one grain commit in the order they were made,
+/// even sends a caller did not await one by one: a batch never takes a send whose grain has one in a batch in flight,
+/// nor anything queued behind it, so a grain's sends are in one transaction at a time and in call order. Each send
+/// completes only once its row is committed. A batch the database rejects, or whose values the driver cannot bind, is
+/// retried message by message, so a bad message fails alone.
 /// </summary>
-internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<StoredMessage>> afterEnqueue)
+internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<StoredMessage>> afterEnqueue, int maxTransactions = 1)
 {
     /// <summary>Most messages per INSERT.</summary>
     public const int MaxBatch = 512;
@@ -20,10 +22,10 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
     private readonly object _lock = new();
     private readonly Queue<Pending> _queue = new();
 
-    // The batch being flushed: one flush runs at a time (_flushing), so one list serves them all instead of a new
-    // 512-slot list for every burst (a single send under light load was a burst of its own).
-    private readonly List<Pending> _batch = [];
-    private bool _flushing;
+    // The grains with a send in a batch in flight (only tracked when batches can overlap).
+    private readonly HashSet<(string Type, string Key)> _inFlight = [];
+    private readonly int _maxTransactions = Math.Max(1, maxTransactions);
+    private int _flushing;
 
     /// <summary>Enqueues durably; the task completes with the message's id once the row is committed.</summary>
     public Task<long> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
@@ -33,12 +35,12 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
         lock (_lock)
         {
             _queue.Enqueue(pending);
-            if (_flushing)
+            if (_flushing >= _maxTransactions)
             {
                 return pending.Completion.Task;
             }
 
-            _flushing = true;
+            _flushing++;
         }
 
         // The flush runs off the caller's stack, so a caller's own send is not delayed by flushing others'.
@@ -48,28 +50,48 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
 
     private async Task FlushAsync()
     {
-        var batch = _batch;
+        var batch = new List<Pending>();
+        var targets = _maxTransactions > 1 ? new HashSet<(string Type, string Key)>() : null;
         while (true)
         {
             batch.Clear();
             lock (_lock)
             {
-                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                if (targets is not null)
+                {
+                    _inFlight.ExceptWith(targets);
+                    targets.Clear();
+                }
+
+                while (batch.Count < MaxBatch && _queue.TryPeek(out var next))
                 {
                     // A send cancelled before its INSERT started is dropped; once started, it runs to its outcome.
                     if (next.CancellationToken.IsCancellationRequested)
                     {
+                        _queue.Dequeue();
                         next.Completion.TrySetCanceled(next.CancellationToken);
+                        continue;
                     }
-                    else
+
+                    if (targets is not null)
                     {
-                        batch.Add(next);
+                        // A grain with a send in another batch in flight stops this batch here (the flush that holds it
+                        // takes the rest when it is done); a grain already in this batch keeps its order within it.
+                        var target = (next.Message.GrainType, next.Message.GrainKey);
+                        if (!targets.Contains(target) && !_inFlight.Add(target))
+                        {
+                            break;
+                        }
+
+                        targets.Add(target);
                     }
+
+                    batch.Add(_queue.Dequeue());
                 }
 
                 if (batch.Count == 0)
                 {
-                    _flushing = false;
+                    _flushing--;
                     return;
                 }
             }

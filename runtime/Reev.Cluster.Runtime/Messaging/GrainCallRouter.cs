@@ -25,13 +25,14 @@ internal sealed class GrainCallRouter : IGrainFactory
         MessageSerializer serializer,
         TimeSpan askTimeout,
         Action<IReadOnlyList<StoredMessage>> afterEnqueue,
-        bool verifyJson)
+        bool verifyJson,
+        int maxEnqueueTransactions)
     {
         ClientId = clientId;
         _store = store;
         _serializer = serializer;
         _askTimeout = askTimeout;
-        _enqueue = new EnqueueBatcher(store, afterEnqueue);
+        _enqueue = new EnqueueBatcher(store, afterEnqueue, maxEnqueueTransactions);
         _verifyJson = verifyJson;
     }
 
