@@ -19,6 +19,7 @@ namespace Reev.Cluster.Benchmarks;
 internal static class FlowBenchmark
 {
     private const string EnqueueDuration = "reev.cluster.runtime.enqueue.duration";
+    private const string EnqueueWait = "reev.cluster.runtime.enqueue.wait";
     private const string CommitDuration = "reev.cluster.runtime.commit.duration";
 
     public const string Usage = """
@@ -43,6 +44,8 @@ internal static class FlowBenchmark
                                           poll leaves slots idle and caps a fast provider's throughput
           --enqueue-tx N                  INSERT transactions of the starts in flight at once (SiloOptions.
                                           MaxEnqueueTransactions; default 2)
+          --reclaim-ms M                  SiloOptions.QueueReclaimInterval in milliseconds (default 2000; 0 turns the
+                                          silos' vacuum of the queue tables off)
           --tail                          also print, second by second, the starts over 20 ms and the GC pauses (what
                                           makes the start's p99)
         """;
@@ -55,6 +58,7 @@ internal static class FlowBenchmark
         int flows = 500, concurrency = 500, steps = 3;
         int? warmup = null, pollMs = null;
         var enqueueTransactions = SiloOptions.DefaultMaxEnqueueTransactions;
+        var reclaim = new SiloOptions().QueueReclaimInterval;
         double? rate = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -72,6 +76,7 @@ internal static class FlowBenchmark
                 case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--poll-ms": pollMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--enqueue-tx": enqueueTransactions = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--reclaim-ms": reclaim = TimeSpan.FromMilliseconds(int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--tail": tail = true; break;
                 case "--alloc": alloc = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
@@ -95,7 +100,7 @@ internal static class FlowBenchmark
 
             var poll = TimeSpan.FromMilliseconds(pollMs ?? (provider == "postgres" ? 100 : 5));
             var clusterProvider = ReevSiloBuilder.Provider(connection);
-            await using var silo = ReevSiloBuilder.Create(clusterProvider, new SiloOptions { MaxEnqueueTransactions = enqueueTransactions });
+            await using var silo = ReevSiloBuilder.Create(clusterProvider, new SiloOptions { MaxEnqueueTransactions = enqueueTransactions, QueueReclaimInterval = reclaim });
             await silo.StartAsync(cancellationToken);
             var document = SyntheticFlows.BalanceChecks(steps, "bench-noop");
             var request = new ExecutionRequest
@@ -125,7 +130,7 @@ internal static class FlowBenchmark
                 var gen2Before = GC.CollectionCount(2);
                 using var pauses = report && tail ? new GcPauseRecorder(started) : null;
                 using var allocations = report && alloc ? new AllocationRecorder() : null;
-                using var durations = report ? new DurationRecorder(EnqueueDuration, CommitDuration) : null;
+                using var durations = report ? new DurationRecorder(EnqueueDuration, EnqueueWait, CommitDuration) : null;
                 async Task StartOneAsync(int i, long dueAt)
                 {
                     submittedAt[i] = dueAt;
@@ -257,12 +262,13 @@ internal static class FlowBenchmark
                 Array.Sort(callLatency);
                 var inserts = durations!.Sorted(EnqueueDuration);
                 var commits = durations.Sorted(CommitDuration);
+                var waits = durations.Sorted(EnqueueWait);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"flows: provider {provider}{(durable ? " (durable)" : string.Empty)}, {flows} flows x {steps} {agent} steps, concurrency {concurrency}{(rate is { } r ? $", paced at {r:0} flows/s" : string.Empty)}, finished flows seen every {poll.TotalMilliseconds:0} ms, {Environment.ProcessorCount} cores"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {seconds:0.00} s, {flows / seconds:0} flows/s, {flows * steps / seconds:0} steps/s; start p50 {P(startLatency, 0.5):0.0} ms p99 {P(startLatency, 0.99):0.0} ms (the call alone: p50 {P(callLatency, 0.5):0.0} ms p99 {P(callLatency, 0.99):0.0} ms); completion p50 {P(completions, 0.5):0} ms p99 {P(completions, 0.99):0} ms"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  inside: the start's INSERT transaction p50 {P(inserts, 0.5):0.0} ms p99 {P(inserts, 0.99):0.0} ms ({inserts.Length}); a turn commit transaction p50 {P(commits, 0.5):0.0} ms p99 {P(commits, 0.99):0.0} ms ({commits.Length})"));
+                    $"  inside: the start's wait for its INSERT p50 {P(waits, 0.5):0.0} ms p99 {P(waits, 0.99):0.0} ms, its INSERT transaction p50 {P(inserts, 0.5):0.0} ms p99 {P(inserts, 0.99):0.0} ms ({inserts.Length}); a turn commit transaction p50 {P(commits, 0.5):0.0} ms p99 {P(commits, 0.99):0.0} ms ({commits.Length})"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  per step (this process, silo and driver): {cpuPerStep:0} us CPU, {allocatedPerStep / 1024:0.0} KB allocated; {collections} collections ({gen2} gen2), {pausedMs:0} ms paused for GC ({pausedMs / 10 / seconds:0.0} % of the run), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
             }

@@ -44,6 +44,9 @@ internal static class RuntimeTelemetry
     public static readonly Histogram<double> EnqueueDuration =
         Meter.CreateHistogram<double>("reev.cluster.runtime.enqueue.duration", "ms", "Durable enqueue of sends from outside grains (one INSERT transaction), from its start to its commit.");
 
+    public static readonly Histogram<double> EnqueueWait =
+        Meter.CreateHistogram<double>("reev.cluster.runtime.enqueue.wait", "ms", "How long a send from outside grains waited for its INSERT to start (for the INSERTs in flight, ADR 0017).");
+
     public static readonly Histogram<int> EnqueueBatchSize =
         Meter.CreateHistogram<int>("reev.cluster.runtime.enqueue.batch_size", "{message}", "Messages per enqueue transaction.");
 

@@ -98,6 +98,14 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
 
             long[] ids;
             var started = Stopwatch.GetTimestamp();
+            if (RuntimeTelemetry.EnqueueWait.Enabled)
+            {
+                foreach (var item in batch)
+                {
+                    RuntimeTelemetry.EnqueueWait.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
+                }
+            }
+
             try
             {
                 ids = await store.EnqueueAsync(batch.ConvertAll(p => p.Message), CancellationToken.None).ConfigureAwait(false);
@@ -166,6 +174,8 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
         public OutboundMessage Message { get; } = message;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public long Queued { get; } = Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
