@@ -64,7 +64,8 @@ public sealed class SiloOptions
 
     /// <summary>
     /// INSERT transactions of sends from outside grains (a gateway's starts) in flight at once (ADR 0017). Sends that
-    /// arrive together share one; a grain's sends stay in call order whatever the number.
+    /// arrive together share one; more than one run only while few sends wait; a grain's sends stay in call order
+    /// whatever the number. 1 suits callers that each await one send before the next (they batch better).
     /// </summary>
     [Range(1, 64)]
     public int MaxEnqueueTransactions { get; set; } = DefaultMaxEnqueueTransactions;
