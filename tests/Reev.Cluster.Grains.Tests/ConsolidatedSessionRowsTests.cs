@@ -1,4 +1,5 @@
 using Npgsql;
+using Reev.Cluster.Client.ReadModels;
 using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.Runtime;
 using Xunit.Abstractions;
@@ -42,48 +43,21 @@ public sealed class ConsolidatedSessionRowsTests(ITestOutputHelper output)
 
         Assert.Equal(1, await host.Client.GetGrain<IConsolidatedRowsGrain>("rows").Write(rows));
 
-        var read = await ReadAsync(host.Database!.ConnectionString);
-        Assert.Equal(["rows-a", "rows-b", "rows-c"], read.Select(r => r.ExecutionId));
+        // Read back through the product's read model, as the gateway reads them.
+        await using var dataSource = NpgsqlDataSource.Create(host.Database!.ConnectionString);
+        var readModel = new PostgresExecutionReadModel(dataSource);
         foreach (var expected in rows.Skip(1))
         {
-            var actual = read.Single(r => r.ExecutionId == expected.ExecutionId);
-            Assert.Equal(expected with { }, actual with { OriginalSessionIds = expected.OriginalSessionIds, PhasesCompleted = expected.PhasesCompleted });
+            var actual = await readModel.GetConsolidatedByExecutionAsync(expected.ExecutionId, default);
+            Assert.NotNull(actual);
+            Assert.Equal(
+                (expected.ConsolidatedSessionId, expected.Status, expected.ConsolidatedContent, expected.AvgScore, expected.TotalTools,
+                    expected.SuccessRate, expected.ExecutionDurationMs, expected.Error, expected.UpdatedAt),
+                (actual.ConsolidatedSessionId, actual.Status, actual.ConsolidatedContent, actual.AvgScore, actual.TotalTools,
+                    actual.SuccessRate, actual.ExecutionDurationMs, actual.Error, actual.UpdatedAt));
             Assert.Equal(expected.OriginalSessionIds, actual.OriginalSessionIds);
             Assert.Equal(expected.PhasesCompleted, actual.PhasesCompleted);
         }
-    }
-
-    private static async Task<List<ConsolidatedSessionRow>> ReadAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand("""
-            SELECT execution_id, consolidated_session_id, status, consolidated_content, original_session_ids, avg_score, total_tools,
-                success_rate, execution_duration_ms, phases_completed, error, updated_at
-            FROM reev_consolidated_sessions WHERE execution_id LIKE 'rows-%' ORDER BY execution_id
-            """, connection);
-        var list = new List<ConsolidatedSessionRow>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            list.Add(new ConsolidatedSessionRow
-            {
-                ExecutionId = reader.GetString(0),
-                ConsolidatedSessionId = reader.GetString(1),
-                Status = reader.GetString(2),
-                ConsolidatedContent = reader.GetString(3),
-                OriginalSessionIds = reader.GetFieldValue<string[]>(4),
-                AvgScore = reader.GetDouble(5),
-                TotalTools = reader.GetInt32(6),
-                SuccessRate = reader.GetDouble(7),
-                ExecutionDurationMs = reader.GetDouble(8),
-                PhasesCompleted = reader.GetFieldValue<string[]>(9),
-                Error = reader.IsDBNull(10) ? null : reader.GetString(10),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(11),
-            });
-        }
-
-        return list;
     }
 }
 
