@@ -38,7 +38,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>A client: the co-hosted grain factory of the first silo.</summary>
     public IGrainFactory Client => _silos[0].GrainFactory;
 
-    public static async Task<BenchCluster> StartAsync(string? serverConnection, int silos, CancellationToken cancellationToken)
+    public static async Task<BenchCluster> StartAsync(string? serverConnection, int silos, int enqueueTransactions, CancellationToken cancellationToken)
     {
         string? database = null, connection = null;
         if (serverConnection is not null)
@@ -57,7 +57,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             for (var i = 0; i < silos; i++)
             {
                 ClusterProvider provider = connection is null ? memory : new PostgresClusterProvider(connection);
-                var silo = Silo.Create(new SiloOptions { SiloId = $"bench-silo-{i}" }, provider, grains);
+                var silo = Silo.Create(new SiloOptions { SiloId = $"bench-silo-{i}", MaxEnqueueTransactions = enqueueTransactions }, provider, grains);
                 silo.TestHooks.CommitCompleted = cluster.OnCommit;
                 cluster._silos.Add(silo);
             }

@@ -16,6 +16,8 @@ internal sealed class BenchOptions
           --client-messages N              client-to-grain one-way messages per run (default 50000)
           --grains N                       grains (default 1000)
           --asks N                         sequential asks for the latency figures (default 1000)
+          --enqueue-tx N                   SiloOptions.MaxEnqueueTransactions: client sends' INSERTs in flight at once
+                                           (default 2, ADR 0017)
           --quick                          small sizes for a smoke run (under a minute in all)
         """;
 
@@ -38,6 +40,8 @@ internal sealed class BenchOptions
     public int Asks { get; private set; } = 1000;
 
     public bool Quick { get; private set; }
+
+    public int EnqueueTransactions { get; private set; } = Runtime.SiloOptions.DefaultMaxEnqueueTransactions;
 
     /// <summary>Parses the arguments after <c>runtime</c>; throws <see cref="ArgumentException"/> with the reason.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -79,6 +83,9 @@ internal sealed class BenchOptions
                     break;
                 case "--asks":
                     asks = Positive("--asks", Value());
+                    break;
+                case "--enqueue-tx":
+                    o.EnqueueTransactions = Positive("--enqueue-tx", Value());
                     break;
                 case "--quick":
                     o.Quick = true;

@@ -15,7 +15,7 @@ internal static class RuntimeBenchmark
     public static async Task<BenchResult> RunAsync(
         string provider, string? serverConnection, int silos, BenchOptions options, CancellationToken cancellationToken)
     {
-        await using var cluster = await BenchCluster.StartAsync(serverConnection, silos, cancellationToken).ConfigureAwait(false);
+        await using var cluster = await BenchCluster.StartAsync(serverConnection, silos, options.EnqueueTransactions, cancellationToken).ConfigureAwait(false);
         var grains = options.Grains;
         var client = cluster.Client;
         var refs = Enumerable.Range(0, grains).Select(i => client.GetGrain<IRelayGrain>(RelayGrain.KeyOf(i))).ToArray();

@@ -22,8 +22,7 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
     /// <summary>
     /// A second INSERT starts, or goes on with another batch, only while at most this many sends wait: overlapping saves
     /// a send the wait for the INSERT in flight when sends are few, but once they queue up, one batch that grows while
-    /// the INSERT in flight runs commits more of them for the same work (smaller overlapping batches cost the client
-    /// sends' throughput about a quarter, ADR 0017).
+    /// the INSERT in flight runs commits more of them for the same work (ADR 0017).
     /// </summary>
     public const int OverlapWhileQueued = 8;
 
