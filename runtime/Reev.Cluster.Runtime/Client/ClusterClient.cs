@@ -59,11 +59,7 @@ public sealed class ClusterClient : IAsyncDisposable
 
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
-        if (options.MaxEnqueueTransactions is < 1 or > 64)
-        {
-            throw new ClusterConfigurationException(
-                $"{ClusterClientOptions.SectionName}:MaxEnqueueTransactions must be between 1 and 64, not {options.MaxEnqueueTransactions}.");
-        }
+        SiloOptions.CheckMaxEnqueueTransactions(ClusterClientOptions.SectionName, options.MaxEnqueueTransactions);
 
         var store = provider.CreateStore(options.PartitionCount, timeProvider, loggerFactory);
         return new ClusterClient(store, options, timeProvider, loggerFactory.CreateLogger("Reev.Cluster.Runtime.ClusterClient"), serializerOptions ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));

@@ -113,6 +113,15 @@ public sealed class SiloOptions
             ? null
             : $"{SectionName}:TurnTimeout must be from 00:00:00.001 to {MaxTurnTimeout:c}, or -00:00:00.001 (Timeout.InfiniteTimeSpan) for no limit, not {turnTimeout} (hh:mm:ss; a bare number means days).";
 
+    /// <summary>Refuses a <see cref="MaxEnqueueTransactions"/> (of a silo's or a client's section) outside 1-64, by name.</summary>
+    internal static void CheckMaxEnqueueTransactions(string section, int value)
+    {
+        if (value is < 1 or > 64)
+        {
+            throw new ClusterConfigurationException($"{section}:MaxEnqueueTransactions must be between 1 and 64, not {value}.");
+        }
+    }
+
     // What Task.WaitAsync accepts (uint.MaxValue - 1 ms), rounded down to whole days.
     private static readonly TimeSpan MaxTurnTimeout = TimeSpan.FromDays(49);
 
@@ -129,10 +138,7 @@ public sealed class SiloOptions
             throw new ClusterConfigurationException($"{SectionName}:PartitionCount must be between 1 and 65536, not {PartitionCount}.");
         }
 
-        if (MaxEnqueueTransactions is < 1 or > 64)
-        {
-            throw new ClusterConfigurationException($"{SectionName}:MaxEnqueueTransactions must be between 1 and 64, not {MaxEnqueueTransactions}.");
-        }
+        CheckMaxEnqueueTransactions(SectionName, MaxEnqueueTransactions);
 
         if (MaxAttempts < 1)
         {

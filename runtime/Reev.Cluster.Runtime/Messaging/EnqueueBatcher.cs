@@ -11,10 +11,10 @@ namespace Reev.Cluster.Runtime.Messaging;
 /// need not wait for its commit before its own starts (ADR 0017). Sends to one grain commit in the order they were made,
 /// even sends a caller did not await one by one: a batch leaves in the queue, in their order, the sends of a grain that
 /// has a send in another batch in flight (sends to other grains may go ahead of them), so a grain's sends are in one
-/// transaction at a time and in call order. Each send completes only once its row is committed. A batch the database rejects, or whose values the driver cannot bind, is
-/// retried message by message, so a bad message fails alone.
+/// transaction at a time and in call order. Each send completes only once its row is committed. A batch the database
+/// rejects, or whose values the driver cannot bind, is retried message by message, so a bad message fails alone.
 /// </summary>
-internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<StoredMessage>> afterEnqueue, int maxTransactions = 1)
+internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<StoredMessage>> afterEnqueue, int maxTransactions)
 {
     /// <summary>Most messages per INSERT.</summary>
     public const int MaxBatch = 512;
