@@ -28,8 +28,10 @@ dotnet restore Reev.Cluster.sln
 dotnet build Reev.Cluster.sln --no-restore -c Debug
 status=0
 # Test assemblies run one after another: the failure tests measure failover times and must not
-# compete with other assemblies for the 2 cores.
+# compete with other assemblies for the 2 cores. A test that runs for 8 minutes is taken as hung: its
+# host is stopped and the test named as failed, instead of the run never ending.
 dotnet test Reev.Cluster.sln --no-build -c Debug -m:1 \
+  --blame-hang-timeout 8m --blame-hang-dump-type none \
   --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
 

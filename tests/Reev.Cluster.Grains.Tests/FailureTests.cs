@@ -66,7 +66,7 @@ public sealed class FailureTests(ITestOutputHelper output)
         await host.Cluster.WaitForBalanceAsync(Patience);
         var silos = host.Cluster.Silos;
         var victim = silos[0];
-        var id = KeyOwnedBy<IExecutionGrain>(victim, "kill-between");
+        var id = await KeyOwnedByAsync<IExecutionGrain>(victim, "kill-between");
         var document = Flows.Benchmark("200-jup-swap-then-lend-deposit");
         var client = silos[1].GrainFactory;
 
@@ -98,7 +98,7 @@ public sealed class FailureTests(ITestOutputHelper output)
         await host.Cluster.WaitForBalanceAsync(Patience);
         var victim = host.Cluster.Silos[0];
         var survivor = host.Cluster.Silos[1];
-        var id = KeyOwnedBy<IStepGrain>(victim, "kill-retry", key => StepKeys.For(key, 1));
+        var id = await KeyOwnedByAsync<IStepGrain>(victim, "kill-retry", key => StepKeys.For(key, 1));
         var recovery = new RecoveryConfig { InTurnRetries = 0, BaseRetryDelayMs = 3000, MaxRetryDelayMs = 3000, MaxRecoveryTimeMs = 20000 };
 
         await survivor.GrainFactory.GetGrain<IExecutionGrain>(id).StartAsync(
@@ -127,7 +127,7 @@ public sealed class FailureTests(ITestOutputHelper output)
         await host.Cluster.WaitForBalanceAsync(Patience);
         var victim = host.Cluster.Silos[0];
         var survivor = host.Cluster.Silos[1];
-        var id = KeyOwnedBy<IConsolidationGrain>(victim, "kill-consolidation");
+        var id = await KeyOwnedByAsync<IConsolidationGrain>(victim, "kill-consolidation");
 
         await survivor.GrainFactory.GetGrain<IExecutionGrain>(id).StartAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")) with { ConsolidationTimeoutMs = 6000 });
         await hangs.Entered.WaitAsync(Patience);
@@ -154,7 +154,7 @@ public sealed class FailureTests(ITestOutputHelper output)
         await host.Cluster.WaitForBalanceAsync(Patience);
         var victim = host.Cluster.Silos[0];
         var survivor = host.Cluster.Silos[1];
-        var id = KeyOwnedBy<IConsolidationGrain>(victim, "reminder-after-kill");
+        var id = await KeyOwnedByAsync<IConsolidationGrain>(victim, "reminder-after-kill");
 
         await survivor.GrainFactory.GetGrain<IExecutionGrain>(id).StartAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")) with { ConsolidationTimeoutMs = 8000 });
         await Eventually.HoldsAsync(
@@ -193,16 +193,30 @@ public sealed class FailureTests(ITestOutputHelper output)
         Assert.Equal(1.0, await db.ScalarAsync<double>($"SELECT success_rate FROM reev_consolidated_sessions WHERE execution_id = '{id}'"));
     }
 
-    /// <summary>A key whose grain lives on <paramref name="silo"/>.</summary>
-    private static string KeyOwnedBy<TGrain>(Reev.Cluster.Runtime.Silo silo, string prefix, Func<string, string>? grainKey = null)
+    /// <summary>
+    /// A key whose grain lives on <paramref name="silo"/>. Bounded: a silo that holds no partition (its leases lost on a
+    /// starved machine) fails the test by name instead of spinning for ever.
+    /// </summary>
+    private static async Task<string> KeyOwnedByAsync<TGrain>(Reev.Cluster.Runtime.Silo silo, string prefix, Func<string, string>? grainKey = null)
         where TGrain : Reev.Cluster.Runtime.IGrain
     {
+        var started = TimeProvider.System.GetTimestamp();
         for (var i = 0; ; i++)
         {
             var id = $"{prefix}-{i}-{Guid.NewGuid():N}"[..32];
             if (silo.Owns<TGrain>(grainKey?.Invoke(id) ?? id))
             {
                 return id;
+            }
+
+            if (i % 1024 == 1023)
+            {
+                if (TimeProvider.System.GetElapsedTime(started) > Patience)
+                {
+                    throw new TimeoutException($"Silo {silo.SiloId} owned no partition for {Patience.TotalSeconds:0} s (running: {silo.IsRunning}, partitions: {silo.OwnedPartitions.Count}).");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
             }
         }
     }

@@ -124,6 +124,31 @@ public sealed class EnqueueBatcherTests
         Assert.Equal([1, 1, EnqueueBatcher.OverlapWhileQueued + 4], store.Batches);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_local_dispatch_that_throws_neither_fails_the_committed_sends_nor_holds_the_grains_next_ones(int maxTransactions)
+    {
+        var store = new HeldStore();
+        var dispatched = 0;
+        var batcher = new EnqueueBatcher(store, _ =>
+        {
+            if (Interlocked.Increment(ref dispatched) == 1)
+            {
+                throw new InvalidOperationException("the silo's directory is gone");
+            }
+        }, maxTransactions);
+
+        // The rows of the first send are committed although dispatching them failed: its sender gets its id, and the
+        // grain is no longer counted as in flight, so its next sends (and other grains') are not held behind it.
+        var first = await batcher.EnqueueAsync(Message("a", 1), default).WaitAsync(Wait);
+        var next = await Task.WhenAll(batcher.EnqueueAsync(Message("a", 2), default), batcher.EnqueueAsync(Message("b", 1), default)).WaitAsync(Wait);
+
+        Assert.True(first > 0 && next.All(id => id > first), "every send got the id of its committed row");
+        Assert.Equal(["a:1", "a:2", "b:1"], store.Committed.Order(StringComparer.Ordinal));
+        Assert.True(dispatched >= 2, "the later sends were dispatched");
+    }
+
     private static OutboundMessage Message(string grain, int number) =>
         new(0, "test", grain, "Add", MessageKind.Call, System.Text.Encoding.UTF8.GetBytes($"[{number}]"), null, null);
 

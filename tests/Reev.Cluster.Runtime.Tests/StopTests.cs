@@ -186,6 +186,29 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task A_stop_whose_loop_ignores_cancellation_ends_at_its_token_instead_of_waiting_for_ever()
+    {
+        var (silo, store) = Create();
+        await using var _ = silo;
+        await silo.StartAsync(default);
+
+        // The membership loop is stuck in a store call that does not observe cancellation (a server that does not answer).
+        store.GateReadOwned = true;
+        await store.ReadOwnedEntered.Task.WaitAsync(Wait);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => silo.StopAsync(cancel.Token).WaitAsync(Wait));
+            Assert.False(silo.IsRunning);
+            Assert.Empty(silo.OwnedPartitions);
+        }
+        finally
+        {
+            store.ReadOwnedGate.TrySetResult();
+        }
+    }
+
+    [Fact]
     public async Task A_balance_that_raced_the_stop_adds_no_partition_back()
     {
         var (silo, store) = Create();

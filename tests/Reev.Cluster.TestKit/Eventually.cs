@@ -9,7 +9,22 @@ public static class Eventually
         var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
-            if (await condition().ConfigureAwait(false))
+            // A check that never answers (a call whose reply is lost) fails the wait at its timeout, as a check that keeps
+            // answering false does, instead of holding the test (and the run) for ever.
+            var check = condition();
+            var left = timeout - TimeProvider.System.GetElapsedTime(started);
+            var bound = left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+            bool holds;
+            try
+            {
+                holds = await check.WaitAsync(bound, TimeProvider.System).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (!check.IsCompleted)
+            {
+                throw new TimeoutException($"Not reached within {timeout.TotalSeconds:0.#} s: {description} (a check did not answer within {bound.TotalSeconds:0.#} s)");
+            }
+
+            if (holds)
             {
                 return;
             }

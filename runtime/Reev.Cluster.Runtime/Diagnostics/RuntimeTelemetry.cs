@@ -50,6 +50,9 @@ internal static class RuntimeTelemetry
     public static readonly Histogram<int> EnqueueBatchSize =
         Meter.CreateHistogram<int>("reev.cluster.runtime.enqueue.batch_size", "{message}", "Messages per enqueue transaction.");
 
+    public static readonly Counter<long> EnqueueDispatchFailures =
+        Meter.CreateCounter<long>("reev.cluster.runtime.enqueue.dispatch_failures", "{batch}", "Committed sends from outside grains whose local dispatch failed; the fetch loop delivers them instead.");
+
     public static readonly Histogram<double> QueueReclaimDuration =
         Meter.CreateHistogram<double>("reev.cluster.runtime.queue.reclaim.duration", "ms", "Reclaiming the room of consumed messages and fired reminders (PostgreSQL: VACUUM of the queue tables).");
 

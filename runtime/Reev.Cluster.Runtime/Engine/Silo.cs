@@ -211,6 +211,7 @@ public sealed partial class Silo : IAsyncDisposable
         {
             await DrainAsync(cancellationToken).ConfigureAwait(false);
             await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+            await StopLoopsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -221,7 +222,6 @@ public sealed partial class Silo : IAsyncDisposable
             throw;
         }
 
-        await StopLoopsAsync().ConfigureAwait(false);
         leases = [.. leases.Union(_partitions.RefusedWhileClosed).OrderBy(l => l.Partition)];
 
         try
@@ -290,17 +290,19 @@ public sealed partial class Silo : IAsyncDisposable
 
     /// <summary>
     /// Stops the loops of a graceful stop. The commit channel is completed first, so that a turn ending after the lanes are
-    /// gone is answered at once instead of waiting for ever; whatever is left in it afterwards did not commit.
+    /// gone is answered at once instead of waiting for ever; whatever is left in it afterwards did not commit. The wait for
+    /// the loops is bounded by the stop's token, as the drain is: a loop stuck in a call that ignores cancellation ends the
+    /// stop as a kill instead of holding it past its grace period.
     /// </summary>
-    private async Task StopLoopsAsync()
+    private async Task StopLoopsAsync(CancellationToken cancellationToken)
     {
         _commitQueue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
+            await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // A loop that ended badly must not cost the hand-over: the partitions are still released below.
             RuntimeLog.LoopFailed(_logger, ex, SiloId, "stop");

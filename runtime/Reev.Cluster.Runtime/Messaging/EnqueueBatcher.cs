@@ -120,42 +120,60 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
                 }
             }
 
-            long[] ids;
-            var started = Stopwatch.GetTimestamp();
-            if (RuntimeTelemetry.EnqueueWait.Enabled)
-            {
-                foreach (var item in batch)
-                {
-                    RuntimeTelemetry.EnqueueWait.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
-                }
-            }
-
             try
             {
-                ids = await store.EnqueueAsync(batch.ConvertAll(p => p.Message), CancellationToken.None).ConfigureAwait(false);
-                RuntimeTelemetry.EnqueueDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                RuntimeTelemetry.EnqueueBatchSize.Record(batch.Count);
-            }
-            catch (Exception ex) when (batch.Count > 1 && (ex is DbException { IsTransient: false } || StoreErrors.IsBindingError(ex)))
-            {
-                // The server rejected the statement, or the driver could not bind a value of one message (text that is not
-                // valid UTF-16): nothing committed, and one bad message must not fail the others.
-                await InsertOneByOneAsync(batch).ConfigureAwait(false);
-                continue;
+                await SendAsync(batch).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // Outcome unknown (the connection may have died at commit): the callers decide, as for a single send.
+                // Not a database outcome (those are handled in SendAsync): a bug must not leave this batch's senders
+                // waiting, nor its grains held as in flight, which would hold their later sends for ever.
                 foreach (var item in batch)
                 {
                     item.Completion.TrySetException(ex);
                 }
+            }
+        }
+    }
 
-                continue;
+    /// <summary>One INSERT of the batch; completes each send with its outcome.</summary>
+    private async Task SendAsync(List<Pending> batch)
+    {
+        long[] ids;
+        var started = Stopwatch.GetTimestamp();
+        if (RuntimeTelemetry.EnqueueWait.Enabled)
+        {
+            foreach (var item in batch)
+            {
+                RuntimeTelemetry.EnqueueWait.Record(Stopwatch.GetElapsedTime(item.Queued, started).TotalMilliseconds);
+            }
+        }
+
+        try
+        {
+            ids = await store.EnqueueAsync(batch.ConvertAll(p => p.Message), CancellationToken.None).ConfigureAwait(false);
+            RuntimeTelemetry.EnqueueDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            RuntimeTelemetry.EnqueueBatchSize.Record(batch.Count);
+        }
+        catch (Exception ex) when (batch.Count > 1 && (ex is DbException { IsTransient: false } || StoreErrors.IsBindingError(ex)))
+        {
+            // The server rejected the statement, or the driver could not bind a value of one message (text that is not
+            // valid UTF-16): nothing committed, and one bad message must not fail the others.
+            await InsertOneByOneAsync(batch).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Outcome unknown (the connection may have died at commit): the callers decide, as for a single send.
+            foreach (var item in batch)
+            {
+                item.Completion.TrySetException(ex);
             }
 
-            Complete(batch, ids);
+            return;
         }
+
+        Complete(batch, ids);
     }
 
     private async Task InsertOneByOneAsync(List<Pending> batch)
@@ -185,8 +203,17 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
             stored[i] = batch[i].Message.ToDispatched(ids[i]);
         }
 
-        // Dispatch before completing: a caller's next send must not overtake this one locally.
-        afterEnqueue(stored);
+        // Dispatch before completing: a caller's next send must not overtake this one locally. The rows are committed
+        // whatever the local dispatch does, so its failure is not the senders': the fetch loop reads every committed row.
+        try
+        {
+            afterEnqueue(stored);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            RuntimeTelemetry.EnqueueDispatchFailures.Add(1);
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(ids[i]);

@@ -410,6 +410,9 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         }
     }
 
+    /// <summary>How long the store's end waits for its LISTEN loop to notice it.</summary>
+    private static readonly TimeSpan ListenerStopWait = TimeSpan.FromSeconds(5);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed.IsCancellationRequested)
@@ -422,9 +425,11 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         {
             try
             {
-                await _listener.ConfigureAwait(false);
+                // Bounded: cancelling a LISTEN wait asks the server, and a server that does not answer must not hold the
+                // store's end (and the silo's stop) for ever; the listener's connection is closed with the pool below.
+                await _listener.WaitAsync(ListenerStopWait).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException)
+            catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or TimeoutException)
             {
                 // The listener ends with the store.
             }
