@@ -131,7 +131,7 @@ public sealed class ClusterClient : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelWithinBoundAsync().ConfigureAwait(false);
         if (_replyLoop is not null)
         {
             await _replyLoop.ConfigureAwait(false);

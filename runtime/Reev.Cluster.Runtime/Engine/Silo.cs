@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reev.Cluster.Runtime.Diagnostics;
+using Reev.Cluster.Runtime.Engine;
 using Reev.Cluster.Runtime.Messaging;
 using Reev.Cluster.Runtime.Storage;
 
@@ -269,7 +270,7 @@ public sealed partial class Silo : IAsyncDisposable
         RuntimeTelemetry.Unregister(this);
         _partitions.Close();
         _commitQueue.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelWithinBoundAsync().ConfigureAwait(false);
         ReplyHub.Unregister(_client.ClientId, _client.Replies);
         await _store.DisposeAsync().ConfigureAwait(false);
         try
@@ -297,7 +298,7 @@ public sealed partial class Silo : IAsyncDisposable
     private async Task StopLoopsAsync(CancellationToken cancellationToken)
     {
         _commitQueue.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelWithinBoundAsync().ConfigureAwait(false);
         try
         {
             await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);

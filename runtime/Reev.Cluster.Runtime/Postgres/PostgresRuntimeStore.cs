@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Reev.Cluster.Runtime.Engine;
 using Reev.Cluster.Runtime.Storage;
 
 namespace Reev.Cluster.Runtime.Postgres;
@@ -386,9 +387,13 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
 
                 handler(WakeSignal.Messages);
                 handler(WakeSignal.Replies);
+                // The wait is bounded and never cancelled through the token: cancelling NpgsqlConnection.WaitAsync can
+                // deadlock inside the driver (npgsql/npgsql#5975), and the cancel would then hold the store's end, and a
+                // silo's stop or kill, for ever. The loop looks at the token between waits instead, so the store's end
+                // takes at most one wait.
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await connection.WaitAsync(ListenWait, CancellationToken.None).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -413,6 +418,9 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     /// <summary>How long the store's end waits for its LISTEN loop to notice it.</summary>
     private static readonly TimeSpan ListenerStopWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest a LISTEN wait lasts before the loop checks whether the store is ending.</summary>
+    private static readonly TimeSpan ListenWait = TimeSpan.FromMilliseconds(500);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed.IsCancellationRequested)
@@ -420,7 +428,7 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
             return;
         }
 
-        await _disposed.CancelAsync().ConfigureAwait(false);
+        await _disposed.CancelWithinBoundAsync().ConfigureAwait(false);
         if (_listener is not null)
         {
             try
