@@ -46,6 +46,8 @@ internal static class FlowBenchmark
                                           MaxEnqueueTransactions; default 2)
           --reclaim-ms M                  SiloOptions.QueueReclaimInterval in milliseconds (default 2000; 0 turns the
                                           silos' vacuum of the queue tables off)
+          --commit-lanes L                turn commit transactions in flight at once (SiloOptions.CommitLanes;
+                                          default 2)
           --tail                          also print, second by second, the starts over 20 ms and the GC pauses (what
                                           makes the start's p99)
         """;
@@ -59,6 +61,7 @@ internal static class FlowBenchmark
         int? warmup = null, pollMs = null;
         var enqueueTransactions = SiloOptions.DefaultMaxEnqueueTransactions;
         var reclaim = new SiloOptions().QueueReclaimInterval;
+        var commitLanes = SiloOptions.DefaultCommitLanes;
         double? rate = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -77,6 +80,7 @@ internal static class FlowBenchmark
                 case "--poll-ms": pollMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--enqueue-tx": enqueueTransactions = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--reclaim-ms": reclaim = TimeSpan.FromMilliseconds(int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--commit-lanes": commitLanes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--tail": tail = true; break;
                 case "--alloc": alloc = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
@@ -100,7 +104,7 @@ internal static class FlowBenchmark
 
             var poll = TimeSpan.FromMilliseconds(pollMs ?? (provider == "postgres" ? 100 : 5));
             var clusterProvider = ReevSiloBuilder.Provider(connection);
-            await using var silo = ReevSiloBuilder.Create(clusterProvider, new SiloOptions { MaxEnqueueTransactions = enqueueTransactions, QueueReclaimInterval = reclaim });
+            await using var silo = ReevSiloBuilder.Create(clusterProvider, new SiloOptions { MaxEnqueueTransactions = enqueueTransactions, QueueReclaimInterval = reclaim, CommitLanes = commitLanes });
             await silo.StartAsync(cancellationToken);
             var document = SyntheticFlows.BalanceChecks(steps, "bench-noop");
             var request = new ExecutionRequest

@@ -8,7 +8,9 @@ namespace Reev.Cluster.Runtime;
 public sealed partial class Silo
 {
     private readonly Channel<PendingCommit> _commitQueue;
+    private readonly Engine.AsyncSignal _laneSignal = new();
     private int _notifyPending;
+    private int _committing;
 
     private Task<CommitStatus> CommitAsync(TurnCommit turn)
     {
@@ -20,13 +22,26 @@ public sealed partial class Silo
             return Task.FromResult(CommitStatus.Fenced);
         }
 
+        if (_commitQueue.Reader.Count >= OverlapWhenQueued && Volatile.Read(ref _committing) > 0)
+        {
+            _laneSignal.Release(); // enough turns wait behind the commit in flight for another lane to start one
+        }
+
         return pending.Completion.Task;
     }
 
     /// <summary>
+    /// Turns that must be waiting before a commit starts while another is in flight. Below it the waiting turns go in
+    /// the next commit of the lane in flight (one larger transaction); above it the lanes overlap, so that a silo at its
+    /// limit keeps its throughput (ADR 0019).
+    /// </summary>
+    private int OverlapWhenQueued => Math.Max(1, Options.CommitBatchSize / 2);
+
+    /// <summary>
     /// One commit lane: takes whatever turns are waiting (up to the batch size) and commits them in
     /// one fenced transaction. Waiting turns accumulate while a commit runs, so batches grow with load
-    /// without a timer (group commit).
+    /// without a timer (group commit). A lane starts a commit while another is in flight only once
+    /// <see cref="OverlapWhenQueued"/> turns wait.
     /// </summary>
     private async Task CommitLaneAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +51,14 @@ public sealed partial class Silo
         {
             while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                // Woken by a lane's commit ending or by the queue reaching the bound; both change what is checked here
+                // before they wake, so a wake between the check and the wait is not lost (the signal stays set).
+                while (Volatile.Read(ref _committing) > 0 && reader.Count < OverlapWhenQueued)
+                {
+                    await _laneSignal.WaitAsync(Timeout.InfiniteTimeSpan, TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                Interlocked.Increment(ref _committing);
                 batch.Clear();
                 while (batch.Count < Options.CommitBatchSize && reader.TryRead(out var item))
                 {
@@ -57,6 +80,16 @@ public sealed partial class Silo
                         NoteUnknownOutcome(batch.Where(p => !p.Completion.Task.IsCompleted), ex);
                         Complete(batch, CommitStatus.Unknown);
                     }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _committing);
+                        _laneSignal.Release();
+                    }
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _committing);
+                    _laneSignal.Release();
                 }
             }
         }
