@@ -22,7 +22,7 @@ public sealed partial class Silo
             return Task.FromResult(CommitStatus.Fenced);
         }
 
-        if (_commitQueue.Reader.Count >= OverlapWhenQueued && Volatile.Read(ref _committing) > 0)
+        if (Volatile.Read(ref _committing) > 0 && _commitQueue.Reader.Count >= OverlapWhenQueued)
         {
             _laneSignal.Release(); // enough turns wait behind the commit in flight for another lane to start one
         }
@@ -59,34 +59,29 @@ public sealed partial class Silo
                 }
 
                 Interlocked.Increment(ref _committing);
-                batch.Clear();
-                while (batch.Count < Options.CommitBatchSize && reader.TryRead(out var item))
+                try
                 {
-                    batch.Add(item);
-                }
+                    batch.Clear();
+                    while (batch.Count < Options.CommitBatchSize && reader.TryRead(out var item))
+                    {
+                        batch.Add(item);
+                    }
 
-                if (batch.Count > 0)
-                {
-                    try
+                    if (batch.Count > 0)
                     {
                         await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                    {
-                        // A defect in the commit path must not end the lane: with every lane gone no turn would ever
-                        // commit again while the heartbeats kept the partitions. The batch's outcome is unknown: its turns
-                        // reload, and one that did commit finds its message consumed.
-                        RuntimeLog.CommitFailed(_logger, ex, batch.Count);
-                        NoteUnknownOutcome(batch.Where(p => !p.Completion.Task.IsCompleted), ex);
-                        Complete(batch, CommitStatus.Unknown);
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _committing);
-                        _laneSignal.Release();
-                    }
                 }
-                else
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // A defect in the commit path must not end the lane: with every lane gone no turn would ever
+                    // commit again while the heartbeats kept the partitions. The batch's outcome is unknown: its turns
+                    // reload, and one that did commit finds its message consumed.
+                    RuntimeLog.CommitFailed(_logger, ex, batch.Count);
+                    NoteUnknownOutcome(batch.Where(p => !p.Completion.Task.IsCompleted), ex);
+                    Complete(batch, CommitStatus.Unknown);
+                }
+                finally
                 {
                     Interlocked.Decrement(ref _committing);
                     _laneSignal.Release();

@@ -126,8 +126,9 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
             }
             catch (Exception ex)
             {
-                // Not a database outcome (those are handled in SendAsync): a bug must not leave this batch's senders
-                // waiting, nor its grains held as in flight, which would hold their later sends for ever.
+                // Outcome unknown (the connection may have died at commit): the callers decide, as for a single send. Any
+                // other failure ends here too, so that none leaves this batch's senders waiting or its grains held as in
+                // flight, which would hold their later sends for ever.
                 foreach (var item in batch)
                 {
                     item.Completion.TrySetException(ex);
@@ -136,7 +137,7 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
         }
     }
 
-    /// <summary>One INSERT of the batch; completes each send with its outcome.</summary>
+    /// <summary>One INSERT of the batch; completes each send with its id once committed. Throws when the outcome is unknown.</summary>
     private async Task SendAsync(List<Pending> batch)
     {
         long[] ids;
@@ -160,16 +161,6 @@ internal sealed class EnqueueBatcher(IRuntimeStore store, Action<IReadOnlyList<S
             // The server rejected the statement, or the driver could not bind a value of one message (text that is not
             // valid UTF-16): nothing committed, and one bad message must not fail the others.
             await InsertOneByOneAsync(batch).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex)
-        {
-            // Outcome unknown (the connection may have died at commit): the callers decide, as for a single send.
-            foreach (var item in batch)
-            {
-                item.Completion.TrySetException(ex);
-            }
-
             return;
         }
 

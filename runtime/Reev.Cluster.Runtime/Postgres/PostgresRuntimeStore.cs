@@ -9,6 +9,12 @@ namespace Reev.Cluster.Runtime.Postgres;
 internal sealed partial class PostgresRuntimeStore : IRuntimeStore
 {
     private const string WakeChannel = "reev_wake";
+
+    /// <summary>How long the store's end waits for its LISTEN loop to notice it.</summary>
+    private static readonly TimeSpan ListenerStopWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a LISTEN wait lasts before the loop checks whether the store is ending.</summary>
+    private static readonly TimeSpan ListenWait = TimeSpan.FromMilliseconds(500);
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
     private readonly IReadOnlyList<PostgresMigration> _migrations;
@@ -415,12 +421,6 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         }
     }
 
-    /// <summary>How long the store's end waits for its LISTEN loop to notice it.</summary>
-    private static readonly TimeSpan ListenerStopWait = TimeSpan.FromSeconds(5);
-
-    /// <summary>The longest a LISTEN wait lasts before the loop checks whether the store is ending.</summary>
-    private static readonly TimeSpan ListenWait = TimeSpan.FromMilliseconds(500);
-
     public async ValueTask DisposeAsync()
     {
         if (_disposed.IsCancellationRequested)
@@ -433,8 +433,9 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         {
             try
             {
-                // Bounded: cancelling a LISTEN wait asks the server, and a server that does not answer must not hold the
-                // store's end (and the silo's stop) for ever; the listener's connection is closed with the pool below.
+                // Bounded: the loop notices the end within one wait, but opening its connection or its LISTEN command may
+                // be waiting on a server that does not answer, which must not hold the store's end (and the silo's stop)
+                // for ever.
                 await _listener.WaitAsync(ListenerStopWait).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or TimeoutException)
