@@ -324,7 +324,8 @@ internal static class FlowBenchmark
 
         if (provider is InMemoryClusterProvider memory)
         {
-            return ids.Where(id => memory.ReadRow<ExecutionRow>(ExecutionRow.TableName, id) is { Status: "completed" or "failed" or "cancelled" }).ToList();
+            return memory.ReadRows<ExecutionRow>(ExecutionRow.TableName, ids)
+                .Where(static row => row.Status is "completed" or "failed" or "cancelled").Select(static row => row.ExecutionId).ToList();
         }
 
         await using var conn = new NpgsqlConnection(connection);

@@ -39,6 +39,30 @@ public sealed class InMemoryClusterProvider : ClusterProvider
         }
     }
 
+    /// <summary>The read-model rows of <paramref name="keys"/> that exist, read under one lock (a poll of many keys).</summary>
+    public IReadOnlyList<TRow> ReadRows<TRow>(string table, IEnumerable<string> keys)
+        where TRow : class, IReadModelRow
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new List<TRow>();
+        lock (_database.Lock)
+        {
+            if (_database.Tables.TryGetValue(table, out var rows))
+            {
+                foreach (var key in keys)
+                {
+                    if (rows.TryGetValue(key, out var row) && row is TRow typed)
+                    {
+                        found.Add(typed);
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>
     /// How many committed turns wrote a read-model row (0 for none): a row is replaced at each write, this count
     /// only grows. A grain that numbers its writes of a row can compare the two to see a turn committed twice.

@@ -19,7 +19,7 @@ internal sealed class InMemoryDatabase
 
     public Dictionary<string, (DateTimeOffset LeaseExpiresAt, bool Left, Guid Incarnation)> Silos { get; } = new(StringComparer.Ordinal);
 
-    public SortedDictionary<long, StoredMessage> Messages { get; } = [];
+    public MessageTable Messages { get; } = new();
 
     public long NextMessageId { get; set; } = 1;
 

@@ -177,8 +177,8 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         lock (db.Lock)
         {
             Check();
-            var rows = db.Messages.Values
-                .Where(m => m.Id > after.Id && set.Contains(m.Partition))
+            var rows = db.Messages.After(after.Id)
+                .Where(m => set.Contains(m.Partition))
                 .Take(max).ToList();
             return Task.FromResult(new FetchPage(rows, rows.Count > 0 ? new FetchCursor(0, rows[^1].Id) : after));
         }
@@ -196,7 +196,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
             lock (db.Lock)
             {
                 Check();
-                rows = db.Messages.Values.Where(m => m.Id > after && set.Contains(m.Partition)).Take(pageSize).ToList();
+                rows = db.Messages.After(after).Where(m => set.Contains(m.Partition)).Take(pageSize).ToList();
             }
 
             if (!onPage(rows))
