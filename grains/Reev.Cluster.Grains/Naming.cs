@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Reev.Cluster.Grains;
@@ -20,4 +21,48 @@ internal static class Naming
 
         return builder.ToString();
     }
+
+    /// <summary>The enum value's name, as <see cref="Enum.ToString()"/> (one string per value, not one per call).</summary>
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumText<TEnum>.Of(value).Name;
+
+    /// <summary>The enum value's name in lower case ("AwaitingUser" → "awaitinguser").</summary>
+    public static string Lower<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumText<TEnum>.Of(value).Lower;
+
+    /// <summary>The enum value's name in snake case ("AwaitingUser" → "awaiting_user").</summary>
+    public static string Snake<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumText<TEnum>.Of(value).Snake;
+
+    /// <summary>
+    /// The texts of an enum's values, made once each: read models and events are written at every turn, and each
+    /// <see cref="Enum.ToString()"/> made a string that a stored row then kept.
+    /// </summary>
+    private static class EnumText<TEnum>
+        where TEnum : struct, Enum
+    {
+        /// <summary>Values outside the enum (a number read from JSON) are not kept: the cache stays bounded.</summary>
+        private const int MaxCached = 256;
+
+        private static readonly ConcurrentDictionary<TEnum, Texts> Cache = new();
+
+        public static Texts Of(TEnum value)
+        {
+            if (Cache.TryGetValue(value, out var texts))
+            {
+                return texts;
+            }
+
+            var name = value.ToString();
+            texts = new Texts(name, name.ToLowerInvariant(), Naming.Snake(name));
+            if (Cache.Count < MaxCached)
+            {
+                Cache.TryAdd(value, texts);
+            }
+
+            return texts;
+        }
+    }
+
+    private sealed record Texts(string Name, string Lower, string Snake);
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Reev.Cluster.Flows.Running;
+using Reev.Cluster.Flows.Tools;
 
 namespace Reev.Cluster.Flows.Diagnostics;
 
@@ -9,10 +11,10 @@ internal static partial class FlowsLog
     public static partial void StepStarting(ILogger logger, string flowId, int stepIndex, int attempt, string agent);
 
     [LoggerMessage(1001, LogLevel.Debug, "Step {StepIndex} attempt {Attempt} of {FlowId} {Status} in {DurationMs} ms with {ToolCalls} tool calls, score {Score}")]
-    public static partial void StepCompleted(ILogger logger, string flowId, int stepIndex, int attempt, string status, double durationMs, int toolCalls, double score);
+    public static partial void StepCompleted(ILogger logger, string flowId, int stepIndex, int attempt, StepStatus status, double durationMs, int toolCalls, double score);
 
     [LoggerMessage(1002, LogLevel.Warning, "Step {StepIndex} attempt {Attempt} of {FlowId} failed with {ErrorKind} (retryable {Retryable}): {Message}")]
-    public static partial void StepFailed(ILogger logger, string flowId, int stepIndex, int attempt, string errorKind, bool retryable, string message);
+    public static partial void StepFailed(ILogger logger, string flowId, int stepIndex, int attempt, FlowErrorKind errorKind, bool retryable, string message);
 
     [LoggerMessage(1003, LogLevel.Warning, "Step {StepIndex} of {FlowId} timed out after {TimeoutMs} ms")]
     public static partial void StepTimedOut(ILogger logger, string flowId, int stepIndex, double timeoutMs);

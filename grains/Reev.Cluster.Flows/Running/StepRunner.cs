@@ -228,10 +228,10 @@ public sealed class StepRunner
     private void Completed(string flowId, StepOutcome outcome, Activity? activity)
     {
         _metrics?.StepCompleted(outcome.AgentName, outcome.Succeeded, outcome.DurationMs);
-        FlowsLog.StepCompleted(_logger, flowId, outcome.StepIndex, outcome.Attempt, outcome.Status.ToString(), outcome.DurationMs, outcome.ToolCalls.Count, outcome.Score.FinalScore);
+        FlowsLog.StepCompleted(_logger, flowId, outcome.StepIndex, outcome.Attempt, outcome.Status, outcome.DurationMs, outcome.ToolCalls.Count, outcome.Score.FinalScore);
         if (outcome.Error is { } error)
         {
-            FlowsLog.StepFailed(_logger, flowId, outcome.StepIndex, outcome.Attempt, error.Kind.ToString(), error.Retryable, error.Message);
+            FlowsLog.StepFailed(_logger, flowId, outcome.StepIndex, outcome.Attempt, error.Kind, error.Retryable, error.Message);
             activity?.SetStatus(ActivityStatusCode.Error, error.Kind.ToString());
             activity?.SetTag("reev.error.kind", error.Kind.ToString());
         }

@@ -134,13 +134,13 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
                 break;
             case "merge":
                 var content = new StringBuilder();
-                content.Append(CultureInfo.InvariantCulture, $"# Consolidated session of {command.ExecutionId} ({command.FlowId}): {command.Outcome.ToString().ToLowerInvariant()}\n");
+                content.Append(CultureInfo.InvariantCulture, $"# Consolidated session of {command.ExecutionId} ({command.FlowId}): {Naming.Lower(command.Outcome)}\n");
                 foreach (var s in sessions)
                 {
                     content.Append(CultureInfo.InvariantCulture, $"- step {s.Index} [{s.SessionId}]{(s.Alternate == AlternateKind.None ? string.Empty : $" alternate {s.Alternate}")}: ");
                     content.Append(s.Status is StepRunStatus.Succeeded or StepRunStatus.Recovered
                         ? string.Create(CultureInfo.InvariantCulture, $"success, score {s.Score:0.###}, tools {string.Join(", ", s.Tools)}")
-                        : $"{s.Status.ToString().ToLowerInvariant()}: {s.Error ?? "no error recorded"}");
+                        : $"{Naming.Lower(s.Status)}: {s.Error ?? "no error recorded"}");
                     content.Append('\n');
                 }
 
@@ -216,7 +216,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
     {
         ExecutionId = GrainKey,
         ConsolidatedSessionId = State.ConsolidatedSessionId ?? $"consolidated-{GrainKey}",
-        Status = Naming.Snake(State.Status.ToString()),
+        Status = Naming.Snake(State.Status),
         ConsolidatedContent = State.ConsolidatedContent ?? string.Empty,
         OriginalSessionIds = State.Command?.Sessions.Select(s => s.SessionId).ToList() ?? [],
         AvgScore = State.AvgScore,

@@ -147,7 +147,7 @@ public sealed partial class ExecutionGrain
         };
         if (endsFlow)
         {
-            Emit("flow_stopping", step.Index, $"step {step.Index} failed{(step.Critical ? " (critical)" : string.Empty)}; {Request.AtomicMode.ToString().ToLowerInvariant()} mode ends the flow");
+            Emit("flow_stopping", step.Index, $"step {step.Index} failed{(step.Critical ? " (critical)" : string.Empty)}; {Naming.Lower(Request.AtomicMode)} mode ends the flow");
             Finish(ExecutionStatus.Failed);
             return;
         }
@@ -235,7 +235,7 @@ public sealed partial class ExecutionGrain
 
         GrainsTelemetry.ExecutionsFinished.Add(1, new KeyValuePair<string, object?>("status", outcome.ToString()));
         GrainsLog.ExecutionFinished(_logger, GrainKey, outcome, State.Score?.FlowScore ?? 0, State.Passed);
-        Emit("flow_finished", null, $"steps ended: {outcome.ToString().ToLowerInvariant()}, score {State.Score?.FlowScore ?? 0:0.###}, passed {State.Passed.ToString().ToLowerInvariant()}");
+        Emit("flow_finished", null, $"steps ended: {Naming.Lower(outcome)}, score {State.Score?.FlowScore ?? 0:0.###}, passed {(State.Passed ? "true" : "false")}");
         if (outcome == ExecutionStatus.Cancelled)
         {
             // Final at once: the consolidation that follows is bookkeeping and never changes a cancelled outcome.
@@ -343,7 +343,7 @@ public sealed partial class ExecutionGrain
             State.Status = State.Outcome ?? ExecutionStatus.Failed;
             State.FinishedAt = TimeProvider.GetUtcNow();
             Emit("consolidation_finished", null, $"consolidation timed out: {error}");
-            Emit("final", null, $"execution {State.Status.ToString().ToLowerInvariant()}");
+            Emit("final", null, $"execution {Naming.Lower(State.Status)}");
             UnregisterReminder(WatchdogReminder);
             await SaveAsync();
         }

@@ -209,7 +209,7 @@ public sealed partial class ExecutionGrain(
                 await RecordPlaybookAsync(step, report.Alternate, true);
             }
 
-            Emit("step_finished", step.Index, $"step {step.Index} {step.Status.ToString().ToLowerInvariant()} after {step.Attempts} attempts");
+            Emit("step_finished", step.Index, $"step {step.Index} {Naming.Lower(step.Status)} after {step.Attempts} attempts");
             Advance(step.Index);
             await SaveAsync();
             return;
@@ -271,12 +271,12 @@ public sealed partial class ExecutionGrain(
         }
 
         State.Consolidation = view;
-        Emit("consolidation_finished", null, $"consolidation {view.Status.ToString().ToLowerInvariant()}" + (view.Error is null ? string.Empty : $": {view.Error}"));
+        Emit("consolidation_finished", null, $"consolidation {Naming.Lower(view.Status)}" + (view.Error is null ? string.Empty : $": {view.Error}"));
         if (State.Status == ExecutionStatus.Consolidating)
         {
             State.Status = State.Outcome ?? ExecutionStatus.Failed;
             State.FinishedAt = TimeProvider.GetUtcNow();
-            Emit("final", null, $"execution {State.Status.ToString().ToLowerInvariant()}");
+            Emit("final", null, $"execution {Naming.Lower(State.Status)}");
         }
 
         UnregisterReminder(WatchdogReminder);
@@ -317,10 +317,10 @@ public sealed partial class ExecutionGrain(
         {
             ExecutionId = GrainKey,
             FlowId = Request.Document.Id,
-            Source = Request.Source.ToString().ToLowerInvariant(),
+            Source = Naming.Lower(Request.Source),
             Agent = Request.Agent,
-            AtomicMode = Request.AtomicMode.ToString().ToLowerInvariant(),
-            Status = Naming.Snake(State.Status.ToString()),
+            AtomicMode = Naming.Lower(Request.AtomicMode),
+            Status = Naming.Snake(State.Status),
             Score = State.Score?.FlowScore,
             InstructionScore = State.Score?.Instruction,
             OnChainScore = State.Score?.OnChain,
