@@ -24,7 +24,7 @@ public sealed class InMemoryObjectTests(ITestOutputHelper output)
     {
         lock (db.Lock)
         {
-            return db.States[new GrainId("NotebookGrain", key)];
+            return db.States[new GrainId("NotebookGrain", key)].ToStored();
         }
     }
 

@@ -187,7 +187,7 @@ public sealed class StepRunner
             }
         }
 
-        return received;
+        return received.Count == 0 ? System.Collections.ObjectModel.ReadOnlyDictionary<string, ulong>.Empty : received; // kept with the outcome: no empty table
     }
 
     private static Dictionary<string, ulong> Holdings(LedgerSnapshot ledger, string wallet)

@@ -57,7 +57,7 @@ public sealed partial class ExecutionGrain
         });
         Emit("step_started", index, alternate == AlternateKind.None
             ? $"step {index} started{(number > 0 ? " again" : string.Empty)}: {step.Description}"
-            : $"step {index} alternate {alternate} started", new Dictionary<string, string> { ["session_id"] = step.SessionKey, ["alternate"] = alternate.ToString() });
+            : $"step {index} alternate {alternate} started", EventData.Of(("session_id", step.SessionKey), ("alternate", Naming.Name(alternate))));
     }
 
     private void Advance(int index)
@@ -258,7 +258,7 @@ public sealed partial class ExecutionGrain
             s.Index,
             key == s.SessionKey ? s.Alternate : AlternateKind.None,
             key == s.SessionKey ? s.Status : StepRunStatus.Failed,
-            key == s.SessionKey ? [.. s.Outcome?.ToolCalls.Select(static c => c.ToolName) ?? []] : [], // the deciding session's own calls
+            key == s.SessionKey && s.Outcome is { ToolCalls.IsEmpty: false } decided ? [.. decided.ToolCalls.Select(static c => c.ToolName)] : [], // the deciding session's own calls
             key == s.SessionKey ? s.Score ?? 0 : 0,
             key == s.SessionKey ? s.DurationMs : 0,
             key == s.SessionKey ? s.Error : "superseded by a later attempt",

@@ -18,7 +18,7 @@ public sealed partial class ExecutionGrain
         {
             RuleId = match.StrategyId,
         });
-        Emit("recovery", step.Index, $"strategy {match.StrategyId} chose {match.Alternate}", new Dictionary<string, string> { ["rule_id"] = match.StrategyId, ["alternate"] = match.Alternate.ToString() });
+        Emit("recovery", step.Index, $"strategy {match.StrategyId} chose {match.Alternate}", EventData.Of(("rule_id", match.StrategyId), ("alternate", Naming.Name(match.Alternate))));
         await AlternatesChosenAsync(match.Step, match.Order);
     }
 }

@@ -140,7 +140,7 @@ public sealed partial class ExecutionGrain(
         }
 
         UnregisterReminder(FulfillmentReminder);
-        Emit("answered", pending.Step, $"{by} answered {answer}", new Dictionary<string, string> { ["answer"] = answer.ToString(), ["by"] = by });
+        Emit("answered", pending.Step, $"{by} answered {answer}", EventData.Of(("answer", answer.ToString()), ("by", by)));
         ApplyAnswer(pending.Step, answer, by);
         await SaveAsync();
     }
@@ -170,11 +170,9 @@ public sealed partial class ExecutionGrain(
             foreach (var call in outcome.ToolCalls)
             {
                 step.Tools.Add(call.ToolName);
-                var data = new Dictionary<string, string> { ["tool"] = call.ToolName, ["success"] = call.Success ? "true" : "false", ["arguments"] = call.ArgumentsJson };
-                if (call.Replayed)
-                {
-                    data["replayed"] = "true";
-                }
+                var data = call.Replayed
+                    ? EventData.Of(("tool", call.ToolName), ("success", call.Success ? "true" : "false"), ("arguments", call.ArgumentsJson), ("replayed", "true"))
+                    : EventData.Of(("tool", call.ToolName), ("success", call.Success ? "true" : "false"), ("arguments", call.ArgumentsJson));
 
                 Emit("tool_called", step.Index, call.Replayed
                     ? $"{call.ToolName} replayed: an earlier attempt of the step made it"
@@ -229,7 +227,7 @@ public sealed partial class ExecutionGrain(
             await RecordPlaybookAsync(step, report.Alternate, false);
         }
 
-        Emit("step_failed", step.Index, $"step {step.Index} failed: {report.Error}", new Dictionary<string, string> { ["error_kind"] = report.ErrorKind ?? string.Empty });
+        Emit("step_failed", step.Index, $"step {step.Index} failed: {report.Error}", EventData.Of(("error_kind", report.ErrorKind ?? string.Empty)));
         await RecoverAsync(step);
         await SaveAsync();
     }
@@ -244,7 +242,7 @@ public sealed partial class ExecutionGrain(
 
         step.Status = StepRunStatus.WaitingRetry;
         Emit("step_retrying", index, $"attempt {attempt} failed ({message}); retrying in {delayMs} ms",
-            new Dictionary<string, string> { ["delay_ms"] = delayMs.ToString(CultureInfo.InvariantCulture) });
+            EventData.Of(("delay_ms", delayMs.ToString(CultureInfo.InvariantCulture))));
         await SaveAsync();
     }
 

@@ -23,7 +23,8 @@ internal sealed class InMemoryDatabase
 
     public long NextMessageId { get; set; } = 1;
 
-    public Dictionary<GrainId, StoredState> States { get; } = [];
+    /// <summary>Grain states, as values in the table (no wrapper object per grain for the collector to keep).</summary>
+    public Dictionary<GrainId, StateEntry> States { get; } = [];
 
     public InMemoryReminders Reminders { get; } = new();
 
@@ -40,4 +41,10 @@ internal sealed class InMemoryDatabase
     public Dictionary<string, Dictionary<string, int>> RowWrites { get; } = new(StringComparer.Ordinal);
 
     public List<Action<WakeSignal>> Subscribers { get; } = [];
+}
+
+/// <summary>A grain's stored state: its JSON, or in this process its copy (ADR 0016), and its version.</summary>
+internal readonly record struct StateEntry(byte[]? Utf8, long Version, object? Copy)
+{
+    public StoredState ToStored() => new(Utf8, Version) { Copy = Copy };
 }

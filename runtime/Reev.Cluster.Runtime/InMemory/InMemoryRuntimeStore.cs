@@ -218,7 +218,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
         lock (db.Lock)
         {
             Check();
-            return Task.FromResult(db.States.GetValueOrDefault(grain));
+            return Task.FromResult(db.States.TryGetValue(grain, out var entry) ? entry.ToStored() : null);
         }
     }
 
@@ -242,7 +242,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
             foreach (var turn in turns.Where(t => t.WritesState))
             {
-                var current = db.States.GetValueOrDefault(turn.Grain)?.Version ?? 0;
+                var current = db.States.TryGetValue(turn.Grain, out var entry) ? entry.Version : 0;
                 if (current != turn.StateVersion - 1)
                 {
                     // Nothing is applied, and the activation reloads its state: as PostgreSQL's RV003.
@@ -285,7 +285,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
 
         if (turn.WritesState)
         {
-            db.States[turn.Grain] = new StoredState(turn.StateUtf8, turn.StateVersion) { Copy = turn.StateCopy };
+            db.States[turn.Grain] = new StateEntry(turn.StateUtf8, turn.StateVersion, turn.StateCopy);
         }
 
         turn.SentIds = new long[turn.Sends.Count];
