@@ -53,6 +53,8 @@ public sealed class MessageTableTests
         Assert.Equal(expected.Where(static id => id > 1024), table.After(1024).Select(static m => m.Id));
         Assert.Equal(expected.Where(static id => id > 4321), table.After(4321).Select(static m => m.Id));
         Assert.Empty(table.After(5000));
+        Assert.Empty(table.After(long.MaxValue));
+        Assert.Equal(expected, table.After(long.MinValue).Select(static m => m.Id));
     }
 
     [Fact]

@@ -75,6 +75,11 @@ internal sealed class MessageTable
     /// <summary>Pending messages with an id above <paramref name="afterId"/>, in id order.</summary>
     public IEnumerable<StoredMessage> After(long afterId)
     {
+        if (afterId == long.MaxValue)
+        {
+            yield break;
+        }
+
         var first = Math.Max(afterId + 1, 0);
         foreach (var index in _order.GetViewBetween(first >> ChunkBits, long.MaxValue))
         {
