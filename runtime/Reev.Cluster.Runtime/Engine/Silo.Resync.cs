@@ -243,7 +243,7 @@ public sealed partial class Silo
 
             if (start)
             {
-                _ = Task.Run(() => RunActivationAsync(activation));
+                StartActivation(activation);
             }
 
             return;
