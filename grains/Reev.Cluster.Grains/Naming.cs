@@ -41,7 +41,7 @@ internal static class Naming
     private static class EnumText<TEnum>
         where TEnum : struct, Enum
     {
-        /// <summary>Values outside the enum (a number read from JSON) are not kept: the cache stays bounded.</summary>
+        /// <summary>The cache stops growing here: an enum has fewer values, so only numbers outside it (read from JSON) go uncached.</summary>
         private const int MaxCached = 256;
 
         private static readonly ConcurrentDictionary<TEnum, Texts> Cache = new();
