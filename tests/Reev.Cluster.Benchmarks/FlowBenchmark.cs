@@ -32,7 +32,8 @@ internal static class FlowBenchmark
           --steps S                       steps per flow (default 3)
           --agent noop|deterministic      (default noop)
           --warmup W                      flows run (same shape) before measuring, so that the figures are of a warm
-                                          silo: JIT tiering done (default: min(N, 2000); 0 to measure a cold start)
+                                          silo (default: min(N, 2000); 0 to measure a cold start); in memory JIT
+                                          tiering takes some 20,000-30,000 flows to settle (docs/PERFORMANCE.md)
           --rate R                        open loop instead of as fast as the gate allows: flow i is due at i/R s and
                                           started then (still at most C in flight); latencies count from the due time,
                                           so a start that waits for the gate or the database shows in them
