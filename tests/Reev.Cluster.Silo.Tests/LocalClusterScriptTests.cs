@@ -193,7 +193,9 @@ public sealed class LocalClusterScriptTests
             Assert.True(first.ExitCode == 0, $"phase 'first cluster-up'.\n{first}");
             var postmaster = int.Parse(File.ReadLines(Path.Combine(dir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
             Assert.True(Alive(postmaster), "the first run's PostgreSQL is running");
-            var kill = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["1", "--dir", dir], TimeSpan.FromSeconds(10));
+            // --wait: a SIGKILL'd process is gone only once the kernel has torn it down; a cluster-up in between would
+            // rightly find the silo still running (this raced once in a full run).
+            var kill = await ScriptRun.InvokeAsync("local/silo-kill.sh", ["1", "--wait", "--dir", dir], TimeSpan.FromSeconds(20));
             Assert.True(kill.ExitCode == 0, $"phase 'silo-kill'.\n{kill}");
 
             var second = await ScriptRun.InvokeAsync("local/cluster-up.sh", Args(), TimeSpan.FromSeconds(120));
