@@ -119,11 +119,11 @@ internal static class GatewayBenchmark
         HttpClient http, string benchmark, string agent, double rate, int seconds, string silo, bool sampleInFlight, CancellationToken cancellationToken)
     {
         await SendPacedAsync(http, benchmark, agent, rate, 5, inFlight: null, cancellationToken);
-        var inFlight = new List<int>();
-        var results = await SendPacedAsync(http, benchmark, agent, rate, seconds, sampleInFlight ? inFlight : null, cancellationToken);
+        var inFlight = sampleInFlight ? new List<int>() : null;
+        var results = await SendPacedAsync(http, benchmark, agent, rate, seconds, inFlight, cancellationToken);
         var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
         var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
-        var flows = !sampleInFlight
+        var flows = inFlight is null
             ? "flows in flight not sampled"
             : string.Create(CultureInfo.InvariantCulture,
                 $"flows in flight (sampled each second, each status capped at 500): mean {(inFlight.Count == 0 ? 0 : inFlight.Average()):0}, max {(inFlight.Count == 0 ? 0 : inFlight.Max())}");

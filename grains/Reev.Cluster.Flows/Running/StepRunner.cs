@@ -171,11 +171,12 @@ public sealed class StepRunner
             return System.Collections.ObjectModel.ReadOnlyDictionary<string, ulong>.Empty; // a step that changed nothing gained nothing
         }
 
-        var received = new Dictionary<string, ulong>(StringComparer.Ordinal);
         if (!keyMap.TryGet("USER_WALLET_PUBKEY", out var wallet))
         {
-            return received;
+            return System.Collections.ObjectModel.ReadOnlyDictionary<string, ulong>.Empty;
         }
+
+        var received = new Dictionary<string, ulong>(StringComparer.Ordinal);
 
         var initial = Holdings(before, wallet);
         foreach (var (mint, amount) in Holdings(after, wallet))

@@ -26,42 +26,41 @@ internal sealed class EventData : IReadOnlyDictionary<string, string>
     /// <summary>The pairs in the order given; a key given twice keeps its last value, as a dictionary's indexer would.</summary>
     public static EventData Of(params ReadOnlySpan<(string Key, string Value)> pairs)
     {
-        var kept = new List<KeyValuePair<string, string>>(pairs.Length);
+        var kept = new KeyValuePair<string, string>[pairs.Length];
+        var count = 0;
         foreach (var (key, value) in pairs)
         {
             ArgumentNullException.ThrowIfNull(key);
-            var at = kept.FindIndex(p => p.Key == key);
-            if (at >= 0)
-            {
-                kept[at] = new(key, value);
-            }
-            else
-            {
-                kept.Add(new(key, value));
-            }
+            var at = IndexOf(kept.AsSpan(0, count), key);
+            kept[at < 0 ? count++ : at] = new(key, value);
         }
 
-        return new EventData([.. kept]);
+        return new EventData(count == kept.Length ? kept : kept[..count]);
     }
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
-        foreach (var pair in _pairs)
-        {
-            if (string.Equals(pair.Key, key, StringComparison.Ordinal))
-            {
-                value = pair.Value;
-                return true;
-            }
-        }
-
-        value = null;
-        return false;
+        var at = IndexOf(_pairs, key);
+        value = at < 0 ? null : _pairs[at].Value;
+        return at >= 0;
     }
 
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, string>>)_pairs).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> pairs, string key)
+    {
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            if (string.Equals(pairs[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

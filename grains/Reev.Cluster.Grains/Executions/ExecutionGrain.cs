@@ -170,9 +170,8 @@ public sealed partial class ExecutionGrain(
             foreach (var call in outcome.ToolCalls)
             {
                 step.Tools.Add(call.ToolName);
-                var data = call.Replayed
-                    ? EventData.Of(("tool", call.ToolName), ("success", call.Success ? "true" : "false"), ("arguments", call.ArgumentsJson), ("replayed", "true"))
-                    : EventData.Of(("tool", call.ToolName), ("success", call.Success ? "true" : "false"), ("arguments", call.ArgumentsJson));
+                ReadOnlySpan<(string, string)> pairs = [("tool", call.ToolName), ("success", call.Success ? "true" : "false"), ("arguments", call.ArgumentsJson), ("replayed", "true")];
+                var data = EventData.Of(call.Replayed ? pairs : pairs[..^1]);
 
                 Emit("tool_called", step.Index, call.Replayed
                     ? $"{call.ToolName} replayed: an earlier attempt of the step made it"
