@@ -33,6 +33,10 @@ public sealed class ToolJournalTests(ITestOutputHelper output)
         var swaps = calls.Where(c => c.ToolName == ToolNames.JupiterSwap && c.Success).ToList();
         Assert.Equal(2, swaps.Count); // one per attempt: made by the first, replayed in the second
         Assert.Equal(1, swaps.Count(c => !c.Replayed));
+        var events = await host.Client.GetGrain<IExecutionGrain>(view.ExecutionId).ReadEventsAsync(0, 1000);
+        var swapEvent = Assert.Single(events, e => e.Type == "tool_called" && e.Data?.GetValueOrDefault("tool") == ToolNames.JupiterSwap);
+        Assert.Equal("true", swapEvent.Data!["replayed"]); // the execution sees the deciding attempt's calls: the swap replayed
+        Assert.All(events.Where(e => e.Type == "tool_called" && e != swapEvent), e => Assert.False(e.Data!.ContainsKey("replayed")));
         Assert.Equal(swaps[0].Signatures, swaps[1].Signatures);
         var swapSignature = Assert.Single(swaps[0].Signatures);
         Assert.Contains(session.Attempts[^1].Transactions, t => t.Signature == swapSignature && t.Status == TransactionStatus.Success); // scored with the step
