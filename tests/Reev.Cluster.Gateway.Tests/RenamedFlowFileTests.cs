@@ -45,6 +45,38 @@ public sealed class RenamedFlowFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FileWhosePlaceholderIsMissing_Is422EachTime_UntilTheFileIsMended()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(BenchmarksFolder(), "002-spl-transfer.yml"));
+        Assert.Contains("owner: \"RECIPIENT_WALLET_PUBKEY\"", text, StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "owner-missing.yml");
+        await File.WriteAllTextAsync(path, text.Replace("owner: \"RECIPIENT_WALLET_PUBKEY\"", "owner: \"NOBODY_WALLET_PUBKEY\"", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        using var client = _factory.Operator();
+        async Task<HttpResponseMessage> RunAsync(int seed) =>
+            await client.PostAsync("/api/v1/benchmarks/owner-missing/run", Api.Json($$"""{"agent":"deterministic","seed":{{seed}}}"""));
+
+        // The file loads; its placeholders do not resolve, whatever the seed (the gateway checks a file once).
+        foreach (var seed in new[] { 1, 2 })
+        {
+            using var rejected = await RunAsync(seed);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
+            var problem = await rejected.ReadJsonAsync();
+            Assert.Equal("initial_state[3].data.owner", problem.GetProperty("field").GetString());
+            Assert.Contains("NOBODY_WALLET_PUBKEY", problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+            Assert.Equal("owner-missing.yml", problem.GetProperty("file").GetString());
+        }
+
+        // Mended in place: the next POST runs the new text, not the earlier verdict.
+        await File.WriteAllTextAsync(path, text);
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 1, 1, 0, 0, DateTimeKind.Utc));
+        using var accepted = await RunAsync(3);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = (await accepted.ReadJsonAsync()).GetProperty("execution_id").GetString()!;
+        Assert.Equal("completed", (await Api.WaitFinalAsync(client, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task List_BrokenFile_ErrorNamesTheFileNotTheGatewaysFolder()
     {
         await File.WriteAllTextAsync(Path.Combine(_folder, "broken.yml"), "id: broken\ndescription: x\ntags: [a, b\n");

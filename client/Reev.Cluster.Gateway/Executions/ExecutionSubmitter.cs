@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -32,6 +33,9 @@ internal sealed class ExecutionSubmitter
 
     /// <summary>The agents the grains' registry holds (the flow library's names).</summary>
     public static readonly IReadOnlyList<string> KnownAgents = [DeterministicAgent.AgentName, NoopAgent.AgentName, OpenAiAgent.AgentName];
+
+    /// <summary>The preparation error of each loaded flow file's document (null when it prepares); dropped with the catalog's entry.</summary>
+    private static readonly ConditionalWeakTable<FlowDocument, StrongBox<FlowFileError?>> Prepared = new();
 
     private const decimal DefaultSol = 5m;
     private const decimal DefaultUsdc = 1000m;
@@ -90,7 +94,7 @@ internal sealed class ExecutionSubmitter
             SubmittedBy = Caller(http),
             Fingerprint = fingerprint,
         };
-        if (Check(request, load.SourceMap) is { } invalid)
+        if ((CheckFields(request) ?? PreparationProblem(load, request.Seed)) is { } invalid)
         {
             return invalid;
         }
@@ -303,14 +307,37 @@ internal sealed class ExecutionSubmitter
 
     private static ProblemHttpResult? Check(ExecutionRequest request, FlowSourceMap? sourceMap)
     {
-        var problems = request.Validate([.. KnownAgents]);
-        if (problems.Count > 0)
+        if (CheckFields(request) is { } invalid)
         {
-            return Problems.Validation(Problems.FieldOf(problems[0]), string.Join(" ", problems));
+            return invalid;
         }
 
         var prepared = FlowPreparation.Prepare(request.Document, request.Seed, sourceMap);
         return prepared.IsSuccess ? null : FlowFileProblem(prepared.Error!);
+    }
+
+    private static ProblemHttpResult? CheckFields(ExecutionRequest request)
+    {
+        var problems = request.Validate(KnownAgents);
+        return problems.Count > 0 ? Problems.Validation(Problems.FieldOf(problems[0]), string.Join(" ", problems)) : null;
+    }
+
+    /// <summary>
+    /// Whether a flow file's document prepares (placeholders resolve, initial_state fits the ledger), checked once per
+    /// loaded file rather than per POST: the seed only picks the fresh wallet keys, and none of the errors depends on
+    /// them (a missing or twice-declared placeholder, a share total past 2^64 - 1 are errors for every seed). The
+    /// execution grain prepares the document again with the request's seed.
+    /// </summary>
+    private static ProblemHttpResult? PreparationProblem(FlowFileLoadResult load, int seed)
+    {
+        var document = load.Document!;
+        if (!Prepared.TryGetValue(document, out var prepared))
+        {
+            prepared = new StrongBox<FlowFileError?>(FlowPreparation.Prepare(document, seed, load.SourceMap).Error);
+            Prepared.AddOrUpdate(document, prepared);
+        }
+
+        return prepared.Value is { } error ? FlowFileProblem(error) : null;
     }
 
     private static ProblemHttpResult FlowFileProblem(FlowFileError error) =>

@@ -13,6 +13,9 @@ public static class AssociatedTokenAddress
 {
     internal static readonly byte[] Domain = "reev-ata-v1"u8.ToArray();
 
+    private static readonly byte[] TokenProgram = Decode(ProgramIds.Token);
+    private static readonly byte[] AtaProgram = Decode(ProgramIds.AssociatedToken);
+
     /// <summary>The address; false when owner or mint is not base58 32 bytes.</summary>
     public static bool TryDerive(string owner, string mint, out string address)
     {
@@ -23,19 +26,22 @@ public static class AssociatedTokenAddress
             return false;
         }
 
-        Base58.TryDecode(ProgramIds.Token, out var tokenProgram);
-        Base58.TryDecode(ProgramIds.AssociatedToken, out var ataProgram);
-        var buffer = new byte[Domain.Length + (32 * 4)];
-        Domain.CopyTo(buffer, 0);
-        ownerBytes.CopyTo(buffer, Domain.Length);
-        tokenProgram.CopyTo(buffer, Domain.Length + 32);
-        mintBytes.CopyTo(buffer, Domain.Length + 64);
-        ataProgram.CopyTo(buffer, Domain.Length + 96);
-        address = Base58.Encode(SHA256.HashData(buffer));
+        Span<byte> buffer = stackalloc byte[Domain.Length + (32 * 4)];
+        Domain.CopyTo(buffer);
+        ownerBytes.CopyTo(buffer[Domain.Length..]);
+        TokenProgram.CopyTo(buffer[(Domain.Length + 32)..]);
+        mintBytes.CopyTo(buffer[(Domain.Length + 64)..]);
+        AtaProgram.CopyTo(buffer[(Domain.Length + 96)..]);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer, hash);
+        address = Base58.Encode(hash);
         return true;
     }
 
     /// <summary>The address; throws <see cref="ArgumentException"/> on a malformed key (a bug in the caller).</summary>
     public static string Derive(string owner, string mint) =>
         TryDerive(owner, mint, out var address) ? address : throw new ArgumentException($"cannot derive an ATA of owner {owner} and mint {mint}");
+
+    private static byte[] Decode(string key) =>
+        Base58.TryDecode(key, out var bytes) && bytes.Length == 32 ? bytes : throw new InvalidOperationException($"program id {key} is not base58 of 32 bytes");
 }

@@ -1,11 +1,12 @@
-using System.Numerics;
-
 namespace Reev.Cluster.Flows.Ledger;
 
 /// <summary>Bitcoin-alphabet base58, as Solana uses for keys, signatures and instruction data.</summary>
 public static class Base58
 {
     internal const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+    /// <summary>The digit of each ASCII character, -1 outside the alphabet.</summary>
+    private static readonly sbyte[] Digits = BuildDigits();
 
     public static string Encode(ReadOnlySpan<byte> bytes)
     {
@@ -63,24 +64,56 @@ public static class Base58
             zeros++;
         }
 
-        var value = BigInteger.Zero;
-        foreach (var c in text)
+        // Base-58 to base-256 by repeated multiply-and-add over the bytes so far (least significant first), as Encode
+        // does the other way: no big integer per digit. log(58) / log(256) < 0.733, so that many bytes per digit.
+        var capacity = ((text.Length - zeros) * 733 / 1000) + 1;
+        Span<byte> values = capacity <= 256 ? stackalloc byte[capacity] : new byte[capacity];
+        var length = 0;
+        for (var k = zeros; k < text.Length; k++)
         {
-            var digit = Alphabet.IndexOf(c, StringComparison.Ordinal);
+            var c = text[k];
+            var digit = c < 128 ? Digits[c] : -1;
             if (digit < 0)
             {
                 return false;
             }
 
-            value = (value * 58) + digit;
+            var carry = (int)digit;
+            for (var i = 0; i < length; i++)
+            {
+                carry += values[i] * 58;
+                values[i] = (byte)carry;
+                carry >>= 8;
+            }
+
+            while (carry > 0)
+            {
+                values[length++] = (byte)carry;
+                carry >>= 8;
+            }
         }
 
-        var body = value.IsZero ? [] : value.ToByteArray(isUnsigned: true, isBigEndian: true);
-        bytes = new byte[zeros + body.Length];
-        body.CopyTo(bytes, zeros);
+        bytes = new byte[zeros + length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[zeros + i] = values[length - 1 - i];
+        }
+
         return true;
     }
 
     /// <summary>True when the text is base58 of exactly 32 bytes (a Solana public key).</summary>
     public static bool IsPublicKey(string text) => TryDecode(text, out var bytes) && bytes.Length == 32;
+
+    private static sbyte[] BuildDigits()
+    {
+        var digits = new sbyte[128];
+        digits.AsSpan().Fill(-1);
+        for (var i = 0; i < Alphabet.Length; i++)
+        {
+            digits[Alphabet[i]] = (sbyte)i;
+        }
+
+        return digits;
+    }
 }

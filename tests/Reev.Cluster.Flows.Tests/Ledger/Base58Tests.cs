@@ -42,4 +42,40 @@ public sealed class Base58Tests
             Assert.Equal(bytes, back);
         }
     }
+
+    [Theory]
+    [InlineData("1", "00")]
+    [InlineData("111233QC4", "000000287fb4cd")]
+    [InlineData("EJDM8drfXA6uyA", "ecac89cad93923c02321")]
+    [InlineData("1z1", "000cea")]
+    [InlineData("11111111111111111111111111111111", "0000000000000000000000000000000000000000000000000000000000000000")]
+    public void Decodes_the_published_vectors(string text, string hex)
+    {
+        Assert.True(Base58.TryDecode(text, out var bytes));
+        Assert.Equal(hex, Convert.ToHexStringLower(bytes));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("abcO")]
+    [InlineData("I11")]
+    [InlineData("1l")]
+    [InlineData("So1111é")]
+    [InlineData("2g ")]
+    public void Rejects_characters_outside_the_alphabet(string text)
+    {
+        Assert.False(Base58.TryDecode(text, out var bytes));
+        Assert.Empty(bytes);
+        Assert.False(Base58.IsPublicKey(text));
+    }
+
+    [Fact]
+    public void The_associated_token_address_is_the_documented_hash()
+    {
+        // SHA-256("reev-ata-v1" || owner || token program || mint || ATA program), base58: computed outside .NET.
+        Assert.Equal("Do3YHrfqpLYxSftP9NrAKmhXKA5YNNV8jyUse3vxooyp",
+            AssociatedTokenAddress.Derive("9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM", TokenCatalog.UsdcMint));
+        Assert.False(AssociatedTokenAddress.TryDerive("9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWW0", TokenCatalog.UsdcMint, out _));
+        Assert.False(AssociatedTokenAddress.TryDerive("2g", TokenCatalog.UsdcMint, out _));
+    }
 }
