@@ -12,7 +12,7 @@ public sealed class BenchmarkCommandLineTests
 
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);
-        foreach (var subcommand in new[] { "runtime", "flows", "gateway" })
+        foreach (var subcommand in new[] { "runtime", "flows", "gateway", "prepare" })
         {
             Assert.Contains($"  {subcommand} ", stdout, StringComparison.Ordinal);
         }
@@ -47,6 +47,7 @@ public sealed class BenchmarkCommandLineTests
     [InlineData("runtime", "-- runtime [options]")]
     [InlineData("flows", "-- flows [options]")]
     [InlineData("gateway", "-- gateway [--postgres")]
+    [InlineData("prepare", "-- prepare [--benchmark")]
     public void Answer_SubcommandHelp_PrintsItsUsageWithoutAnErrorExitZero(string subcommand, string usage)
     {
         foreach (var help in new[] { "--help", "-h" })

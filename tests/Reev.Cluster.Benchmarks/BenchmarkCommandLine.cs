@@ -2,7 +2,7 @@ namespace Reev.Cluster.Benchmarks;
 
 /// <summary>
 /// The benchmark tool's subcommands and help: <c>--help</c>/<c>-h</c> print the usage asked for on stdout (exit 0);
-/// no or an unknown subcommand prints the overview of all three on stderr (exit 2).
+/// no or an unknown subcommand prints the overview of all of them on stderr (exit 2).
 /// </summary>
 internal static class BenchmarkCommandLine
 {
@@ -11,6 +11,7 @@ internal static class BenchmarkCommandLine
           runtime   the virtual-actor runtime: one-way messages and asks, in memory and on PostgreSQL, 1 and 3 silos
           flows     flows as grains end to end: N flows of S steps, at most C in flight, on one silo
           gateway   the API gateway: POST-to-202 latency of a burst or of a paced load
+          prepare   flow preparation alone (placeholders, token accounts, initial ledger): time and bytes per flow
         <subcommand> --help lists its options.
         """;
 
@@ -58,6 +59,7 @@ internal static class BenchmarkCommandLine
         "runtime" => BenchOptions.Usage,
         "flows" => FlowBenchmark.Usage,
         "gateway" => GatewayBenchmark.Usage,
+        "prepare" => PrepareBenchmark.Usage,
         _ => null,
     };
 }

@@ -21,6 +21,20 @@ if (args[0] == "gateway")
     }
 }
 
+if (args[0] == "prepare")
+{
+    try
+    {
+        return await PrepareBenchmark.RunAsync(args[1..], CancellationToken.None);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        Console.Error.WriteLine(PrepareBenchmark.Usage);
+        return 2;
+    }
+}
+
 if (args[0] == "flows")
 {
     using var flowCancel = new CancellationTokenSource();
