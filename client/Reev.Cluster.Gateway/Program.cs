@@ -10,6 +10,7 @@ using Reev.Cluster.Gateway.Hosting;
 // reev-gateway [--postgres <connection string>] [--silo true] [--benchmarks <dir>] [--urls <url>]
 // With no configuration: an embedded in-memory silo plus the gateway on http://127.0.0.1:5080, open to loopback only.
 var builder = WebApplication.CreateBuilder(args);
+ShippedSettings.Add(builder);
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
     ["--postgres"] = "Reev:Client:ConnectionString",

@@ -41,9 +41,84 @@ public sealed class GatewayStartupTests
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_FromAnotherFolder_ReadsItsShippedSettings_WhichTheCommandLineStillOverrides()
+    {
+        // The shipped appsettings.json keeps ASP.NET Core's per-request log at Warning; the working directory is the
+        // temp folder, which holds no appsettings.json of the gateway's.
+        var shipped = await RunOneRequestAsync([]);
+        Assert.Contains("Embedded silo", shipped, StringComparison.Ordinal); // the log was read at all
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", shipped, StringComparison.Ordinal);
+
+        var overridden = await RunOneRequestAsync(["--Logging:LogLevel:Microsoft.AspNetCore=Information"]);
+        Assert.Contains("Microsoft.AspNetCore.Hosting.Diagnostics", overridden, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts the gateway (embedded in-memory silo) from the temp folder, asks its health once, stops it: its log.</summary>
+    private static async Task<string> RunOneRequestAsync(IReadOnlyList<string> args)
+    {
+        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+        using var process = Process.Start(StartInfo([.. args, "--urls", url]))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+            while (true)
+            {
+                Assert.False(process.HasExited, $"the gateway exited with code {(process.HasExited ? process.ExitCode : 0)}");
+                try
+                {
+                    using var response = await http.GetAsync(new Uri("/api/v1/health", UriKind.Relative));
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                Assert.True(Stopwatch.GetTimestamp() < deadline, "the gateway did not answer its health within 60 s");
+                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System); // the console logger writes on its own thread
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return await stdout + await stderr;
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunToExitAsync(IReadOnlyList<string> args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the gateway did not exit within 60 s: {string.Join(' ', args)}\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The gateway process, started from the temp folder, without the REEV__ and OTEL_ settings of the test's environment.</summary>
+    private static ProcessStartInfo StartInfo(IReadOnlyList<string> args)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
         {
@@ -63,20 +138,6 @@ public sealed class GatewayStartupTests
             info.Environment.Remove(key);
         }
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the gateway did not exit within 60 s: {string.Join(' ', args)}\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return info;
     }
 }
