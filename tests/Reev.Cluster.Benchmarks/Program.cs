@@ -6,51 +6,30 @@ if (BenchmarkCommandLine.Answer(args, Console.Out, Console.Error) is { } answere
     return answered;
 }
 
-if (args[0] == "gateway")
+Func<string[], CancellationToken, Task<int>>? subcommand = args[0] switch
 {
-    using var gatewayCancel = new CancellationTokenSource();
-    try
-    {
-        return await GatewayBenchmark.RunAsync(args[1..], gatewayCancel.Token);
-    }
-    catch (ArgumentException ex)
-    {
-        Console.Error.WriteLine($"error: {ex.Message}");
-        Console.Error.WriteLine(GatewayBenchmark.Usage);
-        return 2;
-    }
-}
-
-if (args[0] == "prepare")
+    "gateway" => GatewayBenchmark.RunAsync,
+    "prepare" => PrepareBenchmark.RunAsync,
+    "flows" => FlowBenchmark.RunAsync,
+    _ => null,
+};
+if (subcommand is not null)
 {
-    try
-    {
-        return await PrepareBenchmark.RunAsync(args[1..], CancellationToken.None);
-    }
-    catch (ArgumentException ex)
-    {
-        Console.Error.WriteLine($"error: {ex.Message}");
-        Console.Error.WriteLine(PrepareBenchmark.Usage);
-        return 2;
-    }
-}
-
-if (args[0] == "flows")
-{
-    using var flowCancel = new CancellationTokenSource();
+    using var subcommandCancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {
         e.Cancel = true;
-        flowCancel.Cancel();
+        subcommandCancel.Cancel();
     };
     try
     {
-        return await FlowBenchmark.RunAsync(args[1..], flowCancel.Token);
+        return await subcommand(args[1..], subcommandCancel.Token);
     }
     catch (ArgumentException ex)
     {
+        // A wrong option: the error, then the subcommand's usage (BenchmarkCommandLine knows every one).
         Console.Error.WriteLine($"error: {ex.Message}");
-        Console.Error.WriteLine(FlowBenchmark.Usage);
+        BenchmarkCommandLine.Answer([args[0], "--help"], Console.Error, Console.Error);
         return 2;
     }
 }
