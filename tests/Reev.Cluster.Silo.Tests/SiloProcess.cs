@@ -6,7 +6,10 @@ using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Silo.Tests;
 
-/// <summary>A silo running as a child process (<c>dotnet Reev.Cluster.Silo.dll ...</c>), its output captured.</summary>
+/// <summary>
+/// A silo (<c>dotnet Reev.Cluster.Silo.dll ...</c>) or a standalone gateway (<c>dotnet Reev.Cluster.Gateway.dll ...</c>)
+/// running as a child process from the temp folder, its output captured.
+/// </summary>
 internal sealed class SiloProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -14,12 +17,14 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly string _commandLine;
+    private readonly string _name;
 
-    private SiloProcess(Process process, int port, string commandLine)
+    private SiloProcess(Process process, int port, string commandLine, string name)
     {
         _process = process;
         Port = port;
         _commandLine = commandLine;
+        _name = name;
     }
 
     public int Port { get; }
@@ -51,6 +56,27 @@ internal sealed class SiloProcess : IAsyncDisposable
             arguments.AddRange(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
+        return Start("silo", RepositoryPaths.SiloAssembly, arguments, port, environment);
+    }
+
+    /// <summary>
+    /// Starts the standalone gateway with <paramref name="args"/>; <c>--urls</c> is added (loopback, a free port) unless
+    /// given, in which case <see cref="Address"/> is not the gateway's.
+    /// </summary>
+    public static SiloProcess StartGateway(IReadOnlyList<string> args)
+    {
+        var arguments = args.ToList();
+        var port = arguments.Contains("--urls") ? 0 : LoopbackPorts.Free();
+        if (port != 0)
+        {
+            arguments.AddRange(["--urls", $"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
+        }
+
+        return Start("gateway", RepositoryPaths.GatewayAssembly, arguments, port, null);
+    }
+
+    private static SiloProcess Start(string name, string assembly, List<string> arguments, int port, IReadOnlyDictionary<string, string>? environment)
+    {
         var info = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
@@ -58,13 +84,13 @@ internal sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        info.ArgumentList.Add(RepositoryPaths.SiloAssembly);
+        info.ArgumentList.Add(assembly);
         foreach (var a in arguments)
         {
             info.ArgumentList.Add(a);
         }
 
-        // The silo reads REEV__* and OTEL_*: nothing from the test runner's environment may leak into it.
+        // Silos and the gateway read REEV__* and OTEL_*: nothing from the test runner's environment may leak into them.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("REEV__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             info.Environment.Remove(key);
@@ -77,13 +103,13 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, port, string.Join(' ', arguments.Select(a => a.Contains("Host=", StringComparison.Ordinal) ? "<connection string>" : a)));
-        process.OutputDataReceived += (_, e) => Append(silo._stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(silo._stderr, e.Data);
+        var started = new SiloProcess(process, port, string.Join(' ', arguments.Select(a => a.Contains("Host=", StringComparison.Ordinal) ? "<connection string>" : a)), name);
+        process.OutputDataReceived += (_, e) => Append(started._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(started._stderr, e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return silo;
+        return started;
     }
 
     /// <summary>Starts the silo and waits for it to exit (a start that is expected to fail).</summary>
@@ -109,7 +135,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"The silo did not exit within {timeout.TotalSeconds:0.#} s.\n{this}");
+            throw new TimeoutException($"The {_name} did not exit within {timeout.TotalSeconds:0.#} s.\n{this}");
         }
 
         // WaitForExitAsync returns after the redirected streams reached their end.
@@ -124,7 +150,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The silo exited before it was ready.\n{this}");
+                throw new InvalidOperationException($"The {_name} exited before it was ready.\n{this}");
             }
 
             if (await GetStatusAsync("/health/ready") == HttpStatusCode.OK)
@@ -134,7 +160,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
             if (Stopwatch.GetElapsedTime(started) > timeout)
             {
-                throw new TimeoutException($"The silo was not ready within {timeout.TotalSeconds:0.#} s.\n{this}");
+                throw new TimeoutException($"The {_name} was not ready within {timeout.TotalSeconds:0.#} s.\n{this}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
@@ -200,7 +226,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     public override string ToString()
     {
         var exit = _process.HasExited ? $"exit code {_process.ExitCode}" : "still running";
-        return $"silo {_commandLine} ({exit})\n--- stdout ---\n{Tail(StandardOutput)}\n--- stderr ---\n{Tail(StandardError)}";
+        return $"{_name} {_commandLine} ({exit})\n--- stdout ---\n{Tail(StandardOutput)}\n--- stderr ---\n{Tail(StandardError)}";
     }
 
     public async ValueTask DisposeAsync()
