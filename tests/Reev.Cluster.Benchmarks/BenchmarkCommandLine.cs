@@ -54,7 +54,8 @@ internal static class BenchmarkCommandLine
 
     private static bool IsHelp(string arg) => arg is "--help" or "-h";
 
-    private static string? UsageOf(string subcommand) => subcommand switch
+    /// <summary>The usage of <paramref name="subcommand"/>, null when there is no such subcommand.</summary>
+    internal static string? UsageOf(string subcommand) => subcommand switch
     {
         "runtime" => BenchOptions.Usage,
         "flows" => FlowBenchmark.Usage,

@@ -27,9 +27,8 @@ if (subcommand is not null)
     }
     catch (ArgumentException ex)
     {
-        // A wrong option: the error, then the subcommand's usage (BenchmarkCommandLine knows every one).
         Console.Error.WriteLine($"error: {ex.Message}");
-        BenchmarkCommandLine.Answer([args[0], "--help"], Console.Error, Console.Error);
+        Console.Error.WriteLine(BenchmarkCommandLine.UsageOf(args[0]));
         return 2;
     }
 }
