@@ -22,6 +22,8 @@ internal static class GatewayBenchmark
                            so about R x completion time of them are in flight (sampled each second from the executions list)
           --no-in-flight   with --rate: no sampling of the flows in flight (three list requests a second that share the
                            machine with the POSTs measured)
+          --timeline F     with --rate: write each measured POST to F as a line "sent_ms latency_ms status" (sent_ms from
+                           the measured phase's start, which the first line gives), to see when the slow ones were sent
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -34,6 +36,7 @@ internal static class GatewayBenchmark
         double? rate = null;
         var seconds = 20;
         var sampleInFlight = true;
+        string? timeline = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -47,6 +50,7 @@ internal static class GatewayBenchmark
                 case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-in-flight": sampleInFlight = false; break;
+                case "--timeline": timeline = Next(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -54,7 +58,7 @@ internal static class GatewayBenchmark
         if (url is not null)
         {
             using var remote = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
-            return await MeasureAsync(remote, null, $"gateway at {url}", benchmark, agent, rate, seconds, requests, sampleInFlight, cancellationToken);
+            return await MeasureAsync(remote, null, $"gateway at {url}", benchmark, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
         }
 
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -82,7 +86,7 @@ internal static class GatewayBenchmark
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
             var name = $"gateway ({(postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL")})";
-            return await MeasureAsync(http, gateway, name, benchmark, agent, rate, seconds, requests, sampleInFlight, cancellationToken);
+            return await MeasureAsync(http, gateway, name, benchmark, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
         }
         finally
         {
@@ -93,7 +97,7 @@ internal static class GatewayBenchmark
 
     private static async Task<int> MeasureAsync(
         HttpClient http, Process? gateway, string name, string benchmark, string agent, double? rate, int seconds, int requests, bool sampleInFlight,
-        CancellationToken cancellationToken)
+        string? timeline, CancellationToken cancellationToken)
     {
         await WaitReadyAsync(http, gateway, cancellationToken);
         for (var i = 0; i < 20; i++)
@@ -103,7 +107,7 @@ internal static class GatewayBenchmark
 
         if (rate is { } perSecond)
         {
-            return await PacedAsync(http, benchmark, agent, perSecond, seconds, name, sampleInFlight, cancellationToken);
+            return await PacedAsync(http, benchmark, agent, perSecond, seconds, name, sampleInFlight, timeline, cancellationToken);
         }
 
         var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, agent, cancellationToken)));
@@ -116,11 +120,20 @@ internal static class GatewayBenchmark
 
     /// <summary>Open-loop POSTs at a fixed rate: a warm-up of 5 s, then S measured seconds.</summary>
     private static async Task<int> PacedAsync(
-        HttpClient http, string benchmark, string agent, double rate, int seconds, string silo, bool sampleInFlight, CancellationToken cancellationToken)
+        HttpClient http, string benchmark, string agent, double rate, int seconds, string silo, bool sampleInFlight, string? timeline,
+        CancellationToken cancellationToken)
     {
         await SendPacedAsync(http, benchmark, agent, rate, 5, inFlight: null, cancellationToken);
         var inFlight = sampleInFlight ? new List<int>() : null;
+        var phaseStarted = TimeProvider.System.GetUtcNow();
         var results = await SendPacedAsync(http, benchmark, agent, rate, seconds, inFlight, cancellationToken);
+        if (timeline is not null)
+        {
+            string[] header = [$"# measured phase started at {phaseStarted:O} (unix ms {phaseStarted.ToUnixTimeMilliseconds()}); sent_ms latency_ms status"];
+            await File.WriteAllLinesAsync(timeline, header.Concat(results.Select(static r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.SentMilliseconds:0.0} {r.Milliseconds:0.0} {(int)r.Status}"))), cancellationToken);
+        }
+
         var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
         var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
         var flows = inFlight is null
@@ -133,11 +146,11 @@ internal static class GatewayBenchmark
         return accepted == results.Length ? 0 : 1;
     }
 
-    private static async Task<(HttpStatusCode Status, double Milliseconds)[]> SendPacedAsync(
+    private static async Task<(HttpStatusCode Status, double Milliseconds, double SentMilliseconds)[]> SendPacedAsync(
         HttpClient http, string benchmark, string agent, double rate, int seconds, List<int>? inFlight, CancellationToken cancellationToken)
     {
         var total = (int)(rate * seconds);
-        var sends = new List<Task<(HttpStatusCode, double)>>(total);
+        var sends = new List<Task<(HttpStatusCode, double, double)>>(total);
         var started = Stopwatch.GetTimestamp();
         var nextSample = TimeSpan.FromSeconds(1);
         Task? sampling = null;
@@ -150,7 +163,7 @@ internal static class GatewayBenchmark
                 await Task.Delay(wait, TimeProvider.System, cancellationToken);
             }
 
-            sends.Add(PostAsync(http, benchmark, agent, cancellationToken));
+            sends.Add(TimedPostAsync(http, benchmark, agent, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken));
             if (inFlight is not null && Stopwatch.GetElapsedTime(started) >= nextSample && sampling is null or { IsCompleted: true })
             {
                 nextSample += TimeSpan.FromSeconds(1);
@@ -187,6 +200,13 @@ internal static class GatewayBenchmark
         {
             samples.Add(count);
         }
+    }
+
+    private static async Task<(HttpStatusCode Status, double Milliseconds, double SentMilliseconds)> TimedPostAsync(
+        HttpClient http, string benchmark, string agent, double sentMilliseconds, CancellationToken cancellationToken)
+    {
+        var (status, milliseconds) = await PostAsync(http, benchmark, agent, cancellationToken);
+        return (status, milliseconds, sentMilliseconds);
     }
 
     private static async Task<(HttpStatusCode Status, double Milliseconds)> PostAsync(HttpClient http, string benchmark, string agent, CancellationToken cancellationToken)

@@ -56,6 +56,32 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_vacuum_of_the_drained_queue_keeps_its_pages_instead_of_locking_the_table_to_truncate_them()
+    {
+        // Truncating a table's empty end takes its ACCESS EXCLUSIVE lock, which every enqueue, fetch and commit then
+        // waits behind (ADR 0021). A queue drains to its end all the time, so its tables are set not to be truncated.
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output, configure: o => o.QueueReclaimInterval = TimeSpan.Zero);
+        var keys = Enumerable.Range(0, 20).Select(i => $"no-truncate-{i}").ToList();
+        await Clusters.SendIncrementsAsync(handle.Client, keys, perGrain: 20);
+        await Eventually.HoldsAsync(
+            async () => await handle.Database!.ScalarAsync<long>("SELECT count(*) FROM reev_messages") == 0,
+            TimeSpan.FromSeconds(20),
+            "every message is consumed");
+        var pages = await handle.Database!.ScalarAsync<long>("SELECT pg_relation_size('reev_messages')");
+        Assert.True(pages > 0, "the queue table held the 400 messages before they were consumed");
+
+        // Every row is dead and nothing else holds the table: a VACUUM allowed to truncate would cut the table to nothing.
+        await handle.Database!.ExecuteInDatabaseAsync("VACUUM reev_messages, reev_reminders, reev_replies");
+
+        Assert.Equal(pages, await handle.Database!.ScalarAsync<long>("SELECT pg_relation_size('reev_messages')"));
+        foreach (var table in new[] { "reev_messages", "reev_reminders", "reev_replies" })
+        {
+            Assert.Equal("vacuum_truncate=false", await handle.Database!.ScalarAsync<string>(
+                $"SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = '{table}'"));
+        }
+    }
+
+    [Fact]
     public async Task Reclaiming_can_be_turned_off()
     {
         await using var handle = await Clusters.StartAsync(Provider.Postgres, output, configure: o => o.QueueReclaimInterval = TimeSpan.Zero);

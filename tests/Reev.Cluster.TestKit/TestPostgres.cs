@@ -57,6 +57,15 @@ public sealed class TestDatabase(string name, string connectionString, string ad
         return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs a statement in this database as the silos' role (maintenance a test drives, e.g. a VACUUM).</summary>
+    public async Task ExecuteInDatabaseAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs a statement (for fault injection, e.g. terminating a silo's connections).</summary>
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
     {

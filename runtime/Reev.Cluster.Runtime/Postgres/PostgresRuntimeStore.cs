@@ -337,8 +337,10 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         // Every message is one INSERT and one DELETE, and autovacuum visits a database at most once per
         // autovacuum_naptime (1 min by default): until it does, no insert can reuse a consumed row's room, so the
         // table and its indexes grow by a minute of traffic (90 MB in 20 s of the flow benchmark) and every insert
-        // extends the relation. VACUUM does not block inserts or deletes; SKIP_LOCKED passes a table that another
-        // silo or autovacuum is vacuuming at that moment instead of queueing behind it.
+        // extends the relation. VACUUM does not block inserts or deletes as long as it does not truncate the table's
+        // empty end, which takes the table's exclusive lock: the queue tables are set not to (migration 011, ADR 0021).
+        // SKIP_LOCKED passes a table that another silo or autovacuum is vacuuming at that moment instead of queueing
+        // behind it.
         await using (var orphans = _dataSource.CreateCommand($"DELETE FROM reev_replies WHERE created_at < now() - interval '{ReplyRecord.OrphanedAge.TotalSeconds} seconds'"))
         {
             // A reply is deleted when its client reads it. One still here after this long belongs to a client that gave up
