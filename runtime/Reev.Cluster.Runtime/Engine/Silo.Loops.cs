@@ -87,6 +87,7 @@ public sealed partial class Silo
         var complete = await _store.SweepAsync(
             partitions,
             Options.FetchBatchSize,
+            IsHeldOutsideTakeovers,
             rows =>
             {
                 Deliver(rows, sweep);
