@@ -31,9 +31,8 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
     public virtual Task<FetchPage> FetchAsync(IReadOnlyCollection<int> partitions, FetchCursor after, int max, Func<long, bool> held, CancellationToken cancellationToken) =>
         inner.FetchAsync(partitions, after, max, held, cancellationToken);
 
-    public virtual Task<bool> SweepAsync(
-        IReadOnlyCollection<int> partitions, int pageSize, Func<long, bool> held, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken) =>
-        inner.SweepAsync(partitions, pageSize, held, onPage, cancellationToken);
+    public virtual Task<bool> SweepAsync(IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken) =>
+        inner.SweepAsync(partitions, pageSize, onPage, cancellationToken);
 
     public virtual Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) => inner.ReadStateAsync(grain, cancellationToken);
 

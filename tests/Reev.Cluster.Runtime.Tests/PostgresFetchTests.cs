@@ -6,8 +6,8 @@ using Reev.Cluster.TestKit;
 namespace Reev.Cluster.Runtime.Tests;
 
 /// <summary>
-/// The PostgreSQL cursor fetch and sweep pass over the rows a silo holds already (its own sends, dispatched when they committed)
-/// without reading their payloads, and still move past them and read the others whole, in order.
+/// The PostgreSQL cursor fetch passes over the rows a silo holds already (its own sends, dispatched when they committed)
+/// without reading their payloads, and still moves its cursor past them and reads the others whole, in order.
 /// </summary>
 public sealed class PostgresFetchTests
 {
@@ -69,40 +69,6 @@ public sealed class PostgresFetchTests
             return false;
         });
         Assert.Equal([ids[0], ids[2]], page.Rows.Select(r => r.Id));
-    }
-
-    [Fact]
-    public async Task A_sweep_passes_over_held_rows_page_by_page_and_reads_the_others_whole_from_its_snapshot()
-    {
-        await using var database = await TestPostgres.CreateDatabaseAsync("sweep-held");
-        var provider = new PostgresClusterProvider(database.ConnectionString);
-        await using var store = provider.CreateStore(4, TimeProvider.System, NullLoggerFactory.Instance);
-        await store.InitializeAsync(default);
-        var ids = await store.EnqueueAsync(
-            [.. Enumerable.Range(0, 9).Select(i => new OutboundMessage(i % 4, "t", $"g{i}", "m", MessageKind.Call, System.Text.Encoding.UTF8.GetBytes($"[{i}]"), null, null))],
-            default);
-
-        // Ids 0-2 held: the first page of 3 returns nothing and the sweep goes on. Id 4 is deleted once the first page was
-        // handed over (consumed meanwhile): the sweep's snapshot still holds it, whole, as before this change.
-        var pages = new List<IReadOnlyList<StoredMessage>>();
-        var complete = await store.SweepAsync([0, 1, 2, 3], 3, id => id <= ids[2] || id == ids[7], page =>
-        {
-            pages.Add(page);
-            if (pages.Count == 1)
-            {
-                database.ExecuteInDatabaseAsync($"DELETE FROM reev_messages WHERE id = {ids[4]}").GetAwaiter().GetResult();
-            }
-
-            return true;
-        }, default);
-
-        Assert.True(complete);
-        Assert.Equal(4, pages.Count); // the third page was full, so one more is read, and ends the sweep
-        Assert.Empty(pages[0]);
-        Assert.Empty(pages[3]);
-        Assert.Equal([ids[3], ids[4], ids[5]], pages[1].Select(r => r.Id));
-        Assert.Equal([ids[6], ids[8]], pages[2].Select(r => r.Id));
-        Assert.Equal(["[3]", "[4]", "[5]", "[6]", "[8]"], pages.SelectMany(p => p).Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!)));
     }
 
     /// <summary>A fetch returns rows only below the oldest running transaction: retries until the enqueue is past it.</summary>

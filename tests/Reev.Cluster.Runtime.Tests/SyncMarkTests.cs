@@ -188,9 +188,9 @@ public sealed class SyncMarkTests(ITestOutputHelper output)
     private sealed class SlowSweepStore(IRuntimeStore inner) : DelegatingRuntimeStore(inner)
     {
         public override async Task<bool> SweepAsync(
-            IReadOnlyCollection<int> partitions, int pageSize, Func<long, bool> held, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken)
+            IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken)
         {
-            var complete = await base.SweepAsync(partitions, pageSize, held, onPage, cancellationToken);
+            var complete = await base.SweepAsync(partitions, pageSize, onPage, cancellationToken);
             await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken);
             return complete;
         }

@@ -158,12 +158,6 @@ public sealed partial class Silo
         }
     }
 
-    /// <summary>
-    /// <see cref="IsHeld"/> for a sweep, false while a partition taken over is still owed its sweep: such a sweep notes the
-    /// first message of each grain whether it is dispatched or not (NoteTakeoverHeads), so it reads every row.
-    /// </summary>
-    private bool IsHeldOutsideTakeovers(long messageId) => Volatile.Read(ref _takeoverCount) == 0 && IsHeld(messageId);
-
     private void DispatchAfterEnqueue(IReadOnlyList<StoredMessage> messages)
     {
         var foreign = false;

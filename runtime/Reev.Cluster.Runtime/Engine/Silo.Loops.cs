@@ -87,7 +87,6 @@ public sealed partial class Silo
         var complete = await _store.SweepAsync(
             partitions,
             Options.FetchBatchSize,
-            IsHeldOutsideTakeovers,
             rows =>
             {
                 Deliver(rows, sweep);

@@ -186,10 +186,8 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
     }
 
     public Task<bool> SweepAsync(
-        IReadOnlyCollection<int> partitions, int pageSize, Func<long, bool> held, Func<IReadOnlyList<StoredMessage>, bool> onPage,
-        CancellationToken cancellationToken)
+        IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken)
     {
-        // Every row is returned, as in FetchAsync.
         // Ids are assigned under the lock in commit order, so id pages are as good as one snapshot.
         var set = partitions as ISet<int> ?? partitions.ToHashSet();
         var after = 0L;

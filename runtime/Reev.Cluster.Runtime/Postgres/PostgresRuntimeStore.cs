@@ -208,12 +208,14 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
                 lastId = reader.GetInt64(0);
                 if (!held(lastId))
                 {
-                    wanted.Add(ReadHeader(reader));
+                    wanted.Add(new StoredMessage(
+                        lastId, reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), (MessageKind)reader.GetInt16(5),
+                        null, reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
                 }
             }
         }
 
-        var rows = wanted.Count == 0 ? wanted : await WithPayloadsAsync(wanted, null, null, cancellationToken).ConfigureAwait(false);
+        var rows = wanted.Count == 0 ? wanted : await WithPayloadsAsync(wanted, cancellationToken).ConfigureAwait(false);
 
         // A full page continues after its last row; a short one has read everything below the horizon.
         var next = scanned == max
@@ -223,15 +225,12 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     }
 
     /// <summary>
-    /// The payloads of read rows the silo does not hold, read by id, the rows kept in their order. Outside a transaction
-    /// (a fetch), a row gone since it was read was consumed (or dead-lettered) meanwhile: there is nothing left to
-    /// deliver. Inside the sweep's transaction, its snapshot still holds every row it read.
+    /// The payloads of fetched rows this silo does not hold, read by id, the rows kept in their order. A row gone since
+    /// the fetch was consumed (or dead-lettered) meanwhile: there is nothing left to deliver.
     /// </summary>
-    private async Task<List<StoredMessage>> WithPayloadsAsync(
-        List<StoredMessage> rows, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private async Task<List<StoredMessage>> WithPayloadsAsync(List<StoredMessage> rows, CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT id, convert_to(payload, 'UTF8') FROM reev_messages WHERE id = ANY(@ids)";
-        await using var cmd = connection is null ? _dataSource.CreateCommand(Sql) : new NpgsqlCommand(Sql, connection, transaction);
+        await using var cmd = _dataSource.CreateCommand("SELECT id, convert_to(payload, 'UTF8') FROM reev_messages WHERE id = ANY(@ids)");
         cmd.Parameters.AddWithValue("ids", rows.ConvertAll(static r => r.Id).ToArray());
         var payloads = new Dictionary<long, byte[]>(rows.Count);
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -255,42 +254,32 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     }
 
     public async Task<bool> SweepAsync(
-        IReadOnlyCollection<int> partitions, int pageSize, Func<long, bool> held, Func<IReadOnlyList<StoredMessage>, bool> onPage,
-        CancellationToken cancellationToken)
+        IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(held);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         var parts = partitions.ToArray();
         var after = 0L;
         while (true)
         {
-            // As in a fetch, the rows the silo holds are passed over without their payloads (most are its own sends).
             await using var cmd = new NpgsqlCommand("""
-                SELECT id, partition, grain_type, grain_key, method, kind, reply_to, attempts, trace_parent
+                SELECT id, partition, grain_type, grain_key, method, kind, convert_to(payload, 'UTF8'), reply_to, attempts, trace_parent
                 FROM reev_messages WHERE partition = ANY(@parts) AND id > @after ORDER BY id LIMIT @max
                 """, connection, tx);
             cmd.Parameters.AddWithValue("parts", parts);
             cmd.Parameters.AddWithValue("after", after);
             cmd.Parameters.AddWithValue("max", pageSize);
-            var wanted = new List<StoredMessage>();
-            var scanned = 0;
+            var rows = new List<StoredMessage>();
             await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    scanned++;
-                    after = reader.GetInt64(0);
-                    if (!held(after))
-                    {
-                        wanted.Add(ReadHeader(reader));
-                    }
+                    rows.Add(ReadMessage(reader));
                 }
             }
 
-            var rows = wanted.Count == 0 ? wanted : await WithPayloadsAsync(wanted, connection, tx, cancellationToken).ConfigureAwait(false);
             var more = onPage(rows);
-            if (scanned < pageSize)
+            if (rows.Count < pageSize)
             {
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return true;
@@ -301,21 +290,22 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return false;
             }
+
+            after = rows[^1].Id;
         }
     }
 
-    /// <summary>A read row without its payload (columns: id, partition, grain_type, grain_key, method, kind, reply_to, attempts, trace_parent).</summary>
-    private static StoredMessage ReadHeader(NpgsqlDataReader reader) => new(
+    private static StoredMessage ReadMessage(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetInt32(1),
         reader.GetString(2),
         reader.GetString(3),
         reader.GetString(4),
         (MessageKind)reader.GetInt16(5),
-        null, // read afterwards, for the rows the silo does not hold (WithPayloadsAsync)
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.GetInt32(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8));
+        reader.GetFieldValue<byte[]>(6), // UTF-8: convert_to in the query
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetInt32(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9));
 
     public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) =>
         _stateReads.ReadAsync(grain, cancellationToken);

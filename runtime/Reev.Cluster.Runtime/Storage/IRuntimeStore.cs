@@ -77,10 +77,8 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// when the whole snapshot was read. A message visible in the snapshot has every message committed
     /// before it visible too, so a sweep never delivers a sender's later message without its earlier one.
     /// </summary>
-    /// <remarks>As in <see cref="FetchAsync"/>, a row <paramref name="held"/> answers true for may be passed over (not returned).</remarks>
     Task<bool> SweepAsync(
-        IReadOnlyCollection<int> partitions, int pageSize, Func<long, bool> held, Func<IReadOnlyList<StoredMessage>, bool> onPage,
-        CancellationToken cancellationToken);
+        IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken);
 
     Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken);
 
