@@ -28,8 +28,8 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
 
     public virtual Task<long[]> EnqueueAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken) => inner.EnqueueAsync(messages, cancellationToken);
 
-    public virtual Task<FetchPage> FetchAsync(IReadOnlyCollection<int> partitions, FetchCursor after, int max, Func<long, bool> held, CancellationToken cancellationToken) =>
-        inner.FetchAsync(partitions, after, max, held, cancellationToken);
+    public virtual Task<FetchPage> FetchAsync(IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken) =>
+        inner.FetchAsync(partitions, after, max, cancellationToken);
 
     public virtual Task<bool> SweepAsync(IReadOnlyCollection<int> partitions, int pageSize, Func<IReadOnlyList<StoredMessage>, bool> onPage, CancellationToken cancellationToken) =>
         inner.SweepAsync(partitions, pageSize, onPage, cancellationToken);

@@ -145,19 +145,6 @@ public sealed partial class Silo
         }
     }
 
-    /// <summary>
-    /// Whether a message is dispatched here and not finished, or consumed lately: a fetch passes over its row (it would be
-    /// dropped at dispatch anyway). Every path that forgets a dispatched message without consuming it marks its grain or
-    /// partition for a sweep, or the partition left this silo, so a row passed over is never one that still needs delivery.
-    /// </summary>
-    private bool IsHeld(long messageId)
-    {
-        lock (_knownLock)
-        {
-            return _known.Contains(messageId) || _recentlyConsumed.ContainsKey(messageId);
-        }
-    }
-
     private void DispatchAfterEnqueue(IReadOnlyList<StoredMessage> messages)
     {
         var foreign = false;

@@ -42,10 +42,10 @@ public sealed partial class Silo
                     continue;
                 }
 
-                var page = await _store.FetchAsync(partitions, _cursor, Options.FetchBatchSize, IsHeld, cancellationToken).ConfigureAwait(false);
+                var page = await _store.FetchAsync(partitions, _cursor, Options.FetchBatchSize, cancellationToken).ConfigureAwait(false);
                 Deliver(page.Rows, sweep: 0);
                 _cursor = page.Next;
-                if (page.Full)
+                if (page.Rows.Count == Options.FetchBatchSize)
                 {
                     _fetchSignal.Release();
                 }

@@ -171,9 +171,8 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
     }
 
     public Task<FetchPage> FetchAsync(
-        IReadOnlyCollection<int> partitions, FetchCursor after, int max, Func<long, bool> held, CancellationToken cancellationToken)
+        IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken)
     {
-        // Every row is returned: here a row is the message's object, so there is nothing to save by passing over held ones.
         var set = partitions as ISet<int> ?? partitions.ToHashSet();
         lock (db.Lock)
         {
@@ -181,7 +180,7 @@ internal sealed class InMemoryRuntimeStore(InMemoryDatabase db, int partitionCou
             var rows = db.Messages.After(after.Id)
                 .Where(m => set.Contains(m.Partition))
                 .Take(max).ToList();
-            return Task.FromResult(new FetchPage(rows, rows.Count > 0 ? new FetchCursor(0, rows[^1].Id) : after, rows.Count == max));
+            return Task.FromResult(new FetchPage(rows, rows.Count > 0 ? new FetchCursor(0, rows[^1].Id) : after));
         }
     }
 

@@ -169,16 +169,12 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
     }
 
     public async Task<FetchPage> FetchAsync(
-        IReadOnlyCollection<int> partitions, FetchCursor after, int max, Func<long, bool> held, CancellationToken cancellationToken)
+        IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(held);
-
         // Rows of transactions older than the snapshot's xmin are final: no transaction that could still
         // insert below the cursor is running. Ordering by (tx, id) keeps a sender's messages in order.
-        // The payload is not read here: most rows are this silo's own sends, dispatched when their turn committed, and
-        // their payloads (a few KB of JSON each) would be decompressed, sent and parsed only to be dropped.
         await using var cmd = _dataSource.CreateCommand("""
-            SELECT r.id, r.partition, r.grain_type, r.grain_key, r.method, r.kind, r.reply_to, r.attempts,
+            SELECT r.id, r.partition, r.grain_type, r.grain_key, r.method, r.kind, convert_to(r.payload, 'UTF8'), r.reply_to, r.attempts,
                    r.trace_parent, r.tx::text, x.horizon::text
             FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) x
             LEFT JOIN LATERAL (
@@ -190,67 +186,26 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         cmd.Parameters.AddWithValue("tx", after.Tx.ToString(System.Globalization.CultureInfo.InvariantCulture));
         cmd.Parameters.AddWithValue("id", after.Id);
         cmd.Parameters.AddWithValue("max", max);
-        var wanted = new List<StoredMessage>();
-        long horizon = 0, lastTx = 0, lastId = 0;
-        var scanned = 0;
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var rows = new List<StoredMessage>();
+        long horizon = 0, lastTx = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            horizon = long.Parse(reader.GetString(11), System.Globalization.CultureInfo.InvariantCulture);
+            if (reader.IsDBNull(0))
             {
-                horizon = long.Parse(reader.GetString(10), System.Globalization.CultureInfo.InvariantCulture);
-                if (reader.IsDBNull(0))
-                {
-                    continue;
-                }
-
-                scanned++;
-                lastTx = long.Parse(reader.GetString(9), System.Globalization.CultureInfo.InvariantCulture);
-                lastId = reader.GetInt64(0);
-                if (!held(lastId))
-                {
-                    wanted.Add(new StoredMessage(
-                        lastId, reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), (MessageKind)reader.GetInt16(5),
-                        null, reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
-                }
+                continue;
             }
-        }
 
-        var rows = wanted.Count == 0 ? wanted : await WithPayloadsAsync(wanted, cancellationToken).ConfigureAwait(false);
+            lastTx = long.Parse(reader.GetString(10), System.Globalization.CultureInfo.InvariantCulture);
+            rows.Add(ReadMessage(reader));
+        }
 
         // A full page continues after its last row; a short one has read everything below the horizon.
-        var next = scanned == max
-            ? new FetchCursor(lastTx, lastId)
+        var next = rows.Count == max
+            ? new FetchCursor(lastTx, rows[^1].Id)
             : new FetchCursor(Math.Max(after.Tx, horizon - 1), long.MaxValue);
-        return new FetchPage(rows, next, scanned == max);
-    }
-
-    /// <summary>
-    /// The payloads of fetched rows this silo does not hold, read by id, the rows kept in their order. A row gone since
-    /// the fetch was consumed (or dead-lettered) meanwhile: there is nothing left to deliver.
-    /// </summary>
-    private async Task<List<StoredMessage>> WithPayloadsAsync(List<StoredMessage> rows, CancellationToken cancellationToken)
-    {
-        await using var cmd = _dataSource.CreateCommand("SELECT id, convert_to(payload, 'UTF8') FROM reev_messages WHERE id = ANY(@ids)");
-        cmd.Parameters.AddWithValue("ids", rows.ConvertAll(static r => r.Id).ToArray());
-        var payloads = new Dictionary<long, byte[]>(rows.Count);
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                payloads[reader.GetInt64(0)] = reader.GetFieldValue<byte[]>(1);
-            }
-        }
-
-        var found = new List<StoredMessage>(payloads.Count);
-        foreach (var row in rows)
-        {
-            if (payloads.TryGetValue(row.Id, out var payload))
-            {
-                found.Add(row with { Payload = payload });
-            }
-        }
-
-        return found;
+        return new FetchPage(rows, next);
     }
 
     public async Task<bool> SweepAsync(

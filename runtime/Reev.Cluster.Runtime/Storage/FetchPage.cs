@@ -14,8 +14,5 @@ internal readonly record struct FetchCursor(long Tx, long Id)
     public bool IsAfter(FetchCursor other) => Tx > other.Tx || (Tx == other.Tx && Id > other.Id);
 }
 
-/// <summary>
-/// Rows after a cursor, in commit order, and the cursor to continue from. <see cref="Full"/>: the page stopped at its
-/// size, so more rows may follow right away (its rows can be fewer than that: held rows passed over are not returned).
-/// </summary>
-internal sealed record FetchPage(IReadOnlyList<StoredMessage> Rows, FetchCursor Next, bool Full);
+/// <summary>Rows after a cursor, in commit order, and the cursor to continue from.</summary>
+internal sealed record FetchPage(IReadOnlyList<StoredMessage> Rows, FetchCursor Next);

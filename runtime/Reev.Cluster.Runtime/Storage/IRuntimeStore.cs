@@ -65,11 +65,9 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// <summary>
     /// Messages of the given partitions after <paramref name="after"/>, in commit order: a row is
     /// returned only once every row that could precede it is visible, so a cursor never skips one.
-    /// A row whose id <paramref name="held"/> answers true for (the silo dispatched it already, or consumed it lately)
-    /// may be passed over without being read whole: the cursor moves past it, the page does not return it.
     /// </summary>
     Task<FetchPage> FetchAsync(
-        IReadOnlyCollection<int> partitions, FetchCursor after, int max, Func<long, bool> held, CancellationToken cancellationToken);
+        IReadOnlyCollection<int> partitions, FetchCursor after, int max, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads every pending message of the given partitions from one consistent snapshot, page by page
