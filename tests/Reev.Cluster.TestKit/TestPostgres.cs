@@ -50,8 +50,7 @@ public sealed class TestDatabase(string name, string connectionString, string ad
     /// <summary>Runs a scalar query, for assertions on what the database holds.</summary>
     public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(sql, connection);
         var value = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
@@ -60,10 +59,25 @@ public sealed class TestDatabase(string name, string connectionString, string ad
     /// <summary>Runs a statement in this database as the silos' role (maintenance a test drives, e.g. a VACUUM).</summary>
     public async Task ExecuteInDatabaseAsync(string sql, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A connection to this database as the silos' role, outside the pools the silos use.</summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Runs a statement (for fault injection, e.g. terminating a silo's connections).</summary>
