@@ -81,7 +81,12 @@ public sealed class StepSession : ICopyableState<StepSession>
 
     public StepRunStatus Status { get; set; } = StepRunStatus.Pending;
 
+    /// <summary>What the step was sent; null before its Run and again once it has finished (its execution keeps the
+    /// flow document and the ledgers, and a finished step is never run again).</summary>
     public StepCommand? Command { get; set; }
+
+    /// <summary>Attempts spent on this step by earlier grains (the command's, kept when the command is let go).</summary>
+    public int PriorAttempts { get; set; }
 
     public List<StepOutcome> Attempts { get; set; } = [];
 

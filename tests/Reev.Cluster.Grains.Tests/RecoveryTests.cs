@@ -24,7 +24,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_retried_step_keeps_the_ledger_of_its_last_attempt_only()
+    public async Task A_finished_step_keeps_its_attempts_but_not_the_command_nor_any_ledger()
     {
         await using var host = await GrainHost.StartAsync(Provider.Postgres, output);
         var id = $"exec-{Guid.NewGuid():N}";
@@ -36,9 +36,32 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         using var state = System.Text.Json.JsonDocument.Parse(json);
         var attempts = state.RootElement.GetProperty("attempts").EnumerateArray().ToList();
         Assert.Equal(3, attempts.Count);
-        Assert.All(attempts.Take(2), a => Assert.Equal(0, a.GetProperty("ledger").GetProperty("accounts").GetArrayLength()));
-        Assert.NotEqual(0, attempts[2].GetProperty("ledger").GetProperty("accounts").GetArrayLength());
         Assert.Equal(2, attempts.Take(2).Count(a => a.GetProperty("status").GetString() != "Succeeded"));
+        Assert.Equal("Succeeded", attempts[2].GetProperty("status").GetString());
+        // The execution holds the document and the ledgers; the step's stored session holds what it did, once.
+        Assert.All(attempts, a => Assert.Equal(0, a.GetProperty("ledger").GetProperty("accounts").GetArrayLength()));
+        Assert.True(!state.RootElement.TryGetProperty("command", out var command) || command.ValueKind == System.Text.Json.JsonValueKind.Null, json);
+        Assert.DoesNotContain("groundTruth", json, StringComparison.Ordinal);
+        Assert.Equal(0, state.RootElement.GetProperty("priorAttempts").GetInt32());
+
+        // What the gateway shows of it is still whole: every attempt, in order, with its calls and outcome.
+        var session = (await host.Client.GetGrain<IStepGrain>($"{id}:1").ReadAsync())!;
+        Assert.Equal([1, 2, 3], session.Attempts.Select(a => a.Attempt));
+        Assert.Equal(StepRunStatus.Succeeded, session.Status);
+        Assert.Equal(3, view.Steps[0].Attempts);
+
+        // A Run delivered again (a redelivered message) finds a finished step without its command and changes nothing.
+        var document = Flows.Benchmark("200-jup-swap-then-lend-deposit");
+        await host.Client.GetGrain<IStepGrain>($"{id}:1").RunAsync(new StepCommand
+        {
+            ExecutionId = id,
+            Request = new Reev.Cluster.Flows.Running.StepRequest(document, 1, Reev.Cluster.Flows.FlowFiles.KeyMap.Empty, Reev.Cluster.Flows.Ledger.LedgerSnapshot.Empty, "noop"),
+            Recovery = new RecoveryConfig(),
+        });
+        var again = (await host.Client.GetGrain<IStepGrain>($"{id}:1").ReadAsync())!;
+        Assert.Equal(3, again.Attempts.Count);
+        Assert.Null(again.Command);
+        Assert.Equal(json, await host.Database!.ScalarAsync<string>($"SELECT state FROM reev_grain_state WHERE grain_type = 'step' AND grain_key = '{id}:1'"));
     }
 
     [Theory]

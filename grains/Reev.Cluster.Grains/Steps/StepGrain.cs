@@ -32,9 +32,9 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
     public async Task RunAsync(StepCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (State.Command is not null || State.Status == StepRunStatus.Cancelled)
+        if (State.Command is not null || State.Reported || State.Status == StepRunStatus.Cancelled)
         {
-            return; // the step already has its command (a duplicate Run changes nothing), or was cancelled before it
+            return; // the step already has its command or has finished (a duplicate Run changes nothing), or was cancelled before it
         }
 
         State.Command = command;
@@ -72,7 +72,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         await FinishAsync(StepRunStatus.Cancelled, $"cancelled: {reason}");
     }
 
-    public Task<StepSession?> ReadAsync() => Task.FromResult<StepSession?>(State.Command is null ? null : State);
+    public Task<StepSession?> ReadAsync() => Task.FromResult<StepSession?>(State.FirstAttemptAt is null ? null : State);
 
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
     {
@@ -242,6 +242,17 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
         };
         await GrainFactory.GetGrain<IExecutionGrain>(State.ExecutionId).StepFinishedAsync(report);
         Publish();
+        // A finished step keeps what it did, not what it was sent nor the ledger it left: the command's flow document,
+        // key map and starting ledger, and the last attempt's ledger (4-5 KB of JSON, most of the state), are in its
+        // execution's state, which the report just reached. Nothing here reads them again: a duplicate Run, a late
+        // Cancel and a retry reminder all stop at Reported.
+        State.PriorAttempts = command.PriorAttempts;
+        State.Command = null;
+        if (last is not null)
+        {
+            State.Attempts[^1] = last with { Ledger = Flows.Ledger.LedgerSnapshot.Empty };
+        }
+
         DeactivateOnIdle(); // a finished step is only read again, rarely: free its memory now
         await WriteStateAsync();
     }
@@ -257,7 +268,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             ExecutionId = State.ExecutionId,
             StepIndex = State.Index,
             Alternate = Naming.Name(State.Alternate),
-            Attempt = State.Attempts.Count + (State.Command?.PriorAttempts ?? 0),
+            Attempt = State.Attempts.Count + (State.Command?.PriorAttempts ?? State.PriorAttempts),
             Status = Naming.Name(State.Status),
             ToolCount = State.Attempts.Sum(a => a.ToolCalls.Count),
             Score = last?.Score.FinalScore ?? 0,
