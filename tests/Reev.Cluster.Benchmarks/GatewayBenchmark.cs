@@ -14,7 +14,10 @@ internal static class GatewayBenchmark
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Reev.Cluster.Benchmarks -- gateway [--postgres <cs>] [--requests 200] [--benchmark 001-sol-transfer]
-                 [--rate R --seconds S] [--agent deterministic|noop] [--url <gateway>]
+                 [--rate R --seconds S] [--agent deterministic|noop] [--url <gateway>] [--prompt "check my balances then ..."]
+          --prompt P       POST /api/v1/benchmarks/execute-direct with this prompt instead of running a benchmark: the gateway
+                           plans it (a prompt of "check my balances" clauses joined by " then " plans one step more than it
+                           has clauses, the shape `reev load --gateway --steps S` submits)
           --url U          a running gateway (e.g. cluster-up.sh's REEV_GATEWAY_URL, open on loopback) instead of starting one
           --requests N     N POSTs sent at once (a burst), after 20 warm-up requests
           --rate R         instead: POSTs paced at R per second for S seconds (open loop: each is sent at its time whether
@@ -37,6 +40,7 @@ internal static class GatewayBenchmark
         var seconds = 20;
         var sampleInFlight = true;
         string? timeline = null;
+        string? prompt = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -51,14 +55,18 @@ internal static class GatewayBenchmark
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-in-flight": sampleInFlight = false; break;
                 case "--timeline": timeline = Next(); break;
+                case "--prompt": prompt = Next(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
 
+        var target = prompt is null
+            ? new Target($"/api/v1/benchmarks/{benchmark}/run", System.Text.Json.JsonSerializer.Serialize(new { agent }))
+            : new Target("/api/v1/benchmarks/execute-direct", System.Text.Json.JsonSerializer.Serialize(new { prompt, agent, atomic_mode = "conditional" }));
         if (url is not null)
         {
             using var remote = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
-            return await MeasureAsync(remote, null, $"gateway at {url}", benchmark, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
+            return await MeasureAsync(remote, null, $"gateway at {url}", target, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
         }
 
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -86,7 +94,7 @@ internal static class GatewayBenchmark
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
             var name = $"gateway ({(postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL")})";
-            return await MeasureAsync(http, gateway, name, benchmark, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
+            return await MeasureAsync(http, gateway, name, target, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
         }
         finally
         {
@@ -96,37 +104,37 @@ internal static class GatewayBenchmark
     }
 
     private static async Task<int> MeasureAsync(
-        HttpClient http, Process? gateway, string name, string benchmark, string agent, double? rate, int seconds, int requests, bool sampleInFlight,
+        HttpClient http, Process? gateway, string name, Target target, string agent, double? rate, int seconds, int requests, bool sampleInFlight,
         string? timeline, CancellationToken cancellationToken)
     {
         await WaitReadyAsync(http, gateway, cancellationToken);
         for (var i = 0; i < 20; i++)
         {
-            await PostAsync(http, benchmark, agent, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
+            await PostAsync(http, target, cancellationToken); // warm-up: JIT, connection pool, grain activation paths
         }
 
         if (rate is { } perSecond)
         {
-            return await PacedAsync(http, benchmark, agent, perSecond, seconds, name, sampleInFlight, timeline, cancellationToken);
+            return await PacedAsync(http, target, agent, perSecond, seconds, name, sampleInFlight, timeline, cancellationToken);
         }
 
-        var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, benchmark, agent, cancellationToken)));
+        var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, target, cancellationToken)));
         var latencies = results.Select(static r => r.Milliseconds).Order().ToArray();
         var accepted = results.Count(static r => r.Status == HttpStatusCode.Accepted);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}, {requests} concurrent POST /api/v1/benchmarks/{benchmark}/run: {accepted} x 202; p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
+            $"{name}, {requests} concurrent POST {target.Path}: {accepted} x 202; p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms"));
         return accepted == requests ? 0 : 1;
     }
 
     /// <summary>Open-loop POSTs at a fixed rate: a warm-up of 5 s, then S measured seconds.</summary>
     private static async Task<int> PacedAsync(
-        HttpClient http, string benchmark, string agent, double rate, int seconds, string silo, bool sampleInFlight, string? timeline,
+        HttpClient http, Target target, string agent, double rate, int seconds, string silo, bool sampleInFlight, string? timeline,
         CancellationToken cancellationToken)
     {
-        await SendPacedAsync(http, benchmark, agent, rate, 5, inFlight: null, cancellationToken);
+        await SendPacedAsync(http, target, rate, 5, inFlight: null, cancellationToken);
         var inFlight = sampleInFlight ? new List<int>() : null;
         var phaseStarted = TimeProvider.System.GetUtcNow();
-        var results = await SendPacedAsync(http, benchmark, agent, rate, seconds, inFlight, cancellationToken);
+        var results = await SendPacedAsync(http, target, rate, seconds, inFlight, cancellationToken);
         if (timeline is not null)
         {
             string[] header = [$"# measured phase started at {phaseStarted:O} (unix ms {phaseStarted.ToUnixTimeMilliseconds()}); sent_ms latency_ms status"];
@@ -141,13 +149,13 @@ internal static class GatewayBenchmark
             : string.Create(CultureInfo.InvariantCulture,
                 $"flows in flight (sampled each second, each status capped at 500): mean {(inFlight.Count == 0 ? 0 : inFlight.Average()):0}, max {(inFlight.Count == 0 ? 0 : inFlight.Max())}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{silo}, POST /api/v1/benchmarks/{benchmark}/run ({agent}) at {rate:0} per second for {seconds} s: {accepted} of {results.Length} x 202; " +
+            $"{silo}, POST {target.Path} ({agent}) at {rate:0} per second for {seconds} s: {accepted} of {results.Length} x 202; " +
             $"p50 {P(latencies, 0.5):0.0} ms, p99 {P(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms; {flows}"));
         return accepted == results.Length ? 0 : 1;
     }
 
     private static async Task<(HttpStatusCode Status, double Milliseconds, double SentMilliseconds)[]> SendPacedAsync(
-        HttpClient http, string benchmark, string agent, double rate, int seconds, List<int>? inFlight, CancellationToken cancellationToken)
+        HttpClient http, Target target, double rate, int seconds, List<int>? inFlight, CancellationToken cancellationToken)
     {
         var total = (int)(rate * seconds);
         var sends = new List<Task<(HttpStatusCode, double, double)>>(total);
@@ -163,7 +171,7 @@ internal static class GatewayBenchmark
                 await Task.Delay(wait, TimeProvider.System, cancellationToken);
             }
 
-            sends.Add(TimedPostAsync(http, benchmark, agent, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken));
+            sends.Add(TimedPostAsync(http, target, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken));
             if (inFlight is not null && Stopwatch.GetElapsedTime(started) >= nextSample && sampling is null or { IsCompleted: true })
             {
                 nextSample += TimeSpan.FromSeconds(1);
@@ -203,17 +211,17 @@ internal static class GatewayBenchmark
     }
 
     private static async Task<(HttpStatusCode Status, double Milliseconds, double SentMilliseconds)> TimedPostAsync(
-        HttpClient http, string benchmark, string agent, double sentMilliseconds, CancellationToken cancellationToken)
+        HttpClient http, Target target, double sentMilliseconds, CancellationToken cancellationToken)
     {
-        var (status, milliseconds) = await PostAsync(http, benchmark, agent, cancellationToken);
+        var (status, milliseconds) = await PostAsync(http, target, cancellationToken);
         return (status, milliseconds, sentMilliseconds);
     }
 
-    private static async Task<(HttpStatusCode Status, double Milliseconds)> PostAsync(HttpClient http, string benchmark, string agent, CancellationToken cancellationToken)
+    private static async Task<(HttpStatusCode Status, double Milliseconds)> PostAsync(HttpClient http, Target target, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var content = new StringContent($"{{\"agent\":\"{agent}\"}}", System.Text.Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(new Uri($"/api/v1/benchmarks/{benchmark}/run", UriKind.Relative), content, cancellationToken);
+        using var content = new StringContent(target.Body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(target.Path, UriKind.Relative), content, cancellationToken);
         return (response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -258,4 +266,7 @@ internal static class GatewayBenchmark
 
     private static double P(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>What each POST asks for: the path and its JSON body.</summary>
+    private sealed record Target(string Path, string Body);
 }
