@@ -12,6 +12,13 @@ public interface IExecutionReadModel
     /// <summary>One execution's row, or null.</summary>
     Task<ExecutionSummary?> GetExecutionAsync(string executionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The versions of those executions that have a row (an execution's version grows with every state change it
+    /// commits, in the same transaction as its row): one query for any number of ids, for watchers that only need to
+    /// know what changed.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> executionIds, CancellationToken cancellationToken);
+
     /// <summary>The step sessions of an execution, by step index, then session id.</summary>
     Task<IReadOnlyList<StepSessionSummary>> ListStepSessionsAsync(string executionId, CancellationToken cancellationToken);
 

@@ -59,6 +59,26 @@ public sealed class PostgresExecutionReadModel : IExecutionReadModel
     public Task<ExecutionSummary?> GetExecutionAsync(string executionId, CancellationToken cancellationToken) =>
         SingleAsync($"SELECT {ExecutionColumns} FROM reev_executions WHERE execution_id = $1", executionId, ReadExecution, cancellationToken);
 
+    public async Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> executionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(executionIds);
+        var versions = new Dictionary<string, long>(executionIds.Count, StringComparer.Ordinal);
+        if (executionIds.Count == 0)
+        {
+            return versions;
+        }
+
+        await using var command = _dataSource.CreateCommand("SELECT execution_id, version FROM reev_executions WHERE execution_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. executionIds] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            versions[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return versions;
+    }
+
     public async Task<IReadOnlyList<StepSessionSummary>> ListStepSessionsAsync(string executionId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {StepColumns} FROM reev_step_sessions WHERE execution_id = $1 ORDER BY step_index, session_id");

@@ -22,7 +22,7 @@ internal static class EventStream
 {
     private const int BatchSize = 200;
 
-    public static async Task<IResult> StreamAsync(HttpContext http, string executionId, IReevCluster cluster, IOptions<GatewayOptions> options, TimeProvider timeProvider, CancellationToken ct)
+    public static async Task<IResult> StreamAsync(HttpContext http, string executionId, IReevCluster cluster, ExecutionChangeFeed feed, IOptions<GatewayOptions> options, TimeProvider timeProvider, CancellationToken ct)
     {
         if (!Ids.IsValid(executionId))
         {
@@ -53,7 +53,8 @@ internal static class EventStream
         using var activity = GatewayTelemetry.Source.StartActivity("stream events");
         try
         {
-            await PumpAsync(response, grain, after, options.Value, timeProvider, ct).ConfigureAwait(false);
+            using var watch = feed.Follow(executionId);
+            await PumpAsync(response, grain, watch, after, options.Value, timeProvider, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -67,12 +68,13 @@ internal static class EventStream
         return Results.Empty;
     }
 
-    private static async Task PumpAsync(HttpResponse response, IExecutionGrain grain, long after, GatewayOptions options, TimeProvider timeProvider, CancellationToken ct)
+    private static async Task PumpAsync(HttpResponse response, IExecutionGrain grain, IExecutionWatch watch, long after, GatewayOptions options, TimeProvider timeProvider, CancellationToken ct)
     {
         var lastWrite = timeProvider.GetTimestamp();
         var settled = false;
         while (true)
         {
+            var changed = watch.NextChange; // taken before the read: a change committed after the read completes it
             var events = await grain.ReadEventsAsync(after, BatchSize).ConfigureAwait(false);
             foreach (var e in events)
             {
@@ -108,14 +110,26 @@ internal static class EventStream
                 continue;
             }
 
-            if (timeProvider.GetElapsedTime(lastWrite) >= options.EventHeartbeatInterval)
+            // Wait for the execution's next change (the feed polls the read model for all streams at once), or until the
+            // heartbeat is due, and then read again anyway: a change the feed did not see (its read model unreachable)
+            // is late by a heartbeat interval at most, never lost.
+            var heartbeatDue = options.EventHeartbeatInterval - timeProvider.GetElapsedTime(lastWrite);
+            if (heartbeatDue > TimeSpan.Zero)
             {
-                await response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
-                await response.Body.FlushAsync(ct).ConfigureAwait(false);
-                lastWrite = timeProvider.GetTimestamp();
+                try
+                {
+                    await changed.WaitAsync(heartbeatDue, timeProvider, ct).ConfigureAwait(false);
+                    continue;
+                }
+                catch (TimeoutException)
+                {
+                    // The heartbeat is due.
+                }
             }
 
-            await Task.Delay(options.EventPollInterval, timeProvider, ct).ConfigureAwait(false);
+            await response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
+            await response.Body.FlushAsync(ct).ConfigureAwait(false);
+            lastWrite = timeProvider.GetTimestamp();
         }
     }
 

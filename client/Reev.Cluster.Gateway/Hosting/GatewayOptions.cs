@@ -26,7 +26,7 @@ public sealed class GatewayOptions
     /// <summary>The rate-limit window. Default 1 minute.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often an event stream looks for new events. Default 200 ms.</summary>
+    /// <summary>How often the gateway looks for changes of the executions its event streams follow (one read-model query for all of them). Default 200 ms.</summary>
     public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Comment lines keep idle event streams open through proxies. Default 15 s.</summary>

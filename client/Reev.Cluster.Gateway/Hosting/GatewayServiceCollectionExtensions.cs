@@ -36,6 +36,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<RecoveryDefaults>();
         services.TryAddSingleton<BenchmarkCatalog>();
         services.TryAddSingleton<ExecutionSubmitter>();
+        services.TryAddSingleton<Executions.ExecutionChangeFeed>();
+        services.AddHostedService(static sp => sp.GetRequiredService<Executions.ExecutionChangeFeed>());
         services.TryAddSingleton<GatewayAccessFilter>();
         // The OpenAPI document describes the same snake_case JSON the endpoints write.
         services.Configure<JsonOptions>(static o => GatewayJson.Configure(o.SerializerOptions));

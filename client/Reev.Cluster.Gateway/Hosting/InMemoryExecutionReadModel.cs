@@ -25,6 +25,21 @@ internal sealed class InMemoryExecutionReadModel(InMemoryClusterProvider provide
     public Task<ExecutionSummary?> GetExecutionAsync(string executionId, CancellationToken cancellationToken) =>
         Task.FromResult(provider.ReadRow<ExecutionRow>(ExecutionRow.TableName, executionId) is { } row ? ToSummary(row) : null);
 
+    public Task<IReadOnlyDictionary<string, long>> GetVersionsAsync(IReadOnlyCollection<string> executionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(executionIds);
+        var versions = new Dictionary<string, long>(executionIds.Count, StringComparer.Ordinal);
+        foreach (var id in executionIds)
+        {
+            if (provider.ReadRow<ExecutionRow>(ExecutionRow.TableName, id) is { } row)
+            {
+                versions[id] = row.Version;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, long>>(versions);
+    }
+
     public Task<IReadOnlyList<StepSessionSummary>> ListStepSessionsAsync(string executionId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StepSessionSummary>>(provider.ReadRows<StepSessionRow>(StepSessionRow.TableName)
             .Where(r => r.ExecutionId == executionId)
