@@ -72,12 +72,23 @@ public sealed class FailureTests(ITestOutputHelper output)
 
         await client.GetGrain<IExecutionGrain>(id).StartAsync(Flows.Request(document) with { Agent = "gated" });
         await gate.Entered.WaitAsync(Patience); // step 1 is done and reported; step 2 has started
+
+        // The execution's stored state leaves out what it was started with; that was stored once, beside it (ADR 0022).
+        var stored = JsonDocument.Parse(await host.Database!.ScalarAsync<string>($"SELECT state FROM reev_grain_state WHERE grain_type = 'execution' AND grain_key = '{id}'")).RootElement;
+        Assert.True(stored.GetProperty("inputsStored").GetBoolean());
+        Assert.False(stored.TryGetProperty("request", out _));
+        Assert.False(stored.TryGetProperty("initialLedger", out _));
+        Assert.False(stored.TryGetProperty("keyMap", out _));
+        Assert.Contains("\"groundTruth\"", await host.Database!.ScalarAsync<string>($"SELECT inputs FROM reev_execution_inputs WHERE execution_id = '{id}'"), StringComparison.Ordinal);
+
         await host.Cluster.KillSiloAsync(victim);
         await host.Cluster.StartSiloAsync();
         gate.Release();
-        var view = await host.WaitFinalAsync(id, Patience);
+        var view = await host.WaitFinalAsync(id, Patience); // activated on another silo, from storage: the inputs read back
 
         Assert.Equal(ExecutionStatus.Completed, view.Status);
+        Assert.Equal(document.Id, view.FlowId);
+        Assert.True(view.Passed); // scored against the document's ground truth and the initial ledger it read back
         var step1 = await client.GetGrain<IStepGrain>(view.Steps[0].SessionKey!).ReadAsync();
         var swaps = step1!.Attempts.SelectMany(a => a.ToolCalls).Count(c => c.ToolName == "jupiter_swap" && c.Success);
         Assert.Equal(1, swaps);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.Executions;
 using Reev.Cluster.Grains.Hosting;
 using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.Runtime;
@@ -88,6 +89,7 @@ public sealed class GrainHost : IAsyncDisposable
                 collection.AddSingleton(logs);
                 collection.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
                 collection.AddReevGrains();
+                collection.AddReevExecutionInputs(memory ?? (ClusterProvider)new PostgresClusterProvider(database!.ConnectionString));
                 services?.Invoke(collection);
                 return collection.BuildServiceProvider();
             },

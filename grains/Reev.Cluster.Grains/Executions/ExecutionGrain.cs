@@ -18,7 +18,8 @@ namespace Reev.Cluster.Grains.Executions;
 /// fulfillment here). Every change is an event, kept in order, and mirrored to the executions read model.
 /// </summary>
 public sealed partial class ExecutionGrain(
-    StepRunner runner, StepCancellations cancellations, ILogger<ExecutionGrain>? logger = null, ExecutionWatchdogOptions? watchdog = null)
+    StepRunner runner, StepCancellations cancellations, ILogger<ExecutionGrain>? logger = null, ExecutionWatchdogOptions? watchdog = null,
+    IExecutionInputsStore? inputs = null)
     : Grain<ExecutionState>, IExecutionGrain, IRemindable
 {
     internal const string FulfillmentReminder = "fulfillment";
@@ -33,6 +34,17 @@ public sealed partial class ExecutionGrain(
     private ExecutionRequest Request => State.Request!;
 
     private bool IsFinal => State.Status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.InputsStored && State.Request is null)
+        {
+            // Activated from storage: the inputs were committed with the turn that set InputsStored, so they are there.
+            var stored = inputs is null ? null : await inputs.LoadAsync(GrainKey, cancellationToken);
+            State.Restore(stored ?? throw new InvalidOperationException(
+                $"execution {GrainKey}: its state says its inputs are stored, but {(inputs is null ? "this silo has no inputs store" : "none were found")}"));
+        }
+    }
 
     public async Task StartAsync(ExecutionRequest request)
     {
@@ -85,6 +97,13 @@ public sealed partial class ExecutionGrain(
         State.KeyMap = flow.KeyMap;
         State.InitialLedger = flow.InitialLedger;
         State.Ledger = flow.InitialLedger;
+        if (inputs is not null)
+        {
+            // Stored once with this turn; every later write of the state leaves them out (ADR 0022).
+            Project(new ExecutionInputsRow { ExecutionId = GrainKey, Inputs = new ExecutionInputs(request, flow.KeyMap, flow.InitialLedger) });
+            State.InputsStored = true;
+        }
+
         State.Status = ExecutionStatus.Running;
         GrainsTelemetry.ExecutionsStarted.Add(1);
         GrainsLog.ExecutionStarted(_logger, GrainKey, request.Document.Id, request.Document.StepCount, request.Agent, request.AtomicMode);

@@ -3,6 +3,7 @@ using Reev.Cluster.Flows.FlowFiles;
 using Reev.Cluster.Flows.Ledger;
 using Reev.Cluster.Flows.Running;
 using Reev.Cluster.GrainInterfaces;
+using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.Runtime;
 
 namespace Reev.Cluster.Grains.Executions;
@@ -10,6 +11,7 @@ namespace Reev.Cluster.Grains.Executions;
 /// <summary>The persistent state of an execution grain.</summary>
 public sealed class ExecutionState : IJsonOnDeserialized, ICopyableState<ExecutionState>
 {
+    [JsonIgnore]
     public ExecutionRequest? Request { get; set; }
 
     public ExecutionStatus Status { get; set; } = ExecutionStatus.Queued;
@@ -17,9 +19,53 @@ public sealed class ExecutionState : IJsonOnDeserialized, ICopyableState<Executi
     /// <summary>The outcome decided when the steps ended, shown once consolidation is over.</summary>
     public ExecutionStatus? Outcome { get; set; }
 
+    [JsonIgnore]
     public KeyMap? KeyMap { get; set; }
 
+    [JsonIgnore]
     public LedgerSnapshot? InitialLedger { get; set; }
+
+    /// <summary>
+    /// True once <see cref="Request"/>, <see cref="KeyMap"/> and <see cref="InitialLedger"/> are stored on their own (an
+    /// <see cref="ExecutionInputsRow"/> committed with the turn that started the execution): the stored state leaves them
+    /// out, and the grain reads them back when it is activated from storage (ADR 0022). They are about 4 KB of the 6-10 KB
+    /// this state was, and the state is rewritten at every turn.
+    /// </summary>
+    public bool InputsStored { get; set; }
+
+    [JsonInclude]
+    [JsonPropertyName("request")]
+    private ExecutionRequest? StoredRequest
+    {
+        get => InputsStored ? null : Request;
+        set => Request = value;
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("keyMap")]
+    private KeyMap? StoredKeyMap
+    {
+        get => InputsStored ? null : KeyMap;
+        set => KeyMap = value;
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("initialLedger")]
+    private LedgerSnapshot? StoredInitialLedger
+    {
+        get => InputsStored ? null : InitialLedger;
+        set => InitialLedger = value;
+    }
+
+    /// <summary>Puts back what <see cref="InputsStored"/> left out of the stored state.</summary>
+    public void Restore(ExecutionInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        Request = inputs.Request;
+        KeyMap = inputs.KeyMap;
+        InitialLedger = inputs.InitialLedger;
+        Ledger ??= InitialLedger;
+    }
 
     /// <summary>The ledger after the steps so far; set together with <see cref="InitialLedger"/> when the flow starts.</summary>
     [JsonIgnore]

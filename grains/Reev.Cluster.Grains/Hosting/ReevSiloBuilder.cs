@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Reev.Cluster.Grains.Executions;
 using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.Runtime;
 using Reev.Cluster.Runtime.InMemory;
@@ -35,6 +36,7 @@ public static class ReevSiloBuilder
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddReevGrains();
+        services.AddReevExecutionInputs(provider);
         configureServices?.Invoke(services);
         var serviceProvider = services.BuildServiceProvider();
         return Silo.Create(

@@ -30,7 +30,8 @@ public static class PostgresReadModels
             .AddMigrations(Migrations())
             .AddReadModelWriter(new ExecutionWriter())
             .AddReadModelWriter(new StepSessionWriter())
-            .AddReadModelWriter(new ConsolidatedSessionWriter());
+            .AddReadModelWriter(new ConsolidatedSessionWriter())
+            .AddReadModelWriter(new ExecutionInputsWriter());
     }
 
     /// <summary>Keeps only the last row per key: a batch may carry several versions of one row.</summary>
@@ -73,6 +74,25 @@ public static class PostgresReadModels
             cmd.Parameters.AddWithValue("updated", list.Select(r => r.UpdatedAt).ToArray());
             cmd.Parameters.Add(new NpgsqlParameter("finished", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = list.Select(r => (object?)r.FinishedAt ?? DBNull.Value).ToArray() });
             cmd.Parameters.AddWithValue("version", list.Select(r => r.Version).ToArray());
+            batch.BatchCommands.Add(cmd);
+        }
+    }
+
+    private sealed class ExecutionInputsWriter : IPostgresReadModelWriter
+    {
+        public Type RowType => typeof(ExecutionInputsRow);
+
+        public void AddCommands(NpgsqlBatch batch, IReadOnlyList<IReadModelRow> rows)
+        {
+            var list = Latest<ExecutionInputsRow>(rows);
+            // Written once: a turn that runs again (its first commit was in doubt) finds the row there and leaves it.
+            var cmd = new NpgsqlBatchCommand("""
+                INSERT INTO reev_execution_inputs (execution_id, inputs)
+                SELECT * FROM unnest(@id, @inputs)
+                ON CONFLICT (execution_id) DO NOTHING
+                """);
+            cmd.Parameters.AddWithValue("id", list.Select(r => r.ExecutionId).ToArray());
+            cmd.Parameters.AddWithValue("inputs", list.Select(r => JsonSerializer.Serialize(r.Inputs, Hosting.ReevGrains.SerializerOptions)).ToArray());
             batch.BatchCommands.Add(cmd);
         }
     }

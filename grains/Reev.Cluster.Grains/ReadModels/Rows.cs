@@ -44,6 +44,23 @@ public sealed record ExecutionRow : IReadModelRow
     public long Version { get; init; }
 }
 
+/// <summary>
+/// What an execution was started with (table reev_execution_inputs): written once, in the turn that starts it, and read
+/// back when its grain is activated from storage; its state then leaves these out (ADR 0022).
+/// </summary>
+public sealed record ExecutionInputsRow : IReadModelRow
+{
+    public const string TableName = "execution_inputs";
+
+    public string Table => TableName;
+
+    public string Key => ExecutionId;
+
+    public required string ExecutionId { get; init; }
+
+    public required Executions.ExecutionInputs Inputs { get; init; }
+}
+
 /// <summary>A step session (table reev_step_sessions).</summary>
 public sealed record StepSessionRow : IReadModelRow
 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reev.Cluster.Flows.Agents;
+using Reev.Cluster.Grains.Executions;
 using Reev.Cluster.Grains.Hosting;
 using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.Runtime.Postgres;
@@ -65,6 +66,7 @@ public sealed class EndToEndEnvironment : IAsyncDisposable
                     services.AddSingleton(logs);
                     services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
                     services.AddReevGrains();
+                    services.AddReevExecutionInputs(new PostgresClusterProvider(connectionString));
                     // Registered after the product's agents, so the registry maps "deterministic" to the gated one.
                     services.AddSingleton<IFlowAgent>(new GatedDeterministicAgent(gate));
                     return services.BuildServiceProvider();
