@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Reev.Cluster.Flows.Running;
 using Reev.Cluster.Runtime;
 
@@ -9,8 +10,27 @@ public sealed record StepCommand
 {
     public required string ExecutionId { get; init; }
 
-    /// <summary>The request of the first attempt (later attempts get their number and the ledger of the last attempt).</summary>
-    public required StepRequest Request { get; init; }
+    /// <summary>
+    /// The request of the first attempt (later attempts get their number and the ledger of the last attempt). When
+    /// <see cref="InputsStored"/>, its JSON leaves out the flow document and the key map, and a command read from JSON
+    /// has them null until the step grain puts its execution's stored inputs back.
+    /// </summary>
+    [JsonIgnore]
+    public StepRequest Request { get; init; } = null!;
+
+    /// <summary>
+    /// True when the execution stored its inputs once (ADR 0022): the document and key map are not written into the
+    /// message and the step's state again (2.5-3 KB of each Run).
+    /// </summary>
+    public bool InputsStored { get; init; }
+
+    [JsonInclude]
+    [JsonPropertyName("request")]
+    private StepRequest StoredRequest
+    {
+        get => InputsStored && Request is { Document: not null } ? Request with { Document = null!, KeyMap = null! } : Request;
+        init => Request = value;
+    }
 
     public AlternateKind Alternate { get; init; }
 

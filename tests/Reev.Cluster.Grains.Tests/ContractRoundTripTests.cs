@@ -77,6 +77,45 @@ public sealed class ContractRoundTripTests
         Assert.Null(JsonSerializer.Deserialize<ExecutionState>("{}", ReevGrains.SerializerOptions)!.Ledger);
     }
 
+    [Fact]
+    public void With_inputs_stored_the_state_and_the_step_command_leave_out_the_document_and_restore_to_equal()
+    {
+        var document = Flows.Benchmark("200-jup-swap-then-lend-deposit");
+        var prepared = FlowPreparation.Prepare(document, 3).Flow!;
+        var request = Flows.Request(document);
+        var inputs = new ExecutionInputs(request, prepared.KeyMap, prepared.InitialLedger);
+
+        // The execution's state: request, key map and initial ledger out of the JSON, back from the inputs.
+        var state = new ExecutionState { Request = request, KeyMap = prepared.KeyMap, InitialLedger = prepared.InitialLedger, Ledger = prepared.InitialLedger, InputsStored = true };
+        var json = JsonSerializer.Serialize(state, ReevGrains.SerializerOptions);
+        Assert.DoesNotContain("groundTruth", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(prepared.KeyMap.Entries.First().Value, json, StringComparison.Ordinal); // no key map, no ledger
+        var back = JsonSerializer.Deserialize<ExecutionState>(json, ReevGrains.SerializerOptions)!;
+        Assert.Null(back.Request);
+        Assert.Null(back.Ledger);
+        back.Restore(JsonSerializer.Deserialize<ExecutionInputs>(JsonSerializer.Serialize(inputs, ReevGrains.SerializerOptions), ReevGrains.SerializerOptions)!);
+        Assert.Equal(request.Document, back.Request!.Document);
+        Assert.Equal(prepared.KeyMap.Entries, back.KeyMap!.Entries); // a key map compares its dictionary by reference
+        Assert.Equal(prepared.InitialLedger, back.InitialLedger);
+        Assert.Equal(prepared.InitialLedger, back.Ledger);
+        state.InputsStored = false; // without the flag, all of it is written, as before
+        Assert.Contains("groundTruth", JsonSerializer.Serialize(state, ReevGrains.SerializerOptions), StringComparison.Ordinal);
+
+        // The step's command: the document and key map out, the starting ledger and the rest kept; the object sent is untouched.
+        var command = new StepCommand { ExecutionId = "e", Request = new StepRequest(document, 2, prepared.KeyMap, prepared.InitialLedger, "noop"), Recovery = request.Recovery, InputsStored = true, PriorAttempts = 1 };
+        var wire = JsonSerializer.Serialize(command, ReevGrains.SerializerOptions);
+        Assert.DoesNotContain("groundTruth", wire, StringComparison.Ordinal);
+        var received = JsonSerializer.Deserialize<StepCommand>(wire, ReevGrains.SerializerOptions)!;
+        Assert.Null(received.Request.Document);
+        Assert.Null(received.Request.KeyMap);
+        Assert.Equal(prepared.InitialLedger, received.Request.Ledger);
+        Assert.Equal(2, received.Request.StepIndex);
+        Assert.True(received.InputsStored);
+        Assert.Equal(1, received.PriorAttempts);
+        Assert.Same(document, command.Request.Document);
+        Assert.Equal(wire, JsonSerializer.Serialize(received, ReevGrains.SerializerOptions));
+    }
+
     private static void AssertRoundTrips<T>(T value)
     {
         var json = JsonSerializer.Serialize(value, ReevGrains.SerializerOptions);

@@ -118,6 +118,11 @@ public sealed class FailureTests(ITestOutputHelper output)
             async () => (await survivor.GrainFactory.GetGrain<IExecutionGrain>(id).ReadAsync())?.Steps[0].Status == StepRunStatus.WaitingRetry,
             Patience,
             "step 1 waits for its retry reminder");
+        // The waiting step's stored command leaves the flow document to the execution's stored inputs (ADR 0022): the
+        // survivor activates it from storage and must put them back before the retry runs.
+        var waiting = await host.Database!.ScalarAsync<string>($"SELECT state FROM reev_grain_state WHERE grain_type = 'step' AND grain_key = '{StepKeys.For(id, 1)}'");
+        Assert.True(JsonDocument.Parse(waiting).RootElement.GetProperty("command").GetProperty("inputsStored").GetBoolean(), waiting);
+        Assert.DoesNotContain("groundTruth", waiting, StringComparison.Ordinal);
         await host.Cluster.KillSiloAsync(victim);
         var view = await host.WaitFinalAsync(id, Patience);
 

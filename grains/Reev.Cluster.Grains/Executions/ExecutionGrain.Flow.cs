@@ -48,6 +48,7 @@ public sealed partial class ExecutionGrain
         {
             ExecutionId = GrainKey,
             Request = request,
+            InputsStored = State.InputsStored,
             Alternate = alternate,
             AlternateNumber = number,
             Recovery = Request.Recovery,

@@ -19,7 +19,7 @@ namespace Reev.Cluster.Grains.Steps;
 /// as reminders so that a retry survives the death of its silo; permanent errors are never retried.
 /// Every attempt is kept in the step's session (grain storage) and mirrored to the step-sessions read model.
 /// </summary>
-public sealed class StepGrain(StepRunner runner, StepCancellations cancellations, ILogger<StepGrain>? logger = null)
+public sealed class StepGrain(StepRunner runner, StepCancellations cancellations, ILogger<StepGrain>? logger = null, Executions.IExecutionInputsStore? inputs = null)
     : Grain<StepSession>, IStepGrain, IRemindable
 {
     internal const string RetryReminder = "retry";
@@ -29,6 +29,16 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
     private static readonly ResiliencePropertyKey<Action> RetryCounter = new("reev.step.on-retry");
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A live step activated from storage (a retry waiting on its reminder, after a failover) has its command without
+        // the execution's inputs (ADR 0022).
+        if (State.Command is { } command && !State.Reported)
+        {
+            State.Command = await WithInputsAsync(command, cancellationToken);
+        }
+    }
+
     public async Task RunAsync(StepCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -37,6 +47,9 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             return; // the step already has its command or has finished (a duplicate Run changes nothing), or was cancelled before it
         }
 
+        // Handed over in process, the command has its document; read back from a stored message (another silo, a
+        // failover), it has the execution's inputs to put back.
+        command = await WithInputsAsync(command, CancellationToken.None);
         State.Command = command;
         State.ExecutionId = command.ExecutionId;
         State.StepKey = GrainKey;
@@ -277,6 +290,24 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             Error = last?.Error?.Message,
             UpdatedAt = TimeProvider.GetUtcNow(),
         });
+    }
+
+    /// <summary>The command with its execution's flow document and key map, read back when its JSON left them out (ADR 0022).</summary>
+    private async Task<StepCommand> WithInputsAsync(StepCommand command, CancellationToken cancellationToken)
+    {
+        if (command.Request.Document is not null)
+        {
+            return command;
+        }
+
+        var stored = inputs is null ? null : await inputs.LoadAsync(command.ExecutionId, cancellationToken);
+        if (stored is null)
+        {
+            throw new InvalidOperationException(
+                $"step {GrainKey}: its command leaves the flow to its execution's stored inputs, but {(inputs is null ? "this silo has no inputs store" : $"none were found for {command.ExecutionId}")}");
+        }
+
+        return command with { Request = command.Request with { Document = stored.Request.Document, KeyMap = stored.KeyMap! } };
     }
 
     /// <summary>What this step has done so far, in earlier sessions and in this one's attempts (ADR 0012).</summary>
