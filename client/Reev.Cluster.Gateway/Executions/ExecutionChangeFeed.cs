@@ -18,7 +18,6 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Watch> _watched = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Starts following an execution until the returned watch is disposed (watches of one execution share one entry).</summary>
     public IExecutionWatch Follow(string executionId)
@@ -28,18 +27,6 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
             var watch = _watched.GetOrAdd(executionId, static id => new Watch(id));
             if (watch.TryAddReference())
             {
-                if (_wake.CurrentCount == 0)
-                {
-                    try
-                    {
-                        _wake.Release(); // a poller idle for want of watches starts again
-                    }
-                    catch (SemaphoreFullException)
-                    {
-                        // Released meanwhile by another follower.
-                    }
-                }
-
                 return new Lease(this, watch);
             }
 
@@ -51,12 +38,6 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (_watched.IsEmpty)
-            {
-                await _wake.WaitAsync(stoppingToken).ConfigureAwait(false);
-                continue;
-            }
-
             try
             {
                 await PollAsync(stoppingToken).ConfigureAwait(false);
@@ -74,11 +55,12 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
     /// <summary>One query for every watched execution; each whose version moved wakes its streams.</summary>
     internal async Task PollAsync(CancellationToken cancellationToken)
     {
-        var watches = _watched.Values.ToList();
-        if (watches.Count == 0)
+        if (_watched.IsEmpty)
         {
-            return;
+            return; // no query while nothing is followed
         }
+
+        var watches = _watched.Values.ToList();
 
         var versions = await cluster.ReadModel.GetVersionsAsync([.. watches.Select(static w => w.ExecutionId)], cancellationToken).ConfigureAwait(false);
         foreach (var watch in watches)
@@ -96,12 +78,6 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
         {
             _watched.TryRemove(new KeyValuePair<string, Watch>(watch.ExecutionId, watch));
         }
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Polling the versions of {Count} watched executions failed; their event streams fall back to heartbeat reads")]
