@@ -61,7 +61,6 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
         }
 
         var watches = _watched.Values.ToList();
-
         var versions = await cluster.ReadModel.GetVersionsAsync([.. watches.Select(static w => w.ExecutionId)], cancellationToken).ConfigureAwait(false);
         foreach (var watch in watches)
         {

@@ -40,9 +40,7 @@ public sealed partial class ExecutionGrain(
         if (State.InputsStored && State.Request is null)
         {
             // Activated from storage: the inputs were committed with the turn that set InputsStored, so they are there.
-            var stored = inputs is null ? null : await inputs.LoadAsync(GrainKey, cancellationToken);
-            State.Restore(stored ?? throw new InvalidOperationException(
-                $"execution {GrainKey}: its state says its inputs are stored, but {(inputs is null ? "this silo has no inputs store" : "none were found")}"));
+            State.Restore(await inputs.RequireAsync(GrainKey, $"the state of execution {GrainKey}", cancellationToken));
         }
     }
 

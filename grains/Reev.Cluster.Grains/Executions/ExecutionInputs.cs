@@ -45,6 +45,17 @@ public static class ExecutionInputsStores
 
         return services;
     }
+
+    /// <summary>
+    /// The inputs an execution stored, for a grain whose stored state or command left them out (<paramref name="reader"/>
+    /// names it in the error): they were committed with what refers to them, so missing ones are a clear error.
+    /// </summary>
+    public static async Task<ExecutionInputs> RequireAsync(this IExecutionInputsStore? store, string executionId, string reader, CancellationToken cancellationToken)
+    {
+        var stored = store is null ? null : await store.LoadAsync(executionId, cancellationToken).ConfigureAwait(false);
+        return stored ?? throw new InvalidOperationException(
+            $"{reader} leaves the flow to execution {executionId}'s stored inputs, but {(store is null ? "this silo has no inputs store" : "none were found")}");
+    }
 }
 
 internal sealed class InMemoryExecutionInputsStore(InMemoryClusterProvider provider) : IExecutionInputsStore

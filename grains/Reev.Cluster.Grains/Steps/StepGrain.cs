@@ -8,6 +8,7 @@ using Reev.Cluster.Flows.Serialization;
 using Reev.Cluster.Flows.Tools;
 using Reev.Cluster.GrainInterfaces;
 using Reev.Cluster.Grains.Diagnostics;
+using Reev.Cluster.Grains.Executions;
 using Reev.Cluster.Grains.ReadModels;
 using Reev.Cluster.Runtime;
 
@@ -19,7 +20,7 @@ namespace Reev.Cluster.Grains.Steps;
 /// as reminders so that a retry survives the death of its silo; permanent errors are never retried.
 /// Every attempt is kept in the step's session (grain storage) and mirrored to the step-sessions read model.
 /// </summary>
-public sealed class StepGrain(StepRunner runner, StepCancellations cancellations, ILogger<StepGrain>? logger = null, Executions.IExecutionInputsStore? inputs = null)
+public sealed class StepGrain(StepRunner runner, StepCancellations cancellations, ILogger<StepGrain>? logger = null, IExecutionInputsStore? inputs = null)
     : Grain<StepSession>, IStepGrain, IRemindable
 {
     internal const string RetryReminder = "retry";
@@ -300,13 +301,7 @@ public sealed class StepGrain(StepRunner runner, StepCancellations cancellations
             return command;
         }
 
-        var stored = inputs is null ? null : await inputs.LoadAsync(command.ExecutionId, cancellationToken);
-        if (stored is null)
-        {
-            throw new InvalidOperationException(
-                $"step {GrainKey}: its command leaves the flow to its execution's stored inputs, but {(inputs is null ? "this silo has no inputs store" : $"none were found for {command.ExecutionId}")}");
-        }
-
+        var stored = await inputs.RequireAsync(command.ExecutionId, $"the command of step {GrainKey}", cancellationToken);
         return command with { Request = command.Request with { Document = stored.Request.Document, KeyMap = stored.KeyMap! } };
     }
 
