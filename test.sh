@@ -45,6 +45,15 @@ for f in "$results"/*.trx; do
   fl=$(echo "$c" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p'); fl=${fl:-0}
   passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + t - e))
 done
+# The failed tests again at the end, each with the first line of its message, so that a log's tail names them.
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); inFailed = 1; next }
+    inFailed && /<Message>/ { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); print "test.sh: FAILED " name ": " line; inFailed = 0; next }
+    inFailed && /<\/UnitTestResult>/ { print "test.sh: FAILED " name; inFailed = 0 }
+  ' "$f"
+done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: the test run failed without a failed test (build or host crash)"; fi
 echo "test.sh: $skipped skipped"
 echo "$passed passed, $failed failed"
