@@ -12,7 +12,7 @@ public sealed class BenchmarkCommandLineTests
 
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);
-        foreach (var subcommand in new[] { "runtime", "flows", "gateway", "prepare" })
+        foreach (var subcommand in new[] { "runtime", "flows", "gateway", "prepare", "plan" })
         {
             Assert.Contains($"  {subcommand} ", stdout, StringComparison.Ordinal);
         }
@@ -48,6 +48,7 @@ public sealed class BenchmarkCommandLineTests
     [InlineData("flows", "-- flows [options]")]
     [InlineData("gateway", "-- gateway [--postgres")]
     [InlineData("prepare", "-- prepare [--benchmark")]
+    [InlineData("plan", "-- plan [--prompt")]
     public void Answer_SubcommandHelp_PrintsItsUsageWithoutAnErrorExitZero(string subcommand, string usage)
     {
         foreach (var help in new[] { "--help", "-h" })

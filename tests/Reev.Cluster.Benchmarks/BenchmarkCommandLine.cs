@@ -12,6 +12,7 @@ internal static class BenchmarkCommandLine
           flows     flows as grains end to end: N flows of S steps, at most C in flight, on one silo
           gateway   the API gateway: POST-to-202 latency of a burst or of a paced load
           prepare   flow preparation alone (placeholders, token accounts, initial ledger): time and bytes per flow
+          plan      prompt planning alone, as the gateway plans a POST: time and bytes per plan
         <subcommand> --help lists its options.
         """;
 
@@ -61,6 +62,7 @@ internal static class BenchmarkCommandLine
         "flows" => FlowBenchmark.Usage,
         "gateway" => GatewayBenchmark.Usage,
         "prepare" => PrepareBenchmark.Usage,
+        "plan" => PlanBenchmark.Usage,
         _ => null,
     };
 }

@@ -10,6 +10,7 @@ Func<string[], CancellationToken, Task<int>>? subcommand = args[0] switch
 {
     "gateway" => GatewayBenchmark.RunAsync,
     "prepare" => PrepareBenchmark.RunAsync,
+    "plan" => PlanBenchmark.RunAsync,
     "flows" => FlowBenchmark.RunAsync,
     _ => null,
 };

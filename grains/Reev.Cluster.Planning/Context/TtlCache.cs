@@ -10,6 +10,13 @@ internal sealed class TtlCache<TKey, TValue>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, (TValue Value, DateTimeOffset ExpiresAt)> _entries = [];
+
+    /// <summary>
+    /// Keys in the order they were written, each with the expiry it was written with: with one time-to-live for all
+    /// entries that is also the order they expire in, so eviction takes from the front instead of scanning every entry.
+    /// A key written again leaves its earlier record behind, recognised as stale by its expiry.
+    /// </summary>
+    private readonly Queue<(TKey Key, DateTimeOffset ExpiresAt)> _order = new();
     private readonly Lock _gate = new();
     private readonly string _name;
     private readonly TimeSpan _ttl;
@@ -64,7 +71,13 @@ internal sealed class TtlCache<TKey, TValue>
                 Evict(now);
             }
 
-            _entries[key] = (value, now + _ttl);
+            var expiresAt = now + _ttl;
+            _entries[key] = (value, expiresAt);
+            _order.Enqueue((key, expiresAt));
+            if (_order.Count > (2 * _capacity) + 16)
+            {
+                Compact();
+            }
         }
 
         return value;
@@ -75,20 +88,50 @@ internal sealed class TtlCache<TKey, TValue>
         lock (_gate)
         {
             _entries.Clear();
+            _order.Clear();
         }
     }
 
+    /// <summary>Drops the expired entries and, while the cache is still full, the oldest: amortised O(1) a write.</summary>
     private void Evict(DateTimeOffset now)
     {
-        foreach (var key in _entries.Where(e => e.Value.ExpiresAt <= now).Select(e => e.Key).ToList())
+        while (_order.TryPeek(out var head))
         {
-            _entries.Remove(key);
+            if (!IsCurrent(head))
+            {
+                _order.Dequeue();
+            }
+            else if (head.ExpiresAt <= now || _entries.Count >= _capacity)
+            {
+                _order.Dequeue();
+                _entries.Remove(head.Key);
+            }
+            else
+            {
+                break;
+            }
+        }
+    }
+
+    private bool IsCurrent((TKey Key, DateTimeOffset ExpiresAt) record) =>
+        _entries.TryGetValue(record.Key, out var entry) && entry.ExpiresAt == record.ExpiresAt;
+
+    /// <summary>Keys rewritten many times leave stale records: rebuilt from the entries when they outnumber them.</summary>
+    private void Compact()
+    {
+        var live = new List<(TKey Key, DateTimeOffset ExpiresAt)>(_entries.Count);
+        foreach (var record in _order)
+        {
+            if (IsCurrent(record))
+            {
+                live.Add(record);
+            }
         }
 
-        if (_entries.Count >= _capacity)
+        _order.Clear();
+        foreach (var record in live)
         {
-            var oldest = _entries.MinBy(static e => e.Value.ExpiresAt).Key;
-            _entries.Remove(oldest);
+            _order.Enqueue(record);
         }
     }
 }
