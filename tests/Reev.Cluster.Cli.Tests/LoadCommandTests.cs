@@ -42,7 +42,7 @@ public sealed class LoadCommandTests
         await using var database = await TestPostgres.CreateDatabaseAsync("cli load kill");
 
         var run = await CliRun.InvokeAsync(
-            ["load", "--flows", "200", "--concurrency", "100", "--steps", "3", "--postgres", database.ConnectionString, "--silos", "3", "--kill-silo-after", "1", "--json"],
+            ["load", "--flows", "200", "--concurrency", "100", "--steps", "3", "--postgres", database.ConnectionString, "--silos", "3", "--kill-silo-after", "25%", "--json"],
             TimeSpan.FromSeconds(180));
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -67,7 +67,7 @@ public sealed class LoadCommandTests
 
         var run = await CliRun.InvokeAsync(
             ["load", "--flows", "400", "--concurrency", "40", "--steps", "3", "--agent", "deterministic", "--postgres", database.ConnectionString,
-             "--silos", "3", "--pause-silo-after", "1", "--pause-for", "7", "--json"],
+             "--silos", "3", "--pause-silo-after", "20%", "--pause-for", "7", "--json"],
             TimeSpan.FromSeconds(240));
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -83,7 +83,10 @@ public sealed class LoadCommandTests
 
     [Theory]
     [InlineData("--pause-silo-after", "1", "--silos", "1", "--pause-silo-after freezes a silo process")]
-    [InlineData("--pause-silo-after", "-1", "--silos", "2", "--pause-silo-after must be a non-negative number of seconds")]
+    [InlineData("--pause-silo-after", "-1", "--silos", "2", "--pause-silo-after takes seconds into the run (e.g. 3) or a share of the flows (e.g. 30%), not '-1'")]
+    [InlineData("--pause-silo-after", "100%", "--silos", "2", "--pause-silo-after 100%: a share of the flows must be under 100%")]
+    [InlineData("--kill-silo-after", "soon", "--silos", "2", "--kill-silo-after takes seconds into the run (e.g. 3) or a share of the flows (e.g. 30%), not 'soon'")]
+    [InlineData("--kill-silo-after", "30%", "--silos", "1", "--kill-silo-after needs --silos 2 or more")]
     [InlineData("--pause-for", "0", "--pause-silo-after", "1", "--pause-for must be more than 0")]
     public async Task Load_WithABadPause_ExitsTwoNamingTheOption(string option, string value, string other, string otherValue, string expected)
     {
@@ -97,6 +100,24 @@ public sealed class LoadCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A kill asked for at a time the run never reaches tested nothing: the run says so and does not pass.</summary>
+    [Fact]
+    public async Task Load_EndingBeforeItsKillTime_ExitsOneSayingNoSiloWasKilled()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("cli load kill missed");
+
+        var run = await CliRun.InvokeAsync(
+            ["load", "--flows", "3", "--concurrency", "3", "--steps", "1", "--postgres", database.ConnectionString, "--silos", "2", "--in-process", "--kill-silo-after", "600", "--json"],
+            TimeSpan.FromSeconds(180));
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("before --kill-silo-after 600: no silo was killed", run.Stderr, StringComparison.Ordinal);
+        var json = run.Json();
+        Assert.Equal(0, json.GetProperty("silos_killed").GetInt32());
+        Assert.Equal(0, json.GetProperty("lost").GetInt32());
+        Assert.Equal(3, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));
     }
 
     [Fact]
@@ -117,10 +138,11 @@ public sealed class LoadCommandTests
         await using var database = await TestPostgres.CreateDatabaseAsync("cli load in process");
 
         var run = await CliRun.InvokeAsync(
-            ["load", "--flows", "150", "--concurrency", "75", "--steps", "2", "--postgres", database.ConnectionString, "--silos", "2", "--in-process", "--kill-silo-after", "1", "--json"],
+            ["load", "--flows", "150", "--concurrency", "75", "--steps", "2", "--postgres", database.ConnectionString, "--silos", "2", "--in-process", "--kill-silo-after", "30%", "--json"],
             TimeSpan.FromSeconds(180));
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(1, run.Json().GetProperty("silos_killed").GetInt32());
         Assert.Equal(0, run.Json().GetProperty("lost").GetInt32());
         Assert.Equal(0, run.Json().GetProperty("duplicate_steps").GetInt32());
         Assert.Equal(150, await database.ScalarAsync<long>("SELECT count(*) FROM reev_executions WHERE status = 'completed'"));

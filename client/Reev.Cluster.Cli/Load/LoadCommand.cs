@@ -26,11 +26,11 @@ internal static class LoadCommand
         var steps = new Option<int>("--steps") { Description = "Steps per flow.", DefaultValueFactory = static _ => 3 };
         var agent = new Option<string>("--agent") { Description = "noop (overhead only) or deterministic.", DefaultValueFactory = static _ => NoopAgent.AgentName };
         var silos = new Option<int>("--silos") { Description = "Silos to start (with --postgres).", DefaultValueFactory = static _ => 1 };
-        var kill = new Option<double?>("--kill-silo-after") { Description = "Kill one silo abruptly this many seconds into the run (needs --silos 2 or more).", HelpName = "seconds" };
+        var kill = new Option<string?>("--kill-silo-after") { Description = "Kill one silo abruptly this many seconds into the run, or before the flow at this share of the run starts (30%) (needs --silos 2 or more).", HelpName = "seconds|share%" };
         var report = new Option<string?>("--report") { Description = "Write an HTML report (charts as inline SVG) to this file.", HelpName = "file.html" };
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = static _ => 600 };
         var inProcess = new Option<bool>("--in-process") { Description = "With --postgres: run the silos in this process instead of as silo processes." };
-        var pause = new Option<double?>("--pause-silo-after") { Description = "Freeze one silo process (SIGSTOP) this many seconds into the run (needs --postgres and --silos 2 or more).", HelpName = "seconds" };
+        var pause = new Option<string?>("--pause-silo-after") { Description = "Freeze one silo process (SIGSTOP) this many seconds into the run, or before the flow at this share of the run starts (30%) (needs --postgres and --silos 2 or more).", HelpName = "seconds|share%" };
         var pauseFor = new Option<double>("--pause-for") { Description = "How long the paused silo stays frozen before SIGCONT (longer than its 5 s lease, its partitions move).", HelpName = "seconds", DefaultValueFactory = static _ => LoadSettings.DefaultPauseForSeconds };
         var command = new Command("load", "Run many flows at once and verify that none is lost and no step runs twice.")
         {
@@ -47,10 +47,31 @@ internal static class LoadCommand
                 return context.Fail(new CliError("unknown_agent", $"unknown agent '{agentName}' (known to load: {string.Join(", ", Agents)})"));
             }
 
+            RunPoint? killAt = null, pauseAt = null;
+            if (parse.GetValue(kill) is { } killText)
+            {
+                if (!RunPoint.TryParse(killText, "--kill-silo-after", out var point, out var error))
+                {
+                    return context.Fail(new CliError("invalid_arguments", error!));
+                }
+
+                killAt = point;
+            }
+
+            if (parse.GetValue(pause) is { } pauseText)
+            {
+                if (!RunPoint.TryParse(pauseText, "--pause-silo-after", out var point, out var error))
+                {
+                    return context.Fail(new CliError("invalid_arguments", error!));
+                }
+
+                pauseAt = point;
+            }
+
             var settings = new LoadSettings(
                 parse.GetValue(flows), parse.GetValue(concurrency), parse.GetValue(steps), agentName,
-                context.Postgres, parse.GetValue(silos), parse.GetValue(kill), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess),
-                parse.GetValue(pause), parse.GetValue(pauseFor));
+                context.Postgres, parse.GetValue(silos), killAt, parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(inProcess),
+                pauseAt, parse.GetValue(pauseFor));
             if ((context.Gateway is null ? Validate(settings) : ValidateRemote(settings, parse.GetResult(silos) is { Implicit: false })) is { } problem)
             {
                 return context.Fail(new CliError("invalid_arguments", problem));
@@ -68,16 +89,15 @@ internal static class LoadCommand
         (s.Steps is < 1 or > 50 ? $"--steps must be between 1 and 50, not {s.Steps}" :
         s.Silos is < 1 or > 16 ? $"--silos must be between 1 and 16, not {s.Silos}" :
         s.Silos > 1 && s.Postgres is null ? "--silos above 1 needs --postgres (the in-memory provider runs one silo)" :
-        s.KillSiloAfterSeconds is { } k && (k < 0 || s.Silos < 2) ? "--kill-silo-after needs --silos 2 or more and a non-negative number of seconds" :
+        s.KillSiloAt is not null && s.Silos < 2 ? "--kill-silo-after needs --silos 2 or more (one to kill, one to take over)" :
         PauseProblem(s)) ??
         TimeoutAndReport(s);
 
     /// <summary>A pause freezes a silo process: PostgreSQL, processes (not --in-process), and another silo to take over.</summary>
     private static string? PauseProblem(LoadSettings s) =>
-        s.PauseSiloAfterSeconds is not { } after ? null :
-        after < 0 || double.IsNaN(after) ? $"--pause-silo-after must be a non-negative number of seconds, not {after}" :
+        s.PauseSiloAt is null ? null :
         s.Postgres is null || s.InProcess || s.Silos < 2 ? "--pause-silo-after freezes a silo process: it needs --postgres, --silos 2 or more, and no --in-process" :
-        s.KillSiloAfterSeconds is not null && s.Silos < 3 ? "--pause-silo-after with --kill-silo-after needs --silos 3 or more (one to kill, one to pause, one to take over)" :
+        s.KillSiloAt is not null && s.Silos < 3 ? "--pause-silo-after with --kill-silo-after needs --silos 3 or more (one to kill, one to pause, one to take over)" :
         s.PauseForSeconds is <= 0 or > 600 || double.IsNaN(s.PauseForSeconds) ? $"--pause-for must be more than 0 and at most 600 seconds, not {s.PauseForSeconds}" :
         null;
 
@@ -121,7 +141,7 @@ internal static class LoadCommand
     private static string? ValidateRemote(LoadSettings s, bool silosGiven) =>
         Counts(s) ??
         (s.Steps is < GatewayLoadRunner.MinSteps or > GatewayLoadRunner.MaxSteps ? $"--steps must be between {GatewayLoadRunner.MinSteps} and {GatewayLoadRunner.MaxSteps} with --gateway (a prompt plans a leading balance check plus one step per clause), not {s.Steps}" :
-        silosGiven || s.KillSiloAfterSeconds is not null || s.PauseSiloAfterSeconds is not null || s.InProcess ? "--silos, --kill-silo-after, --pause-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
+        silosGiven || s.KillSiloAt is not null || s.PauseSiloAt is not null || s.InProcess ? "--silos, --kill-silo-after, --pause-silo-after and --in-process start silos; with --gateway the load drives the gateway's running cluster" :
         null) ??
         TimeoutAndReport(s);
 
@@ -200,6 +220,20 @@ internal static class LoadCommand
                 $"{result.Flows} flows x {result.StepsPerFlow} steps in {result.Seconds:0.00} s: {result.FlowsPerSecond:0.0} flows/s, {result.StepsPerSecond:0.0} steps/s; start p50 {result.StartP50:0.0} ms p99 {result.StartP99:0.0} ms; completion p50 {result.CompletionP50:0} ms p99 {result.CompletionP99:0} ms; failed {result.Failed}, lost {result.Lost}, duplicate steps {result.DuplicateSteps}, silos {result.Silos} ({result.SilosKilled} killed, {result.SilosPaused} paused)"));
         }
 
-        return result.Lost == 0 && result.DuplicateSteps == 0 && result.Failed == 0 ? ExitCodes.Passed : ExitCodes.Failed;
+        // A kill or pause asked for at a time the run never reached did not test what was asked: not a pass.
+        var missed = Missed(settings.KillSiloAt, result.SilosKilled, "--kill-silo-after", "killed", result.Seconds)
+            ?? Missed(settings.PauseSiloAt, result.SilosPaused, "--pause-silo-after", "paused", result.Seconds);
+        if (missed is not null)
+        {
+            cli.Error.WriteLine($"reev load: {missed}");
+        }
+
+        return result.Lost == 0 && result.DuplicateSteps == 0 && result.Failed == 0 && missed is null ? ExitCodes.Passed : ExitCodes.Failed;
     }
+
+    private static string? Missed(RunPoint? point, int done, string option, string verb, double seconds) =>
+        point is { Seconds: not null } && done == 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the run ended after {seconds:0.00} s, before {option} {point}: no silo was {verb}. Give it as a share of the flows (e.g. {option} 30%) to hit a silo mid-run whatever the machine's speed.")
+            : null;
 }

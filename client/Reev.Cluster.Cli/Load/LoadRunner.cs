@@ -40,11 +40,62 @@ internal static class LoadRunner
         var failed = 0;
         var killed = 0;
         var paused = 0;
-        TimeSpan? pausedAt = null;
+        var pausedAtTicks = -1L; // Stopwatch ticks into the run when a silo was paused; -1 while none is
         TimeSpan? resumedAt = null;
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var next = -1;
         var started = Stopwatch.GetTimestamp();
+
+        // A kill or pause at a share of the flows happens before the flow at that share is submitted, and no later flow
+        // is submitted before it: the rest of the run goes on without that silo however fast the machine is.
+        var killIndex = settings.KillSiloAt is { Percent: not null } killShare ? killShare.FlowIndex(settings.Flows) : (int?)null;
+        var pauseIndex = settings.PauseSiloAt is { Percent: not null } pauseShare ? pauseShare.FlowIndex(settings.Flows) : (int?)null;
+        var killReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pauseReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TimeSpan? PausedAt() => Interlocked.Read(ref pausedAtTicks) is >= 0 and var ticks ? Stopwatch.GetElapsedTime(0, ticks) : null;
+
+        async Task ReachAsync(int i)
+        {
+            if (killIndex is { } k)
+            {
+                if (i == k)
+                {
+                    try
+                    {
+                        await cluster.KillOneAsync().ConfigureAwait(false);
+                        Interlocked.Exchange(ref killed, 1);
+                    }
+                    finally
+                    {
+                        killReached.TrySetResult();
+                    }
+                }
+                else if (i > k)
+                {
+                    await killReached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (pauseIndex is { } p)
+            {
+                if (i == p)
+                {
+                    if (cluster.CanPause)
+                    {
+                        cluster.PauseOne();
+                        Interlocked.Exchange(ref paused, 1);
+                        Interlocked.Exchange(ref pausedAtTicks, Stopwatch.GetTimestamp() - started);
+                    }
+
+                    pauseReached.TrySetResult();
+                }
+                else if (i > p)
+                {
+                    await pauseReached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
         var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(Submitters, settings.Concurrency)).Select(_ => Task.Run(async () =>
         {
             while (true)
@@ -57,6 +108,7 @@ internal static class LoadRunner
                     return;
                 }
 
+                await ReachAsync(i).ConfigureAwait(false);
                 submittedAt[i] = Stopwatch.GetTimestamp();
                 for (var attempt = 1; ; attempt++)
                 {
@@ -88,19 +140,19 @@ internal static class LoadRunner
             }
 
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (settings.KillSiloAfterSeconds is { } after && killed == 0 && elapsed.TotalSeconds >= after && cluster.SiloCount > 1)
+            if (settings.KillSiloAt is { Seconds: { } after } && killed == 0 && elapsed.TotalSeconds >= after && cluster.SiloCount > 1)
             {
                 await cluster.KillOneAsync().ConfigureAwait(false);
                 killed = 1;
             }
 
-            if (settings.PauseSiloAfterSeconds is { } pauseAfter && paused == 0 && elapsed.TotalSeconds >= pauseAfter && cluster.CanPause)
+            if (settings.PauseSiloAt is { Seconds: { } pauseAfter } && paused == 0 && elapsed.TotalSeconds >= pauseAfter && cluster.CanPause)
             {
                 cluster.PauseOne();
                 paused = 1;
-                pausedAt = elapsed;
+                Interlocked.Exchange(ref pausedAtTicks, Stopwatch.GetTimestamp() - started);
             }
-            else if (pausedAt is { } frozen && resumedAt is null && elapsed - frozen >= TimeSpan.FromSeconds(settings.PauseForSeconds))
+            else if (PausedAt() is { } frozen && resumedAt is null && elapsed - frozen >= TimeSpan.FromSeconds(settings.PauseForSeconds))
             {
                 cluster.ResumePaused();
                 resumedAt = elapsed;
@@ -140,7 +192,7 @@ internal static class LoadRunner
             await submit.ConfigureAwait(false);
         }
 
-        if (pausedAt is not null)
+        if (PausedAt() is not null)
         {
             // A silo still frozen (the flows finished without it) is woken, and a woken one is given time to act on what
             // it held, before the verification: whatever it commits late must be fenced, not counted as a second run.
@@ -158,6 +210,8 @@ internal static class LoadRunner
         }
 
         var finished = ids.Where((_, i) => completion[i] is not null).ToList();
+        killed = Volatile.Read(ref killed);
+        paused = Volatile.Read(ref paused);
         var duplicates = await cluster.DuplicateStepsAsync(finished, cancellationToken).ConfigureAwait(false);
         var starts = startLatency.Where((_, i) => submittedAt[i] != 0).Order().ToArray();
         var completions = completion.Where(static c => c is not null).Select(static c => c!.Value).Order().ToArray();

@@ -8,11 +8,11 @@ internal sealed record LoadSettings(
     string Agent,
     string? Postgres,
     int Silos,
-    double? KillSiloAfterSeconds,
+    RunPoint? KillSiloAt,
     string? ReportPath,
     TimeSpan Timeout,
     bool InProcess = false,
-    double? PauseSiloAfterSeconds = null,
+    RunPoint? PauseSiloAt = null,
     double PauseForSeconds = LoadSettings.DefaultPauseForSeconds)
 {
     /// <summary>Longer than the lease the load gives its silo processes (5 s): the others take the paused one's partitions.</summary>
