@@ -56,6 +56,19 @@ public sealed class MetricsTests(ITestOutputHelper output)
         await handle.Client.GetGrain<ITroubleGrain>(key).Fail("metrics");
         await handle.Client.GetGrain<ITroubleGrain>(key).Touch();
         Assert.Equal(1, (await handle.Client.GetGrain<ITroubleGrain>(key).Read()).Touches);
+
+        // The counter grain's one-way Increment is not ordered with the trouble grain's turns: wait for the counts
+        // rather than assume every turn was counted by the time the last reply arrived.
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                lock (gauges)
+                {
+                    return Task.FromResult(processed >= 3 && deadLetters >= 1);
+                }
+            },
+            TimeSpan.FromSeconds(10),
+            "three turns processed and one dead letter counted");
         listener.RecordObservableInstruments();
 
         lock (gauges)

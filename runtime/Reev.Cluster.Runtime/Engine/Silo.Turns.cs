@@ -301,13 +301,14 @@ public sealed partial class Silo
             activation.ClassInfo.SetState!(activation.Instance!, activation.ClassInfo.GetState!(activation.Instance!), activation.StateVersion);
         }
 
+        // Counted before the reply is delivered: a caller that reads the counter after its answer finds its turn in it.
+        RuntimeTelemetry.MessagesProcessed.Add(1);
         if (message.ReplyTo is { } to && commit.Reply is null)
         {
             var (clientId, requestId) = ReplyHub.Parse(to);
             ReplyHub.Deliver(clientId, requestId, localReply, null);
         }
 
-        RuntimeTelemetry.MessagesProcessed.Add(1);
         if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
         {
             RuntimeLog.TurnCommitted(_logger, activation.Id.ToString(), message.Method, message.Id); // the grain's name only when logged
