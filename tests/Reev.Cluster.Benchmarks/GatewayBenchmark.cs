@@ -23,6 +23,9 @@ internal static class GatewayBenchmark
           --rate R         instead: POSTs paced at R per second for S seconds (open loop: each is sent at its time whether
                            or not earlier ones were answered), after a 5 s warm-up at the same rate; the flows run meanwhile,
                            so about R x completion time of them are in flight (sampled each second from the executions list)
+          --warmup W       with --rate: the warm-up's length in seconds (default 5; the JIT is still at work for a minute or so)
+          --warmup-rate Q  with --rate: the warm-up's rate (default R; below R, a warm-up of a rate the machine cannot
+                           sustain does not leave a backlog to the measured phase)
           --no-in-flight   with --rate: no sampling of the flows in flight (three list requests a second that share the
                            machine with the POSTs measured)
           --timeline F     with --rate: write each measured POST to F as a line "sent_ms latency_ms status" (sent_ms from
@@ -38,6 +41,8 @@ internal static class GatewayBenchmark
         var agent = "deterministic";
         double? rate = null;
         var seconds = 20;
+        var warmup = 5;
+        double? warmupRate = null;
         var sampleInFlight = true;
         string? timeline = null;
         string? prompt = null;
@@ -53,6 +58,8 @@ internal static class GatewayBenchmark
                 case "--agent": agent = Next(); break;
                 case "--rate": rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup-rate": warmupRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-in-flight": sampleInFlight = false; break;
                 case "--timeline": timeline = Next(); break;
                 case "--prompt": prompt = Next(); break;
@@ -66,7 +73,7 @@ internal static class GatewayBenchmark
         if (url is not null)
         {
             using var remote = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
-            return await MeasureAsync(remote, null, $"gateway at {url}", target, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
+            return await MeasureAsync(remote, null, $"gateway at {url}", target, agent, rate, seconds, requests, sampleInFlight, timeline, (warmup, warmupRate), cancellationToken);
         }
 
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -94,7 +101,7 @@ internal static class GatewayBenchmark
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
             var name = $"gateway ({(postgres is null ? "in-memory silo" : "co-hosted silo on PostgreSQL")})";
-            return await MeasureAsync(http, gateway, name, target, agent, rate, seconds, requests, sampleInFlight, timeline, cancellationToken);
+            return await MeasureAsync(http, gateway, name, target, agent, rate, seconds, requests, sampleInFlight, timeline, (warmup, warmupRate), cancellationToken);
         }
         finally
         {
@@ -105,7 +112,7 @@ internal static class GatewayBenchmark
 
     private static async Task<int> MeasureAsync(
         HttpClient http, Process? gateway, string name, Target target, string agent, double? rate, int seconds, int requests, bool sampleInFlight,
-        string? timeline, CancellationToken cancellationToken)
+        string? timeline, (int Seconds, double? Rate) warmup, CancellationToken cancellationToken)
     {
         await WaitReadyAsync(http, gateway, cancellationToken);
         for (var i = 0; i < 20; i++)
@@ -115,7 +122,7 @@ internal static class GatewayBenchmark
 
         if (rate is { } perSecond)
         {
-            return await PacedAsync(http, target, agent, perSecond, seconds, name, sampleInFlight, timeline, cancellationToken);
+            return await PacedAsync(http, target, agent, perSecond, seconds, name, sampleInFlight, timeline, warmup, cancellationToken);
         }
 
         var results = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => PostAsync(http, target, cancellationToken)));
@@ -126,12 +133,16 @@ internal static class GatewayBenchmark
         return accepted == requests ? 0 : 1;
     }
 
-    /// <summary>Open-loop POSTs at a fixed rate: a warm-up of 5 s, then S measured seconds.</summary>
+    /// <summary>Open-loop POSTs at a fixed rate: a warm-up (5 s at the same rate unless told), then S measured seconds.</summary>
     private static async Task<int> PacedAsync(
         HttpClient http, Target target, string agent, double rate, int seconds, string silo, bool sampleInFlight, string? timeline,
-        CancellationToken cancellationToken)
+        (int Seconds, double? Rate) warmup, CancellationToken cancellationToken)
     {
-        await SendPacedAsync(http, target, rate, 5, inFlight: null, cancellationToken);
+        if (warmup.Seconds > 0)
+        {
+            await SendPacedAsync(http, target, warmup.Rate ?? rate, warmup.Seconds, inFlight: null, cancellationToken);
+        }
+
         var inFlight = sampleInFlight ? new List<int>() : null;
         var phaseStarted = TimeProvider.System.GetUtcNow();
         var results = await SendPacedAsync(http, target, rate, seconds, inFlight, cancellationToken);
