@@ -11,7 +11,7 @@ namespace Reev.Cluster.Flows.Tests;
 /// </summary>
 internal sealed class FakeOpenAiServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Func<JsonObject, int, (int Status, string Body)> _responder;
     private readonly Task _loop;
     private readonly List<(string Path, string? Authorization, JsonObject Body)> _requests = [];
@@ -19,10 +19,27 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public FakeOpenAiServer(Func<JsonObject, int, (int Status, string Body)> responder)
     {
         _responder = responder;
-        var port = FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/v1/");
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
+        // The port found free can be taken before the listener binds it (another test's server, a gateway): try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                listener.Close();
+                continue;
+            }
+
+            _listener = listener;
+            BaseUrl = new Uri($"http://127.0.0.1:{port}/v1/");
+            break;
+        }
+
         _loop = Task.Run(LoopAsync);
     }
 
