@@ -55,6 +55,12 @@ internal static class BenchmarkCommandLine
 
     private static bool IsHelp(string arg) => arg is "--help" or "-h";
 
+    /// <summary>An option's value as a positive whole number, or the error naming the option.</summary>
+    internal static int Positive(string text, string option) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{option}: a positive whole number (got '{text}')");
+
     /// <summary>The usage of <paramref name="subcommand"/>, null when there is no such subcommand.</summary>
     internal static string? UsageOf(string subcommand) => subcommand switch
     {

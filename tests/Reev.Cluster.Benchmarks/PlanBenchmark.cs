@@ -32,8 +32,8 @@ internal static class PlanBenchmark
             switch (args[i])
             {
                 case "--prompt": prompt = Next(); break;
-                case "--iterations": iterations = Positive(Next(), "--iterations"); break;
-                case "--rounds": rounds = Positive(Next(), "--rounds"); break;
+                case "--iterations": iterations = BenchmarkCommandLine.Positive(Next(), "--iterations"); break;
+                case "--rounds": rounds = BenchmarkCommandLine.Positive(Next(), "--rounds"); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -72,9 +72,4 @@ internal static class PlanBenchmark
 
         return 0;
     }
-
-    private static int Positive(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new ArgumentException($"{option}: a positive whole number (got '{text}')");
 }
