@@ -44,10 +44,7 @@ for f in "$results"/*.trx; do
   e=$(echo "$c" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p'); e=${e:-0}
   fl=$(echo "$c" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p'); fl=${fl:-0}
   passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + t - e))
-done
-# The failed tests again at the end, each with the first line of its message, so that a log's tail names them.
-for f in "$results"/*.trx; do
-  [ -f "$f" ] || continue
+  # The failed tests again at the end, each with the first line of its message, so that a log's tail names them.
   awk '
     /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); inFailed = 1; next }
     inFailed && /<Message>/ { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); print "test.sh: FAILED " name ": " line; inFailed = 0; next }

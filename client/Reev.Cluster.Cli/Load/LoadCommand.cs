@@ -47,25 +47,9 @@ internal static class LoadCommand
                 return context.Fail(new CliError("unknown_agent", $"unknown agent '{agentName}' (known to load: {string.Join(", ", Agents)})"));
             }
 
-            RunPoint? killAt = null, pauseAt = null;
-            if (parse.GetValue(kill) is { } killText)
+            if (!TryReadPoint(parse, kill, out var killAt, out var pointError) || !TryReadPoint(parse, pause, out var pauseAt, out pointError))
             {
-                if (!RunPoint.TryParse(killText, "--kill-silo-after", out var point, out var error))
-                {
-                    return context.Fail(new CliError("invalid_arguments", error!));
-                }
-
-                killAt = point;
-            }
-
-            if (parse.GetValue(pause) is { } pauseText)
-            {
-                if (!RunPoint.TryParse(pauseText, "--pause-silo-after", out var point, out var error))
-                {
-                    return context.Fail(new CliError("invalid_arguments", error!));
-                }
-
-                pauseAt = point;
+                return context.Fail(new CliError("invalid_arguments", pointError!));
             }
 
             var settings = new LoadSettings(
@@ -82,6 +66,25 @@ internal static class LoadCommand
                 : await ExecuteRemoteAsync(context, settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>A --kill-silo-after or --pause-silo-after value (null when not given), or the error naming the option.</summary>
+    private static bool TryReadPoint(ParseResult parse, Option<string?> option, out RunPoint? point, out string? error)
+    {
+        point = null;
+        error = null;
+        if (parse.GetValue(option) is not { } text)
+        {
+            return true;
+        }
+
+        if (!RunPoint.TryParse(text, option.Name, out var parsed, out error))
+        {
+            return false;
+        }
+
+        point = parsed;
+        return true;
     }
 
     private static string? Validate(LoadSettings s) =>

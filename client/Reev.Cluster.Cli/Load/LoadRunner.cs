@@ -54,46 +54,44 @@ internal static class LoadRunner
         var pauseReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         TimeSpan? PausedAt() => Interlocked.Read(ref pausedAtTicks) is >= 0 and var ticks ? Stopwatch.GetElapsedTime(0, ticks) : null;
 
+        // The submitter of the flow at the share hits the silo; those of later flows wait until it has.
+        async Task HitAtAsync(int i, int? index, TaskCompletionSource reached, Func<Task> hit)
+        {
+            if (i == index)
+            {
+                try
+                {
+                    await hit().ConfigureAwait(false);
+                }
+                finally
+                {
+                    reached.TrySetResult();
+                }
+            }
+            else if (i > index)
+            {
+                await reached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         async Task ReachAsync(int i)
         {
-            if (killIndex is { } k)
+            await HitAtAsync(i, killIndex, killReached, async () =>
             {
-                if (i == k)
-                {
-                    try
-                    {
-                        await cluster.KillOneAsync().ConfigureAwait(false);
-                        Interlocked.Exchange(ref killed, 1);
-                    }
-                    finally
-                    {
-                        killReached.TrySetResult();
-                    }
-                }
-                else if (i > k)
-                {
-                    await killReached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (pauseIndex is { } p)
+                await cluster.KillOneAsync().ConfigureAwait(false);
+                Interlocked.Exchange(ref killed, 1);
+            }).ConfigureAwait(false);
+            await HitAtAsync(i, pauseIndex, pauseReached, () =>
             {
-                if (i == p)
+                if (cluster.CanPause)
                 {
-                    if (cluster.CanPause)
-                    {
-                        cluster.PauseOne();
-                        Interlocked.Exchange(ref paused, 1);
-                        Interlocked.Exchange(ref pausedAtTicks, Stopwatch.GetTimestamp() - started);
-                    }
+                    cluster.PauseOne();
+                    Interlocked.Exchange(ref paused, 1);
+                    Interlocked.Exchange(ref pausedAtTicks, Stopwatch.GetTimestamp() - started);
+                }
 
-                    pauseReached.TrySetResult();
-                }
-                else if (i > p)
-                {
-                    await pauseReached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
         }
 
         var submit = Task.WhenAll(Enumerable.Range(0, Math.Min(Submitters, settings.Concurrency)).Select(_ => Task.Run(async () =>
@@ -210,11 +208,9 @@ internal static class LoadRunner
         }
 
         var finished = ids.Where((_, i) => completion[i] is not null).ToList();
-        killed = Volatile.Read(ref killed);
-        paused = Volatile.Read(ref paused);
         var duplicates = await cluster.DuplicateStepsAsync(finished, cancellationToken).ConfigureAwait(false);
         var starts = startLatency.Where((_, i) => submittedAt[i] != 0).Order().ToArray();
         var completions = completion.Where(static c => c is not null).Select(static c => c!.Value).Order().ToArray();
-        return LoadResult.From(settings, seconds, done, starts, completions, failed, duplicates, cluster.SiloCount, killed, timeline, paused);
+        return LoadResult.From(settings, seconds, done, starts, completions, failed, duplicates, cluster.SiloCount, Volatile.Read(ref killed), timeline, Volatile.Read(ref paused));
     }
 }
