@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Reev.Cluster.Flows.Agents;
 using Reev.Cluster.GrainInterfaces;
@@ -40,6 +42,39 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
         Assert.Contains("step 1", c.ConsolidatedContent, StringComparison.Ordinal);
         Assert.Contains("success", c.ConsolidatedContent, StringComparison.Ordinal);
         Assert.True(c.ExecutionDurationMs > 0);
+    }
+
+    [Theory]
+    [InlineData(false, new[] { "ConsolidateAsync" })]
+    [InlineData(true, new[] { "ConsolidateAsync", "RunPhasesAsync" })]
+    public async Task Phases_that_cannot_wait_run_in_the_consolidations_first_turn_and_phases_that_can_in_a_second(bool phaseHook, string[] turns)
+    {
+        // ADR 0023: without a phase hook nothing in the phases awaits, so no timeout reminder is committed before them.
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("Reev.Cluster", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var host = await GrainHost.StartAsync(Provider.InMemory, output,
+            services: phaseHook ? s => s.AddSingleton<IConsolidationPhaseHook>(new SlowPhase("merge", TimeSpan.Zero)) : null);
+        var id = $"phases-{Guid.NewGuid():N}";
+
+        var view = await host.RunAsync(Flows.Request(Flows.Benchmark("001-sol-transfer")), executionId: id);
+
+        Assert.Equal(ConsolidationStatus.Completed, view.Consolidation!.Status);
+        Assert.Equal(["gather", "merge", "summarize", "playbook"], view.Consolidation.PhasesCompleted);
+        string?[] ConsolidationTurns() => spans
+            .Where(s => s.OperationName == "grain turn" && (string?)s.GetTagItem("reev.grain.type") == "consolidation"
+                && (string?)s.GetTagItem("reev.grain.key") == id && (string?)s.GetTagItem("reev.grain.method") != "ReadAsync")
+            .OrderBy(s => s.StartTimeUtc)
+            .Select(s => (string?)s.GetTagItem("reev.grain.method"))
+            .ToArray();
+        // A turn's span ends after its commit hands the report on, so the last one may stop just after the view is final.
+        await Eventually.HoldsAsync(() => ConsolidationTurns().Length >= turns.Length, TimeSpan.FromSeconds(10), "the consolidation's turns are traced");
+        Assert.Equal(turns, ConsolidationTurns());
     }
 
     [Fact]
