@@ -30,6 +30,26 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_state_past_2_KB_compressed_stays_in_its_row_with_its_key()
+    {
+        await using var handle = await Clusters.StartAsync(Provider.Postgres, output);
+        var key = $"storage-{Guid.NewGuid():N}"; // 40 characters: a key PostgreSQL would move out of line if it could
+        var notebook = handle.Client.GetGrain<INotebookGrain>(key);
+        for (var i = 0; i < 4; i++)
+        {
+            // Hexadecimal digests barely compress: about 1.3 KB of state a turn, so the last writes pass the 2 KB threshold.
+            await notebook.Add(string.Concat(Enumerable.Range(0, 40).Select(j => Convert.ToHexString(Guid.NewGuid().ToByteArray()))));
+        }
+
+        var stored = await handle.Database!.ScalarAsync<int>($"SELECT pg_column_size(state) FROM reev_grain_state WHERE grain_key = '{key}'");
+        var toast = await handle.Database!.ScalarAsync<string>("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'reev_grain_state'");
+        var outOfLine = await handle.Database!.ScalarAsync<long>($"SELECT count(*) FROM {toast}");
+
+        Assert.True(stored > 2032, $"the state is {stored} bytes in the row, not past the threshold");
+        Assert.Equal(0, outOfLine);
+    }
+
+    [Fact]
     public async Task A_consuming_silo_reclaims_the_room_of_consumed_messages_and_an_idle_one_does_not()
     {
         await using var handle = await Clusters.StartAsync(Provider.Postgres, output, configure: o => o.QueueReclaimInterval = TimeSpan.FromMilliseconds(100));
