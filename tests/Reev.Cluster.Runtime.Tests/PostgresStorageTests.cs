@@ -41,6 +41,8 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
             await notebook.Add(string.Concat(Enumerable.Range(0, 40).Select(j => Convert.ToHexString(Guid.NewGuid().ToByteArray()))));
         }
 
+        Assert.Equal(4, (await notebook.Read()).Count); // an ask after the one-way adds: they are all committed
+
         var stored = await handle.Database!.ScalarAsync<int>($"SELECT pg_column_size(state) FROM reev_grain_state WHERE grain_key = '{key}'");
         var toast = await handle.Database!.ScalarAsync<string>("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'reev_grain_state'");
         var outOfLine = await handle.Database!.ScalarAsync<long>($"SELECT count(*) FROM {toast}");
