@@ -71,24 +71,6 @@ internal sealed partial class PostgresRuntimeStore
             batch.BatchCommands.Add(cmd);
         }
 
-        var states = turns.Where(t => t.StateUtf8 is not null).ToList();
-        if (states.Count > 0)
-        {
-            // Planned as a custom plan, the call would copy its parameters into the plan as constants, and the states are
-            // the commit's largest value (tens to hundreds of KB): about 0.7 ms of every commit went to copying them while
-            // planning a call that has nothing to plan. A generic plan keeps them parameters. The setting is local to the
-            // commit's transaction and back to the session's own right after this statement.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
-            var cmd = new NpgsqlBatchCommand("SELECT reev_write_states_utf8(@t, @k, @p, @v, @s)");
-            cmd.Parameters.AddWithValue("t", states.Select(t => t.Grain.Type).ToArray());
-            cmd.Parameters.AddWithValue("k", states.Select(t => t.Grain.Key).ToArray());
-            cmd.Parameters.AddWithValue("p", states.Select(t => t.Partition).ToArray());
-            cmd.Parameters.AddWithValue("v", states.Select(t => t.StateVersion).ToArray());
-            cmd.Parameters.Add(Utf8Array("s", states.Select(t => t.StateUtf8!)));
-            batch.BatchCommands.Add(cmd);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode TO DEFAULT"));
-        }
-
         var sends = turns.SelectMany(t => t.Sends).ToList();
         if (sends.Count > 0)
         {
@@ -98,6 +80,24 @@ internal sealed partial class PostgresRuntimeStore
         AddReminderChanges(batch, turns);
         AddReplies(batch, turns);
         AddProjections(batch, turns);
+
+        var states = turns.Where(t => t.StateUtf8 is not null).ToList();
+        if (states.Count > 0)
+        {
+            // Planned as a custom plan, the call would copy its parameters into the plan as constants, and the states are
+            // the commit's largest value (tens to hundreds of KB): about 0.7 ms of every commit went to copying them while
+            // planning a call that has nothing to plan. A generic plan keeps them parameters. The setting is local to the
+            // commit's transaction, which ends at this statement: it is the batch's last, so no other statement is planned
+            // under it and no statement is needed to set it back.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+            var cmd = new NpgsqlBatchCommand("SELECT reev_write_states_utf8(@t, @k, @p, @v, @s)");
+            cmd.Parameters.AddWithValue("t", states.Select(t => t.Grain.Type).ToArray());
+            cmd.Parameters.AddWithValue("k", states.Select(t => t.Grain.Key).ToArray());
+            cmd.Parameters.AddWithValue("p", states.Select(t => t.Partition).ToArray());
+            cmd.Parameters.AddWithValue("v", states.Select(t => t.StateVersion).ToArray());
+            cmd.Parameters.Add(Utf8Array("s", states.Select(t => t.StateUtf8!)));
+            batch.BatchCommands.Add(cmd);
+        }
 
         var sent = false;
         try
