@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Reev.Cluster.Flows.Agents;
 using Reev.Cluster.GrainInterfaces;
@@ -50,14 +48,7 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
     public async Task Phases_that_cannot_wait_run_in_the_consolidations_first_turn_and_phases_that_can_in_a_second(bool phaseHook, string[] turns)
     {
         // ADR 0023: without a phase hook nothing in the phases awaits, so no timeout reminder is committed before them.
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("Reev.Cluster", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder();
         await using var host = await GrainHost.StartAsync(Provider.InMemory, output,
             services: phaseHook ? s => s.AddSingleton<IConsolidationPhaseHook>(new SlowPhase("merge", TimeSpan.Zero)) : null);
         var id = $"phases-{Guid.NewGuid():N}";
@@ -66,7 +57,7 @@ public sealed class ConsolidationAndFulfillmentTests(ITestOutputHelper output)
 
         Assert.Equal(ConsolidationStatus.Completed, view.Consolidation!.Status);
         Assert.Equal(["gather", "merge", "summarize", "playbook"], view.Consolidation.PhasesCompleted);
-        string?[] ConsolidationTurns() => spans
+        string?[] ConsolidationTurns() => recorder.Spans
             .Where(s => s.OperationName == "grain turn" && (string?)s.GetTagItem("reev.grain.type") == "consolidation"
                 && (string?)s.GetTagItem("reev.grain.key") == id && (string?)s.GetTagItem("reev.grain.method") != "ReadAsync")
             .OrderBy(s => s.StartTimeUtc)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Reev.Cluster.GrainInterfaces;
 using Xunit.Abstractions;
@@ -14,14 +13,7 @@ public sealed class TracingTests(ITestOutputHelper output)
     [Fact]
     public async Task One_flow_spanning_two_silos_is_one_trace()
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("Reev.Cluster", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder();
         await using var host = await GrainHost.StartAsync(Provider.Postgres, output, silos: 2);
         await host.Cluster.WaitForBalanceAsync(TimeSpan.FromSeconds(60));
         // A flow's steps and consolidation are placed with its execution (ADR 0015); the recovery grain, one for the
@@ -41,7 +33,7 @@ public sealed class TracingTests(ITestOutputHelper output)
         var view = await host.WaitFinalAsync(id);
         Assert.Equal(AlternateKind.ReducedAmount, view.Steps[0].Alternate);
         // The test's status polls (ReadAsync asks) are requests of their own, with their own traces.
-        var turns = spans.Where(s => s.OperationName == "grain turn"
+        var turns = recorder.Spans.Where(s => s.OperationName == "grain turn"
             && (((string?)s.GetTagItem("reev.grain.key"))?.StartsWith(id, StringComparison.Ordinal) == true || s.TraceId == traceId)
             && (string?)s.GetTagItem("reev.grain.method") != "ReadAsync").ToList();
 
@@ -51,6 +43,6 @@ public sealed class TracingTests(ITestOutputHelper output)
         Assert.All(turns, s => Assert.Equal(traceId, s.TraceId));
         Assert.All(turns.Where(s => (string?)s.GetTagItem("reev.grain.type") != "recovery"), s => Assert.Equal(a.SiloId, s.GetTagItem("reev.silo")));
         Assert.All(turns.Where(s => (string?)s.GetTagItem("reev.grain.type") == "recovery"), s => Assert.Equal(b.SiloId, s.GetTagItem("reev.silo")));
-        Assert.Contains(spans, s => s.OperationName == "run step" && s.TraceId == traceId); // the flow library's span joins the trace
+        Assert.Contains(recorder.Spans, s => s.OperationName == "run step" && s.TraceId == traceId); // the flow library's span joins the trace
     }
 }
