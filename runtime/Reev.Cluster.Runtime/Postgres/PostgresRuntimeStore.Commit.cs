@@ -29,13 +29,22 @@ internal sealed partial class PostgresRuntimeStore
         await using var _ = connection;
         await using var batch = new NpgsqlBatch(connection);
 
-        var fenceCmd = new NpgsqlBatchCommand("SELECT reev_fence(@o, @p, @e)");
+        var dead = turns.Where(t => t.DeadLetterError is not null && t.MessageId != 0).ToList();
+        var consumed = turns.Where(t => t.MessageId != 0 && t.FailedAttemptError is null).Select(t => t.MessageId).ToArray();
+        // The fence first, then the dead letters (they copy messages that the consumption deletes), then the consumption.
+        // With no dead letter, fence and consumption are one statement (migration 013): one parse and result fewer.
+        var fenceAndConsume = dead.Count == 0 && consumed.Length > 0;
+        var fenceCmd = new NpgsqlBatchCommand(fenceAndConsume ? "SELECT reev_fence_consume(@o, @p, @e, @ids)" : "SELECT reev_fence(@o, @p, @e)");
         fenceCmd.Parameters.AddWithValue("o", siloId);
         fenceCmd.Parameters.AddWithValue("p", fence.Select(l => l.Partition).ToArray());
         fenceCmd.Parameters.AddWithValue("e", fence.Select(l => l.Epoch).ToArray());
+        if (fenceAndConsume)
+        {
+            fenceCmd.Parameters.AddWithValue("ids", consumed);
+        }
+
         batch.BatchCommands.Add(fenceCmd);
 
-        var dead = turns.Where(t => t.DeadLetterError is not null && t.MessageId != 0).ToList();
         if (dead.Count > 0)
         {
             var cmd = new NpgsqlBatchCommand("""
@@ -50,8 +59,7 @@ internal sealed partial class PostgresRuntimeStore
             batch.BatchCommands.Add(cmd);
         }
 
-        var consumed = turns.Where(t => t.MessageId != 0 && t.FailedAttemptError is null).Select(t => t.MessageId).ToArray();
-        if (consumed.Length > 0)
+        if (consumed.Length > 0 && !fenceAndConsume)
         {
             var cmd = new NpgsqlBatchCommand("SELECT reev_consume(@ids)");
             cmd.Parameters.AddWithValue("ids", consumed);
