@@ -38,6 +38,24 @@ public sealed class ExecutionChangeFeedTests
     }
 
     [Fact]
+    public async Task Disposed_without_a_stop_it_ends_without_an_exception()
+    {
+        // What a host that fails to start does (its port taken): it disposes its services without stopping them, and
+        // logs a background task that ended cancelled as a failure, with its stack trace, on the silo's one-line error.
+        var versions = new VersionTable { ["e1"] = 1 };
+        var feed = NewFeed(versions);
+        using var watch = feed.Follow("e1");
+        await feed.StartAsync(CancellationToken.None);
+        await Reev.Cluster.TestKit.Eventually.HoldsAsync(() => versions.Queries > 0, TimeSpan.FromSeconds(10), "the feed polls");
+
+        feed.Dispose();
+        var ended = await Task.WhenAny(feed.ExecuteTask!, Task.Delay(TimeSpan.FromSeconds(10), TimeProvider.System));
+
+        Assert.Same(feed.ExecuteTask, ended);
+        Assert.True(feed.ExecuteTask!.IsCompletedSuccessfully, $"the feed's task ended {feed.ExecuteTask.Status}");
+    }
+
+    [Fact]
     public async Task A_change_between_taking_the_task_and_awaiting_it_is_not_lost()
     {
         var versions = new VersionTable { ["e1"] = 1 };

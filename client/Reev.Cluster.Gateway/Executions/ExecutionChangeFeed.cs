@@ -36,19 +36,32 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Ends without an exception when stopped: a host that fails to start (its port taken) disposes its services without
+        // stopping them, and a background task that ends cancelled then is logged as a failure, stack trace and all.
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await PollAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 // The streams fall back to their heartbeat reads meanwhile; the next poll tries again.
                 LogPollFailed(logger, ex, _watched.Count);
             }
 
-            await Task.Delay(options.Value.EventPollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(options.Value.EventPollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
