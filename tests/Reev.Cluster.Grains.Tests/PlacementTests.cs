@@ -53,8 +53,7 @@ public sealed class PlacementTests(ITestOutputHelper output)
         Assert.All(views, v => Assert.Equal(ExecutionStatus.Completed, v.Status));
         Assert.True(views.Select(v => host.Cluster.Silos.Single(s => s.Owns<IExecutionGrain>(v.ExecutionId)).SiloId).Distinct().Count() > 1,
             "the flows' executions are spread over more than one silo");
-        // Per 2-step flow: 2 step commands, 2 reports, the consolidation's command and its report (its phases run in the
-        // command's turn, ADR 0023).
-        Assert.Equal((12L * 6, 0L), sent.Counts);
+        // Per 2-step flow: 2 step commands, 2 reports, the consolidation's command, its own follow-up and its report.
+        Assert.Equal((12L * 7, 0L), sent.Counts);
     }
 }

@@ -10,10 +10,9 @@ using Reev.Cluster.Runtime;
 namespace Reev.Cluster.Grains.Consolidation;
 
 /// <summary>
-/// Merges an execution's step sessions into one consolidated session. When a phase can wait (a phase hook is
-/// registered), the first turn commits a reminder for the timeout before any phase runs, and the phases (gather, merge,
-/// summarize, playbook) run in the next turn under the remaining time; when none can (the product's phases are bounded
-/// computations), they run in the first turn and commit with it (ADR 0023). A failed phase, a hang past the deadline, the
+/// Merges an execution's step sessions into one consolidated session. The first turn commits a
+/// reminder for the timeout before any phase runs; the phases (gather, merge, summarize, playbook)
+/// run in the next turn under the remaining time. A failed phase, a hang past the deadline, the
 /// reminder firing first (its silo died mid-phase), or the execution's watchdog giving up on it
 /// (<see cref="CancelAsync"/>) ends it as failed or timed out with score 0; the execution's outcome never changes.
 /// </summary>
@@ -38,31 +37,23 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         State.StartedAt = now;
         State.DeadlineAt = now.AddMilliseconds(command.TimeoutMs);
         State.ConsolidatedSessionId = $"consolidated-{GrainKey}";
-        if (hook is null)
-        {
-            // No phase can wait (ADR 0023): they await nothing, so they run in this turn and commit with it. A silo that
-            // dies meanwhile commits nothing and the command is delivered again; there is no hang for a reminder to end.
-            await RunPhasesAsync(command, timeoutReminder: false);
-            return;
-        }
-
         RegisterReminder(TimeoutReminder, TimeSpan.FromMilliseconds(command.TimeoutMs));
         await GrainFactory.GetGrain<IConsolidationRunner>(GrainKey).RunPhasesAsync();
         Publish();
         await WriteStateAsync();
     }
 
-    public Task RunPhasesAsync() =>
-        State.Status != ConsolidationStatus.InProgress || State.Command is not { } command
-            ? Task.CompletedTask
-            : RunPhasesAsync(command, timeoutReminder: true);
-
-    private async Task RunPhasesAsync(ConsolidationCommand command, bool timeoutReminder)
+    public async Task RunPhasesAsync()
     {
+        if (State.Status != ConsolidationStatus.InProgress || State.Command is not { } command)
+        {
+            return;
+        }
+
         var remaining = State.DeadlineAt!.Value - TimeProvider.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
-            await EndAsync(ConsolidationStatus.TimedOut, $"consolidation timed out after {command.TimeoutMs} ms", timeoutReminder: timeoutReminder);
+            await EndAsync(ConsolidationStatus.TimedOut, $"consolidation timed out after {command.TimeoutMs} ms");
             return;
         }
 
@@ -82,12 +73,12 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                await EndAsync(ConsolidationStatus.TimedOut, $"phase {phase} did not finish within the consolidation timeout of {command.TimeoutMs} ms", timeoutReminder: timeoutReminder);
+                await EndAsync(ConsolidationStatus.TimedOut, $"phase {phase} did not finish within the consolidation timeout of {command.TimeoutMs} ms");
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await EndAsync(ConsolidationStatus.Failed, $"phase {phase} failed: {ex.Message}", timeoutReminder: timeoutReminder);
+                await EndAsync(ConsolidationStatus.Failed, $"phase {phase} failed: {ex.Message}");
                 return;
             }
 
@@ -95,7 +86,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
             State.PhaseDurationsMs[phase] = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        await EndAsync(ConsolidationStatus.Completed, null, timeoutReminder: timeoutReminder);
+        await EndAsync(ConsolidationStatus.Completed, null);
     }
 
     public async Task CancelAsync(string reason)
@@ -178,7 +169,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
         }
     }
 
-    private async Task EndAsync(ConsolidationStatus status, string? error, bool report = true, bool timeoutReminder = true)
+    private async Task EndAsync(ConsolidationStatus status, string? error, bool report = true)
     {
         State.Status = status;
         State.Error = error;
@@ -188,11 +179,7 @@ public sealed class ConsolidationGrain(IConsolidationPhaseHook? hook = null, ILo
             State.AvgScore = 0; // a failed or timed-out consolidation scores 0
         }
 
-        if (timeoutReminder)
-        {
-            UnregisterReminder(TimeoutReminder);
-        }
-
+        UnregisterReminder(TimeoutReminder);
         GrainsTelemetry.Consolidations.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
         var view = View();
         GrainsLog.ConsolidationEnded(_logger, status == ConsolidationStatus.Completed ? LogLevel.Debug : LogLevel.Information, GrainKey, status, view.DurationMs);
