@@ -44,8 +44,7 @@ public sealed class PostgresStorageTests(ITestOutputHelper output)
         Assert.Equal(4, (await notebook.Read()).Count); // an ask after the one-way adds: they are all committed
 
         var stored = await handle.Database!.ScalarAsync<int>($"SELECT pg_column_size(state) FROM reev_grain_state WHERE grain_key = '{key}'");
-        var toast = await handle.Database!.ScalarAsync<string>("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'reev_grain_state'");
-        var outOfLine = await handle.Database!.ScalarAsync<long>($"SELECT count(*) FROM {toast}");
+        var outOfLine = await handle.Database!.CountOutOfLineChunksAsync("reev_grain_state");
 
         Assert.True(stored > 2032, $"the state is {stored} bytes in the row, not past the threshold");
         Assert.Equal(0, outOfLine);

@@ -56,6 +56,13 @@ public sealed class TestDatabase(string name, string connectionString, string ad
         return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>How many chunks of values moved out of <paramref name="table"/>'s rows its TOAST table holds.</summary>
+    public async Task<long> CountOutOfLineChunksAsync(string table, CancellationToken cancellationToken = default)
+    {
+        var toast = await ScalarAsync<string>($"SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = '{table}'", cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync<long>($"SELECT count(*) FROM {toast}", cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs a statement in this database as the silos' role (maintenance a test drives, e.g. a VACUUM).</summary>
     public async Task ExecuteInDatabaseAsync(string sql, CancellationToken cancellationToken = default)
     {

@@ -38,30 +38,26 @@ internal sealed partial class ExecutionChangeFeed(IReevCluster cluster, IOptions
     {
         // Ends without an exception when stopped: a host that fails to start (its port taken) disposes its services without
         // stopping them, and a background task that ends cancelled then is logged as a failure, stack trace and all.
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await PollAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The streams fall back to their heartbeat reads meanwhile; the next poll tries again.
-                LogPollFailed(logger, ex, _watched.Count);
-            }
+                try
+                {
+                    await PollAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The streams fall back to their heartbeat reads meanwhile; the next poll tries again.
+                    LogPollFailed(logger, ex, _watched.Count);
+                }
 
-            try
-            {
                 await Task.Delay(options.Value.EventPollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped, or disposed before the host started.
         }
     }
 
