@@ -37,7 +37,9 @@ internal sealed partial class PostgresRuntimeStore : IRuntimeStore
         _writers = writers;
         _logger = loggerFactory.CreateLogger("Reev.Cluster.Runtime.Postgres");
         _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        _stateReads = new StateReadBatcher(_dataSource, _disposed.Token);
+        // The system clock, not the silo's: the batcher's wait is a few milliseconds of grouping, not a duration of the domain,
+        // and a test's frozen clock must not hold its activations' reads.
+        _stateReads = new StateReadBatcher(_dataSource, TimeProvider.System, _disposed.Token);
     }
 
     public string ProviderName => "postgres";

@@ -8,15 +8,29 @@ namespace Reev.Cluster.Runtime.Postgres;
 /// Group reads of grain state for activations. Every step of a flow activates a new grain, and one query per
 /// activation made state reads the largest cost of a PostgreSQL silo (a round trip and its socket writes each).
 /// Reads that arrive while a read is in flight share the next query (at most <see cref="MaxBatch"/> keys): one
-/// query at a time, so a lone activation pays one round trip as before and a burst pays one for the lot. A read
-/// is a plain snapshot read either way; fencing stays with the commit.
+/// query at a time, so a lone activation pays one round trip as before and a burst pays one for the lot. While reads
+/// keep coming (the last query ended less than <see cref="BusyWithin"/> ago), the next query first waits
+/// <see cref="GatherWindow"/> for more: a commit's dispatch activates its new grains over a few milliseconds, not at
+/// one instant, and without the wait they went out in several queries of a few keys each (ADR 0024). A read is a plain
+/// snapshot read either way; fencing stays with the commit.
 /// </summary>
-internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, CancellationToken stopping)
+internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, TimeProvider timeProvider, CancellationToken stopping)
 {
+    /// <summary>How long the next query waits for more reads while reads keep coming.</summary>
+    internal static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>A query that ended this recently means reads are streaming in; after a longer quiet spell, no wait.</summary>
+    internal static readonly TimeSpan BusyWithin = TimeSpan.FromMilliseconds(20);
+
     private const int MaxBatch = 512;
     private readonly Lock _lock = new();
     private List<Pending> _queue = [];
     private bool _flushing;
+    private long _lastQueryEnded;
+    private int _queries;
+
+    /// <summary>Queries sent so far (for tests).</summary>
+    internal int Queries => Volatile.Read(ref _queries);
 
     public Task<StoredState?> ReadAsync(GrainId grain, CancellationToken cancellationToken)
     {
@@ -41,6 +55,7 @@ internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, Cancellation
     {
         while (true)
         {
+            await GatherAsync().ConfigureAwait(false);
             List<Pending> batch;
             lock (_lock)
             {
@@ -64,6 +79,7 @@ internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, Cancellation
 
             try
             {
+                Interlocked.Increment(ref _queries);
                 var found = await ReadManyAsync(batch).ConfigureAwait(false);
                 foreach (var p in batch)
                 {
@@ -77,6 +93,32 @@ internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, Cancellation
                     p.Reply.TrySetException(ex);
                 }
             }
+
+            Volatile.Write(ref _lastQueryEnded, timeProvider.GetTimestamp());
+        }
+    }
+
+    private async Task GatherAsync()
+    {
+        var last = Volatile.Read(ref _lastQueryEnded);
+        bool full;
+        lock (_lock)
+        {
+            full = _queue.Count >= MaxBatch;
+        }
+
+        if (full || last == 0 || timeProvider.GetElapsedTime(last) >= BusyWithin)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(GatherWindow, timeProvider, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The store is ending: the query goes now and fails with it, so that no read waits for ever.
         }
     }
 
