@@ -229,7 +229,7 @@ public sealed partial class Silo
     private void AfterCommit(List<PendingCommit> committed)
     {
         var foreign = false;
-        var reminders = false;
+        var soonestReminder = DateTimeOffset.MaxValue;
         var consumed = 0;
         var remote = 0;
         var sent = 0;
@@ -265,7 +265,14 @@ public sealed partial class Silo
                 }
             }
 
-            reminders |= turn.Reminders.Count > 0;
+            foreach (var reminder in turn.Reminders)
+            {
+                if (reminder.DueAt is { } due && due < soonestReminder)
+                {
+                    soonestReminder = due;
+                }
+            }
+
             foreign |= turn.Reply is not null;
         }
 
@@ -276,7 +283,11 @@ public sealed partial class Silo
             RequestNotify(WakeSignal.Messages);
         }
 
-        if (reminders)
+        // A reminder due within one poll period wakes the reminder loop now; a later one is found by the loop's polls
+        // like any other. Waking at every commit that changed a reminder made a due-reminder probe per commit (about
+        // 0.4 ms of PostgreSQL CPU each, most of it planning) for the watchdogs and consolidation timeouts of every flow,
+        // due minutes later.
+        if (soonestReminder != DateTimeOffset.MaxValue && soonestReminder - TimeProvider.GetUtcNow() < Options.ReminderPollInterval)
         {
             _reminderSignal.Release();
         }
