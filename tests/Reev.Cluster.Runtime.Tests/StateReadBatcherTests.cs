@@ -16,12 +16,8 @@ public sealed class StateReadBatcherTests
     public async Task A_read_after_a_quiet_spell_queries_at_once_and_reads_that_follow_closely_share_the_next_query()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("statereads");
-        await database.ExecuteInDatabaseAsync("""
-            CREATE TABLE reev_grain_state (grain_type text NOT NULL, grain_key text NOT NULL, partition int NOT NULL,
-                version bigint NOT NULL, state text NOT NULL, PRIMARY KEY (grain_type, grain_key));
-            INSERT INTO reev_grain_state VALUES ('step', 'b', 1, 3, '{"n":3}'), ('step', 'a', 1, 1, '{"n":1}');
-            """);
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var dataSource = await CreateStatesAsync(database,
+            "INSERT INTO reev_grain_state VALUES ('step', 'b', 1, 3, '{\"n\":3}'), ('step', 'a', 1, 1, '{\"n\":1}')");
         var clock = new FakeTimeProvider();
         using var stopping = new CancellationTokenSource();
         var batcher = new StateReadBatcher(dataSource, clock, stopping.Token);
@@ -52,15 +48,21 @@ public sealed class StateReadBatcherTests
         Assert.Equal(3, batcher.Queries);
     }
 
+    /// <summary>The state table's columns the read uses, with the given rows; a data source on the database.</summary>
+    private static async Task<NpgsqlDataSource> CreateStatesAsync(TestDatabase database, string? rows)
+    {
+        await database.ExecuteInDatabaseAsync("""
+            CREATE TABLE reev_grain_state (grain_type text NOT NULL, grain_key text NOT NULL, partition int NOT NULL,
+                version bigint NOT NULL, state text NOT NULL, PRIMARY KEY (grain_type, grain_key));
+            """ + (rows ?? string.Empty));
+        return NpgsqlDataSource.Create(database.ConnectionString);
+    }
+
     [Fact]
     public async Task A_read_waiting_for_the_window_fails_rather_than_hangs_when_the_store_ends()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("statereads");
-        await database.ExecuteInDatabaseAsync("""
-            CREATE TABLE reev_grain_state (grain_type text NOT NULL, grain_key text NOT NULL, partition int NOT NULL,
-                version bigint NOT NULL, state text NOT NULL, PRIMARY KEY (grain_type, grain_key));
-            """);
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var dataSource = await CreateStatesAsync(database, rows: null);
         var clock = new FakeTimeProvider();
         using var stopping = new CancellationTokenSource();
         var batcher = new StateReadBatcher(dataSource, clock, stopping.Token);
