@@ -48,16 +48,6 @@ public sealed class StateReadBatcherTests
         Assert.Equal(3, batcher.Queries);
     }
 
-    /// <summary>The state table's columns the read uses, with the given rows; a data source on the database.</summary>
-    private static async Task<NpgsqlDataSource> CreateStatesAsync(TestDatabase database, string? rows)
-    {
-        await database.ExecuteInDatabaseAsync("""
-            CREATE TABLE reev_grain_state (grain_type text NOT NULL, grain_key text NOT NULL, partition int NOT NULL,
-                version bigint NOT NULL, state text NOT NULL, PRIMARY KEY (grain_type, grain_key));
-            """ + (rows ?? string.Empty));
-        return NpgsqlDataSource.Create(database.ConnectionString);
-    }
-
     [Fact]
     public async Task A_read_waiting_for_the_window_fails_rather_than_hangs_when_the_store_ends()
     {
@@ -74,5 +64,15 @@ public sealed class StateReadBatcherTests
         await stopping.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Patience));
+    }
+
+    /// <summary>The state table's columns the read uses, with the given rows; a data source on the database.</summary>
+    private static async Task<NpgsqlDataSource> CreateStatesAsync(TestDatabase database, string? rows)
+    {
+        await database.ExecuteInDatabaseAsync("""
+            CREATE TABLE reev_grain_state (grain_type text NOT NULL, grain_key text NOT NULL, partition int NOT NULL,
+                version bigint NOT NULL, state text NOT NULL, PRIMARY KEY (grain_type, grain_key));
+            """ + (rows ?? string.Empty));
+        return NpgsqlDataSource.Create(database.ConnectionString);
     }
 }

@@ -100,14 +100,16 @@ internal sealed class StateReadBatcher(NpgsqlDataSource dataSource, TimeProvider
 
     private async Task GatherAsync()
     {
+        // Nothing queued: the loop ends without waiting (a read that comes later starts a flush of its own). A full
+        // batch goes at once, and so does a read after a quiet spell.
         var last = Volatile.Read(ref _lastQueryEnded);
-        bool full;
+        int queued;
         lock (_lock)
         {
-            full = _queue.Count >= MaxBatch;
+            queued = _queue.Count;
         }
 
-        if (full || last == 0 || timeProvider.GetElapsedTime(last) >= BusyWithin)
+        if (queued == 0 || queued >= MaxBatch || last == 0 || timeProvider.GetElapsedTime(last) >= BusyWithin)
         {
             return;
         }
