@@ -9,6 +9,8 @@ internal abstract class DelegatingRuntimeStore(IRuntimeStore inner) : IRuntimeSt
 
     public int PartitionCount => inner.PartitionCount;
 
+    public TimeSpan EnqueueGatherWindow => inner.EnqueueGatherWindow;
+
     public virtual Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
     public virtual Task<IReadOnlyList<string>> HeartbeatAsync(string siloId, Guid incarnation, TimeSpan lease, CancellationToken cancellationToken) =>

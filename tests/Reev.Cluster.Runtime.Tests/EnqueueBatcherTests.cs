@@ -1,6 +1,7 @@
 using Reev.Cluster.Runtime.InMemory;
 using Reev.Cluster.Runtime.Messaging;
 using Reev.Cluster.Runtime.Storage;
+using Reev.Cluster.TestKit;
 
 namespace Reev.Cluster.Runtime.Tests;
 
@@ -147,6 +148,66 @@ public sealed class EnqueueBatcherTests
         Assert.True(first > 0 && next.All(id => id > first), "every send got the id of its committed row");
         Assert.Equal(["a:1", "a:2", "b:1"], store.Committed.Order(StringComparer.Ordinal));
         Assert.True(dispatched >= 2, "the later sends were dispatched");
+    }
+
+    [Fact]
+    public async Task While_sends_keep_coming_a_batch_waits_the_gather_window_and_takes_the_sends_that_arrive_meanwhile()
+    {
+        var store = new HeldStore();
+        var clock = new FakeTimeProvider();
+        var window = TimeSpan.FromMilliseconds(2);
+        var batcher = new EnqueueBatcher(store, _ => { }, maxTransactions: 2, window, clock);
+
+        // After a quiet spell (nothing sent yet) a send goes at once: the frozen clock does not hold it.
+        await batcher.EnqueueAsync(Message("a", 1), default).WaitAsync(Wait);
+
+        // Right after an INSERT, sends wait for company: neither starts an INSERT until the window has passed.
+        var second = batcher.EnqueueAsync(Message("b", 1), default);
+        var third = batcher.EnqueueAsync(Message("c", 1), default);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        Assert.False(second.IsCompleted || third.IsCompleted);
+        Assert.Equal([1], store.Batches);
+
+        clock.Advance(window);
+        await Task.WhenAll(second, third).WaitAsync(Wait);
+        Assert.Equal([1, 2], store.Batches);
+
+        // After a quiet spell, a send goes at once again.
+        clock.Advance(EnqueueBatcher.BusyWithin);
+        await batcher.EnqueueAsync(Message("d", 1), default).WaitAsync(Wait);
+        Assert.Equal([1, 2, 1], store.Batches);
+    }
+
+    [Fact]
+    public async Task Sends_that_queued_behind_an_insert_for_the_window_go_when_it_ends_without_waiting_again()
+    {
+        var store = new HeldStore();
+        var clock = new FakeTimeProvider();
+        var window = TimeSpan.FromMilliseconds(2);
+        var batcher = new EnqueueBatcher(store, _ => { }, maxTransactions: 1, window, clock);
+        var a = store.Hold("a");
+
+        var first = batcher.EnqueueAsync(Message("a", 1), default);
+        await a.Entered.Task.WaitAsync(Wait);
+        var queued = batcher.EnqueueAsync(Message("b", 1), default);
+        clock.Advance(window); // b has waited the window behind the INSERT in flight
+
+        a.Release();
+        await Task.WhenAll(first, queued).WaitAsync(Wait); // no further wait: the clock does not move again
+        Assert.Equal([1, 1], store.Batches);
+    }
+
+    [Fact]
+    public async Task A_zero_window_never_waits_even_while_sends_keep_coming()
+    {
+        var store = new HeldStore();
+        var batcher = new EnqueueBatcher(store, _ => { }, maxTransactions: 1, TimeSpan.Zero, new FakeTimeProvider());
+        for (var n = 1; n <= 3; n++)
+        {
+            await batcher.EnqueueAsync(Message("a", n), default).WaitAsync(Wait);
+        }
+
+        Assert.Equal([1, 1, 1], store.Batches);
     }
 
     private static OutboundMessage Message(string grain, int number) =>

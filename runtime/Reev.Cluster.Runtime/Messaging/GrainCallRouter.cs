@@ -32,7 +32,7 @@ internal sealed class GrainCallRouter : IGrainFactory
         _store = store;
         _serializer = serializer;
         _askTimeout = askTimeout;
-        _enqueue = new EnqueueBatcher(store, afterEnqueue, maxEnqueueTransactions);
+        _enqueue = new EnqueueBatcher(store, afterEnqueue, maxEnqueueTransactions, store.EnqueueGatherWindow);
         _verifyJson = verifyJson;
     }
 

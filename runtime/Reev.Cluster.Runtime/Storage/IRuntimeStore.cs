@@ -17,6 +17,12 @@ internal interface IRuntimeStore : IAsyncDisposable
     /// </summary>
     bool KeepsObjects => false;
 
+    /// <summary>
+    /// How long a group enqueue of outside sends waits for company while sends keep coming (ADR 0025): worth it where
+    /// each INSERT is a transaction and a round trip; zero (no wait) for a store in this process.
+    /// </summary>
+    TimeSpan EnqueueGatherWindow => TimeSpan.Zero;
+
     /// <summary>Applies migrations and creates the cluster's partitions if absent.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
