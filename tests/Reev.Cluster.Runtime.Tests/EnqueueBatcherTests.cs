@@ -13,6 +13,8 @@ public sealed class EnqueueBatcherTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(2);
+
     [Fact]
     public async Task A_send_to_another_grain_commits_while_an_insert_is_held()
     {
@@ -153,10 +155,7 @@ public sealed class EnqueueBatcherTests
     [Fact]
     public async Task While_sends_keep_coming_a_batch_waits_the_gather_window_and_takes_the_sends_that_arrive_meanwhile()
     {
-        var store = new HeldStore();
-        var clock = new FakeTimeProvider();
-        var window = TimeSpan.FromMilliseconds(2);
-        var batcher = new EnqueueBatcher(store, _ => { }, maxTransactions: 2, window, clock);
+        var (store, clock, batcher) = Gathering(maxTransactions: 2);
 
         // After a quiet spell (nothing sent yet) a send goes at once: the frozen clock does not hold it.
         await batcher.EnqueueAsync(Message("a", 1), default).WaitAsync(Wait);
@@ -168,7 +167,7 @@ public sealed class EnqueueBatcherTests
         Assert.False(second.IsCompleted || third.IsCompleted);
         Assert.Equal([1], store.Batches);
 
-        clock.Advance(window);
+        clock.Advance(GatherWindow);
         await Task.WhenAll(second, third).WaitAsync(Wait);
         Assert.Equal([1, 2], store.Batches);
 
@@ -181,16 +180,13 @@ public sealed class EnqueueBatcherTests
     [Fact]
     public async Task Sends_that_queued_behind_an_insert_for_the_window_go_when_it_ends_without_waiting_again()
     {
-        var store = new HeldStore();
-        var clock = new FakeTimeProvider();
-        var window = TimeSpan.FromMilliseconds(2);
-        var batcher = new EnqueueBatcher(store, _ => { }, maxTransactions: 1, window, clock);
+        var (store, clock, batcher) = Gathering(maxTransactions: 1);
         var a = store.Hold("a");
 
         var first = batcher.EnqueueAsync(Message("a", 1), default);
         await a.Entered.Task.WaitAsync(Wait);
         var queued = batcher.EnqueueAsync(Message("b", 1), default);
-        clock.Advance(window); // b has waited the window behind the INSERT in flight
+        clock.Advance(GatherWindow); // b has waited the window behind the INSERT in flight
 
         a.Release();
         await Task.WhenAll(first, queued).WaitAsync(Wait); // no further wait: the clock does not move again
@@ -208,6 +204,14 @@ public sealed class EnqueueBatcherTests
         }
 
         Assert.Equal([1, 1, 1], store.Batches);
+    }
+
+    /// <summary>A batcher with PostgreSQL's gather window on a frozen clock.</summary>
+    private static (HeldStore Store, FakeTimeProvider Clock, EnqueueBatcher Batcher) Gathering(int maxTransactions)
+    {
+        var store = new HeldStore();
+        var clock = new FakeTimeProvider();
+        return (store, clock, new EnqueueBatcher(store, _ => { }, maxTransactions, GatherWindow, clock));
     }
 
     private static OutboundMessage Message(string grain, int number) =>
